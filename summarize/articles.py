@@ -1,0 +1,456 @@
+"""Reading articles from files and folders: decoding, metadata and stable ids (I/O shell).
+
+`iter_articles` never raises for a bad input: each file (or JSON record) it cannot use
+becomes an `IngestError` saying which file, what is wrong and what to do, and the run goes
+on with the rest.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import trafilatura
+
+from summarize import boilerplate, dates
+from summarize.brief import Source
+
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl"}
+
+# JSON record fields, first present wins.
+_TEXT_FIELDS = ("text", "content", "body")
+_TITLE_FIELDS = ("title", "headline")
+_URL_FIELDS = ("url", "link")
+_DATE_FIELDS = ("date", "published", "published_at", "published_date")
+_OUTLET_FIELDS = ("outlet", "source")
+
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9._-]")
+# Section labels that some pages print above the headline ("Beat: Politics").
+_LABEL_LINE = re.compile(
+    r"(beat|section|category|categories|rubric|topic|topics|tags?|kategorie|rubrik"
+    r"|secci[oó]n|рубрика)\s*:\s*\S.{0,40}",
+    re.IGNORECASE,
+)
+_ANGLE_URL = re.compile(r"<(https?://[^\s<>]+)>")
+_URL = re.compile(r"https?://[^\s<>\"']+")
+_ONLINE_MARKER = re.compile(
+    r"^[ \t]*(article online|original article|source url|permalink|read online"
+    r"|link to (the )?article|online version)[ \t]*:?(?P<rest>.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# How many non-empty lines after an "Article online:" marker may hold its URL.
+_URL_LOOKAHEAD_LINES = 2
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.I)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, as read from a file or a JSON record."""
+
+    id: str
+    path: Path
+    text: str
+    body_end: int
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published_text: str | None
+    published_date: dt.date | None
+    sha256: str
+
+    @property
+    def body(self) -> str:
+        """The text without trailing page boilerplate: what the model reads."""
+        return self.text[: self.body_end]
+
+    def source(self) -> Source:
+        return Source(
+            outlet=self.outlet,
+            headline=self.title,
+            url=self.url,
+            published_text=self.published_text,
+            published_date=self.published_date,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestError:
+    """A file or record that could not be read as an article, and why."""
+
+    path: Path
+    stage: str = field(default="ingest")
+    cause: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.cause}"
+
+
+def slugify(stem: str) -> str:
+    return _SLUG_UNSAFE.sub("-", stem.lower())
+
+
+def article_id(stem: str, text: str) -> str:
+    """Stable id: the slugged name plus the start of the text's SHA-256."""
+    return f"{slugify(stem)}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+def normalize_text(text: str) -> str:
+    """Line ends as "\\n" and no leading BOM; nothing else changes (evidence offsets)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.removeprefix("\ufeff")
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Decode file bytes: UTF-16 with BOM, UTF-8 (BOM or not), a declared charset, cp1252,
+    then latin-1, which cannot fail."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return normalize_text(data.decode("utf-16"))
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-8-sig", declared, "cp1252"):
+        if encoding is None:
+            continue
+        try:
+            return normalize_text(data.decode(encoding))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return normalize_text(data.decode("latin-1"))
+
+
+def _is_binary(data: bytes) -> bool:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            return True
+        return False
+    return b"\x00" in data
+
+
+def _title_from_text(text: str, markdown: bool) -> str | None:
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if markdown:
+            line = line.lstrip("#").strip()
+        if line and not _LABEL_LINE.fullmatch(line):
+            return line
+    return None
+
+
+def _url_from_text(text: str) -> str | None:
+    """A URL the page gives as its own: in <...> or right after an "Article online:" label."""
+    found: list[tuple[int, str]] = []
+    angle = _ANGLE_URL.search(text)
+    if angle:
+        found.append((angle.start(1), angle.group(1)))
+    for marker in _ONLINE_MARKER.finditer(text):
+        later = [line for line in text[marker.end() :].split("\n") if line.strip()]
+        following = [marker.group("rest"), *later[:_URL_LOOKAHEAD_LINES]]
+        for line in following:
+            m = _URL.search(line)
+            if m:
+                found.append((marker.start(), m.group(0).rstrip(".,;:)]>")))
+                break
+    return min(found)[1] if found else None
+
+
+def _build(
+    path: Path,
+    stem: str,
+    text: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    date_text: str | None = None,
+    markdown: bool = False,
+) -> Article:
+    published_text: str | None = None
+    published_date: dt.date | None = None
+    given = dates.parse_date(date_text) if date_text else None
+    found = dates.find_publication_date(text)
+    if given is not None and (found is None or found[1] != given):
+        published_text, published_date = date_text, given
+    elif found is not None:
+        # The same date as metadata gives, but as written in the text the evidence cites.
+        published_text, published_date = found
+    elif date_text:
+        # Keep what the source says even if we cannot read it as a date.
+        published_text = date_text
+    return Article(
+        id=article_id(stem, text),
+        path=path,
+        text=text,
+        body_end=boilerplate.article_end(text),
+        title=title or _title_from_text(text, markdown),
+        url=url or _url_from_text(text),
+        outlet=outlet,
+        published_text=published_text,
+        published_date=published_date,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+class _Unusable(Exception):
+    """A file or record that cannot become an article; the message says why."""
+
+
+def _error(path: Path, cause: str) -> IngestError:
+    return IngestError(path=path, cause=cause)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if path.is_symlink():
+            raise _Unusable("is a broken symbolic link; fix or remove the link") from exc
+        raise _Unusable(f"cannot be opened ({exc.strerror or exc}); check it exists") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise _Unusable("is not a regular file; give a text, HTML or JSON file instead")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _Unusable(f"cannot be read ({exc.strerror or exc}); check its permissions") from exc
+
+
+def _decoded(path: Path, data: bytes, declared: str | None = None) -> str:
+    if _is_binary(data):
+        raise _Unusable(
+            "looks binary (it contains NUL bytes), not text; "
+            "convert it to UTF-8 text or remove it from the folder"
+        )
+    text = decode_text(data, declared)
+    if not text.strip():
+        raise _Unusable("is empty (or only whitespace); add the article text or remove the file")
+    return text
+
+
+def _from_text_file(path: Path, data: bytes) -> Article:
+    text = _decoded(path, data)
+    return _build(path, path.stem, text, markdown=path.suffix.lower() == ".md")
+
+
+def _meta_str(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _from_html(path: Path, data: bytes) -> Article:
+    m = _DECLARED_CHARSET.search(data[:4096])
+    html = _decoded(path, data, m.group(1).decode("ascii", "replace") if m else None)
+    try:
+        extracted = trafilatura.extract(html, include_comments=False)
+        # Markup only: trafilatura's text search for dates would be a guess.
+        meta = trafilatura.extract_metadata(html, extensive=False)
+    except Exception as exc:  # a third-party parser: any failure is this file's problem
+        raise _Unusable(f"could not be parsed as HTML ({type(exc).__name__}: {exc})") from exc
+    text = normalize_text(extracted) if isinstance(extracted, str) else ""
+    if not text.strip():
+        raise _Unusable(
+            "has no article text that could be extracted; check it is an article page, "
+            "or save the article as a .txt file"
+        )
+    return _build(
+        path,
+        path.stem,
+        text,
+        title=_meta_str(getattr(meta, "title", None)),
+        url=_meta_str(getattr(meta, "url", None)),
+        date_text=_meta_str(getattr(meta, "date", None)),
+    )
+
+
+def _field(record: dict[str, object], names: tuple[str, ...], where: str) -> str | None:
+    for name in names:
+        value = record.get(name)
+        if value is None:
+            continue
+        if name == "source" and isinstance(value, dict):
+            # NewsAPI style: {"source": {"id": ..., "name": "Reuters"}}
+            value = value.get("name")
+            if value is None:
+                continue
+        if not isinstance(value, str):
+            raise _Unusable(f"{where}: field '{name}' must be a string, not {_json_type(value)}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise _Unusable(
+                f"{where}: field '{name}' holds an unpaired surrogate escape (\\ud8xx); "
+                "fix the JSON escaping"
+            ) from exc
+        if value.strip():
+            return value
+    return None
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "a string" if isinstance(value, str) else type(value).__name__
+
+
+def _from_record(path: Path, stem: str, record: object, where: str) -> Article:
+    if not isinstance(record, dict):
+        raise _Unusable(f"{where} is {_json_type(record)}; expected an object with a 'text' field")
+    raw = _field(record, _TEXT_FIELDS, where)
+    if raw is None:
+        raise _Unusable(
+            f"{where} has no article text; give it a non-empty 'text' (or 'content' / 'body') field"
+        )
+    title = _field(record, _TITLE_FIELDS, where)
+    url = _field(record, _URL_FIELDS, where)
+    date_text = _field(record, _DATE_FIELDS, where)
+    outlet = _field(record, _OUTLET_FIELDS, where)
+    return _build(
+        path,
+        stem,
+        normalize_text(raw),
+        title=title.strip() if title else None,
+        url=url.strip() if url else None,
+        outlet=outlet.strip() if outlet else None,
+        date_text=date_text.strip() if date_text else None,
+    )
+
+
+def _from_json(path: Path, data: bytes) -> Iterator[Article | IngestError]:
+    text = _decoded(path, data)
+    try:
+        loaded: object = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _Unusable(
+            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            "fix it, or use .jsonl with one record a line"
+        ) from exc
+    if isinstance(loaded, dict):
+        records: list[tuple[str, object, str]] = [(path.stem, loaded, "the record")]
+    elif isinstance(loaded, list):
+        if not loaded:
+            raise _Unusable("holds an empty list; add records with a 'text' field")
+        records = [(f"{path.stem}-{i}", r, f"record {i}") for i, r in enumerate(loaded)]
+    else:
+        raise _Unusable(f"holds {_json_type(loaded)}; expected an object or a list of objects")
+    for stem, record, where in records:
+        try:
+            yield _from_record(path, stem, record, where)
+        except _Unusable as exc:
+            yield _error(path, f"{path}: {exc}; the file's other records are read")
+
+
+def _from_jsonl(path: Path, data: bytes) -> Iterator[Article | IngestError]:
+    text = _decoded(path, data)
+    # Record n is line n+1, so fixing or blanking one line never renames the others.
+    for index, line in enumerate(text.split("\n")):
+        if not line.strip():
+            continue
+        where = f"line {index + 1}"
+        try:
+            try:
+                record: object = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise _Unusable(
+                    f"{where} is not valid JSON (column {exc.colno}: {exc.msg}); fix that line"
+                ) from exc
+            yield _from_record(path, f"{path.stem}-{index}", record, where)
+        except _Unusable as exc:
+            yield _error(path, f"{path}: {exc}; the file's other lines are read")
+
+
+def _read(path: Path) -> Iterator[Article | IngestError]:
+    suffix = path.suffix.lower()
+    try:
+        data = _read_bytes(path)
+        if suffix in HTML_SUFFIXES:
+            yield _from_html(path, data)
+        elif suffix == ".json":
+            yield from _from_json(path, data)
+        elif suffix == ".jsonl":
+            yield from _from_jsonl(path, data)
+        else:
+            yield _from_text_file(path, data)
+    except _Unusable as exc:
+        yield _error(path, f"{path} {exc}")
+    except Exception as exc:  # one odd file must not end a batch run
+        yield _error(
+            path, f"{path} could not be read ({type(exc).__name__}: {exc}); please report this"
+        )
+
+
+def _walk(folder: Path) -> Iterator[Path | IngestError]:
+    """Supported files under `folder`, sorted by name at every level.
+
+    Hidden entries are skipped. Symlinked folders are not followed (no loops, no escaping
+    the folder); symlinked files are read.
+    """
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield _error(
+            folder,
+            f"folder {folder} cannot be listed ({exc.strerror or exc}); check its permissions",
+        )
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(path)
+                continue
+            if entry.is_symlink() and entry.is_dir(follow_symlinks=True):
+                continue
+        except OSError:
+            pass  # a broken link: reported below if its name says it is an article
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield path
+
+
+def iter_articles(root: Path) -> Iterator[Article | IngestError]:
+    """Articles from a file or (recursively, in sorted order) a folder.
+
+    Reads .txt, .md, .html/.htm, .json (an object or a list of records) and .jsonl (one
+    record a line); other files are skipped. Anything unusable comes out as an IngestError.
+    """
+    root = Path(root)
+    try:
+        is_dir = root.is_dir()
+        exists = is_dir or root.exists() or root.is_symlink()
+    except OSError:
+        is_dir, exists = False, False
+    if not exists:
+        yield _error(root, f"{root} does not exist; give a folder or file of articles")
+        return
+    if not is_dir:
+        if root.suffix.lower() not in SUPPORTED_SUFFIXES:
+            yield _error(
+                root,
+                f"{root} is not a supported file type; use "
+                + ", ".join(sorted(SUPPORTED_SUFFIXES)),
+            )
+            return
+        yield from _read(root)
+        return
+    for item in _walk(root):
+        if isinstance(item, IngestError):
+            yield item
+        else:
+            yield from _read(item)
