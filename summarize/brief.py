@@ -107,7 +107,9 @@ class FollowUp(_Model):
 class Event(_Model):
     id: str = Field(description="'<article-id>#<n>', n counting from 1 in article order.")
     event_type: EventType
-    date: dt.date | None = Field(None, description="Resolved date, empty when the anchor is unknown.")
+    date: dt.date | None = Field(
+        None, description="Resolved date, empty when the anchor is unknown."
+    )
     date_text: str | None = Field(None, description="The date as written.")
     location: str | None = None
     participants: list[Participant] = Field(default_factory=list)

@@ -1,0 +1,146 @@
+"""Turn a model's `Extraction` into a grounded `Brief` (pure).
+
+Here the model's words meet the article: every quote is located (or its item dropped with a
+warning), dates are resolved against the publication date, ids and provenance are added.
+Nothing the model says is kept without a place in the text to point at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from summarize import brief, extraction
+from summarize.articles import Article
+from summarize.dates import find_publication_date, resolve_date
+from summarize.grounding import ArticleText
+
+
+@dataclass
+class _Grounder:
+    text: ArticleText
+    warnings: list[brief.GroundingWarning]
+
+    def evidence(self, path: str, quote: str | None) -> brief.Evidence | None:
+        found = self.text.locate(quote) if quote else None
+        if found is None:
+            reason = "no evidence quote given" if not quote else "quote not found in the article"
+            self.warnings.append(
+                brief.GroundingWarning(path=path, quote=quote or "", reason=reason)
+            )
+        return found
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _source(x: extraction.Source, article: Article, text: ArticleText) -> brief.Source:
+    published_text, published_date = article.published_text, article.published_date
+    claimed = _clean(x.published)
+    # The model's reading of the date counts only if the article really shows it.
+    if published_date is None and claimed and text.locate(claimed) is not None:
+        found = find_publication_date(claimed)
+        if found is not None:
+            published_text, published_date = claimed, found[1]
+    outlet = article.outlet
+    if outlet is None and _clean(x.outlet) and text.locate(x.outlet or "") is not None:
+        outlet = _clean(x.outlet)
+    return brief.Source(
+        outlet=outlet,
+        headline=article.title or _clean(x.headline),
+        url=article.url,
+        published_text=published_text,
+        published_date=published_date,
+    )
+
+
+def _event(
+    i: int, x: extraction.Event, article: Article, published: brief.Source, g: _Grounder
+) -> brief.Event:
+    at = f"events[{i}]"
+    participants = []
+    for j, p in enumerate(x.participants):
+        ev = g.evidence(f"{at}.participants[{j}]", p.evidence)
+        if ev is not None:
+            participants.append(
+                brief.Participant(
+                    name=p.name.strip(),
+                    title=_clean(p.title),
+                    affiliation=_clean(p.affiliation),
+                    evidence=ev,
+                )
+            )
+    initiator = brief.NOT_STATED
+    if _clean(x.initiator.party):
+        ev = g.evidence(f"{at}.initiator", x.initiator.evidence)
+        if ev is not None:
+            initiator = brief.Initiator(
+                stated=True, party=_clean(x.initiator.party), basis=ev.quote, evidence=ev
+            )
+    outcomes = []
+    for j, o in enumerate(x.outcomes):
+        ev = g.evidence(f"{at}.outcomes[{j}]", o.evidence)
+        if ev is not None:
+            outcomes.append(
+                brief.Outcome(
+                    kind=o.kind,
+                    statement=o.statement.strip(),
+                    stated_by=o.stated_by.strip(),
+                    evidence=ev,
+                )
+            )
+    follow_ups = []
+    for j, f in enumerate(x.follow_ups):
+        ev = g.evidence(f"{at}.follow_ups[{j}]", f.evidence)
+        if ev is not None:
+            follow_ups.append(
+                brief.FollowUp(
+                    action=f.action.strip(),
+                    responsible=[r.strip() for r in f.responsible if r.strip()],
+                    due_text=_clean(f.due),
+                    due_date=resolve_date(f.due, published.published_date),
+                    evidence=ev,
+                )
+            )
+    return brief.Event(
+        id=f"{article.id}#{i + 1}",
+        event_type=x.event_type,
+        date=resolve_date(x.date_text, published.published_date),
+        date_text=_clean(x.date_text),
+        location=_clean(x.location),
+        participants=participants,
+        mentioned=[
+            brief.Person(
+                name=m.name.strip(), title=_clean(m.title), affiliation=_clean(m.affiliation)
+            )
+            for m in x.mentioned
+            if m.name.strip()
+        ],
+        initiator=initiator,
+        topics=[t.strip() for t in x.topics if t.strip()],
+        outcomes=outcomes,
+        follow_ups=follow_ups,
+        summary=x.summary.strip(),
+    )
+
+
+def assemble_brief(
+    x: extraction.Extraction, article: Article, provenance: brief.Provenance
+) -> brief.Brief:
+    """Ground, resolve and stamp one extraction; ungrounded items become warnings."""
+    text = ArticleText(article.text)
+    grounder = _Grounder(text=text, warnings=[])
+    source = _source(x.source, article, text)
+    events = [_event(i, e, article, source, grounder) for i, e in enumerate(x.events)]
+    reason = _clean(x.no_event_reason)
+    if not events and reason is None:
+        reason = "The model reported no event and gave no reason."
+    return brief.Brief(
+        article_id=article.id,
+        source=source,
+        events=events,
+        no_event_reason=reason if not events else None,
+        warnings=grounder.warnings,
+        provenance=provenance,
+    )

@@ -1,0 +1,132 @@
+"""What the model is asked to fill in: a lean schema, turned into a `Brief` by `assemble`.
+
+Kept apart from `brief.py` because the model should not see offsets, ids, provenance or
+resolved dates: those are computed, not generated. Every description here is sent to the
+model on every request, so each one earns its tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
+
+from summarize.brief import EventType, OutcomeKind
+from summarize.grounding import ArticleText
+
+_QUOTE = "Verbatim quote copied from the article that supports this item."
+
+
+class Source(BaseModel):
+    outlet: str | None = Field(None, description="News outlet or agency named in the text.")
+    headline: str | None = None
+    published: str | None = Field(None, description="Publication date exactly as written.")
+
+
+class Person(BaseModel):
+    name: str
+    title: str | None = Field(None, description="Title or role.")
+    affiliation: str | None = Field(None, description="Country or organisation.")
+
+
+class Participant(Person):
+    evidence: str = Field(description=_QUOTE)
+
+
+class Initiator(BaseModel):
+    party: str | None = Field(
+        None,
+        description="Who initiated the contact, only if the article says so "
+        "(e.g. 'at the initiative of Russia'); otherwise null.",
+    )
+    evidence: str | None = Field(None, description="Quote stating the initiative, or null.")
+
+
+class Outcome(BaseModel):
+    kind: OutcomeKind
+    statement: str = Field(description="What was agreed, disagreed, decided or claimed.")
+    stated_by: str = Field(description="Who said so, e.g. 'Kremlin', 'White House'.")
+    evidence: str = Field(description=_QUOTE)
+
+
+class FollowUp(BaseModel):
+    action: str = Field(description="Announced next step, e.g. a planned meeting.")
+    responsible: list[str] = Field(default_factory=list)
+    due: str | None = Field(None, description="Due date or time frame as written.")
+    evidence: str = Field(description=_QUOTE)
+
+
+class Event(BaseModel):
+    event_type: EventType
+    date_text: str | None = Field(None, description="When it happened, as written.")
+    location: str | None = None
+    participants: list[Participant] = Field(description="People who took part.")
+    mentioned: list[Person] = Field(
+        default_factory=list, description="People named who did not take part."
+    )
+    initiator: Initiator
+    topics: list[str]
+    outcomes: list[Outcome]
+    follow_ups: list[FollowUp] = Field(default_factory=list)
+    summary: str = Field(description="One sentence.")
+
+
+class Extraction(BaseModel):
+    """Diplomatic contacts reported by one news article."""
+
+    source: Source
+    events: list[Event] = Field(
+        description="Contacts the article reports, main one first; not past contacts "
+        "recalled as background. Empty if none."
+    )
+    no_event_reason: str | None = Field(None, description="Why events is empty, if it is.")
+
+    @model_validator(mode="after")
+    def _evidence_is_in_the_article(self, info: ValidationInfo) -> Extraction:
+        check = (info.context or {}).get("grounding")
+        if isinstance(check, GroundingCheck):
+            check.enforce(self)
+        return self
+
+
+def evidence_items(extraction: Extraction) -> Iterator[tuple[str, str]]:
+    """Every (path, quote) the model claims as evidence, in document order."""
+    for i, event in enumerate(extraction.events):
+        for j, participant in enumerate(event.participants):
+            yield f"events[{i}].participants[{j}]", participant.evidence
+        if event.initiator.party is not None:
+            yield f"events[{i}].initiator", event.initiator.evidence or ""
+        for j, outcome in enumerate(event.outcomes):
+            yield f"events[{i}].outcomes[{j}]", outcome.evidence
+        for j, follow_up in enumerate(event.follow_ups):
+            yield f"events[{i}].follow_ups[{j}]", follow_up.evidence
+
+
+@dataclass
+class GroundingCheck:
+    """Validation context that turns unverifiable quotes into re-asks while attempts remain.
+
+    `attempts` is advanced by the client once per model response, before validation; on the
+    last attempt the check lets the answer through and assembly drops what is ungrounded.
+    """
+
+    article: ArticleText
+    max_attempts: int
+    attempts: int = 0
+    rejected: int = 0
+
+    def enforce(self, extraction: Extraction) -> None:
+        missing = [
+            (path, quote)
+            for path, quote in evidence_items(extraction)
+            if self.article.locate(quote) is None
+        ]
+        if not missing or self.attempts >= self.max_attempts:
+            return
+        self.rejected += 1
+        lines = "\n".join(f"- {path}: {quote!r}" for path, quote in missing)
+        raise ValueError(
+            "These evidence quotes are not in the article. Copy each quote exactly from "
+            f"the article text, or remove the item:\n{lines}"
+        )

@@ -1,0 +1,94 @@
+"""Locate evidence quotes in the article text (pure).
+
+Models re-type quotes: curly quotes become straight, dashes change, whitespace is folded,
+the odd character slips. We compare on a normalised copy of both texts and map matches
+back to offsets in the original article text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from summarize.brief import Evidence
+
+_QUOTE_MARKS = frozenset(
+    "\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a"
+)
+_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+
+# Fuzzy matches below this score (0-100) are not evidence.
+MIN_FUZZY_SCORE = 90.0
+# Short quotes have too little text for a fuzzy score to mean anything.
+MIN_FUZZY_LENGTH = 16
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """Return the normalised text and, per normalised character, its offset in `text`."""
+    chars: list[str] = []
+    origin: list[int] = []
+    pending_space = -1
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if pending_space < 0:
+                pending_space = i
+            continue
+        if ch in _QUOTE_MARKS:
+            # Quote marks are dropped: models add, drop and swap them freely.
+            continue
+        if pending_space >= 0:
+            if chars:
+                chars.append(" ")
+                origin.append(pending_space)
+            pending_space = -1
+        folded = "-" if ch in _DASHES else ch.lower()
+        for f in folded:
+            chars.append(f)
+            origin.append(i)
+    return "".join(chars), origin
+
+
+@dataclass
+class ArticleText:
+    """An article text prepared once for many quote look-ups."""
+
+    text: str
+    _norm: str = field(init=False, repr=False)
+    _origin: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._norm, self._origin = _normalise(self.text)
+
+    def locate(self, quote: str) -> Evidence | None:
+        """Find `quote` in the text; None when it is not there (even approximately)."""
+        needle, _ = _normalise(quote)
+        if not needle:
+            return None
+        pos = self._norm.find(needle)
+        if pos >= 0:
+            return self._evidence(quote, pos, pos + len(needle), 100.0)
+        if len(needle) < MIN_FUZZY_LENGTH:
+            return None
+        match = fuzz.partial_ratio_alignment(needle, self._norm, score_cutoff=MIN_FUZZY_SCORE)
+        if match is None:
+            return None
+        # A fuzzy hit much shorter than the quote means the quote carries extra, invented text.
+        if match.dest_end - match.dest_start < 0.9 * len(needle):
+            return None
+        evidence = self._evidence(quote, match.dest_start, match.dest_end, round(match.score, 1))
+        return self._snap_to_words(evidence)
+
+    def _evidence(self, quote: str, start: int, end: int, score: float) -> Evidence:
+        first = self._origin[start]
+        last = self._origin[end - 1]
+        return Evidence(quote=quote, start=first, end=last + 1, score=score)
+
+    def _snap_to_words(self, evidence: Evidence) -> Evidence:
+        # Fuzzy alignment can clip a word at either edge; evidence should cover whole words.
+        start, end = evidence.start, evidence.end
+        while start > 0 and self.text[start - 1].isalnum():
+            start -= 1
+        while end < len(self.text) and self.text[end].isalnum():
+            end += 1
+        return evidence.model_copy(update={"start": start, "end": end})

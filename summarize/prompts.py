@@ -1,0 +1,61 @@
+"""Prompt templates: loading, versioning by content hash, rendering to chat messages."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+DEFAULT_PROMPT = "extract.j2"
+
+
+class PromptError(Exception):
+    """A prompt template that cannot be found or rendered."""
+
+
+def prompts_dir() -> Path:
+    """Where the shipped prompts live: inside the wheel, or the repo's prompts/ when editable."""
+    packaged = Path(str(resources.files("summarize"))) / "_prompts"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "prompts"
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    """An extraction prompt with `system` and `user` blocks."""
+
+    path: Path
+    source: str
+
+    @property
+    def version(self) -> str:
+        return hashlib.sha256(self.source.encode("utf-8")).hexdigest()[:12]
+
+    def render(self, **context: Any) -> list[dict[str, str]]:
+        env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
+        try:
+            template = env.from_string(self.source)
+            ctx = template.new_context(context)
+            messages = []
+            for role in ("system", "user"):
+                block = template.blocks.get(role)
+                if block is None:
+                    raise PromptError(f"{self.path}: the template has no '{role}' block")
+                messages.append({"role": role, "content": "".join(block(ctx)).strip()})
+        except jinja2.TemplateError as exc:
+            raise PromptError(f"{self.path}: {exc}") from exc
+        return messages
+
+
+def load_prompt(path: Path | None = None) -> PromptTemplate:
+    """Load a prompt template file; the default is the shipped extraction prompt."""
+    path = path or prompts_dir() / DEFAULT_PROMPT
+    try:
+        return PromptTemplate(path=path, source=path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PromptError(f"cannot read prompt template {path}: {exc.strerror}") from exc

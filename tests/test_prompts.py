@@ -1,0 +1,50 @@
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from summarize.prompts import PromptError, load_prompt, prompts_dir
+
+ARTICLE = SimpleNamespace(
+    id="a-1",
+    title="Putin, Obama talk",
+    published_text="15 July 2016",
+    body="MOSCOW - The leaders spoke.",
+)
+
+
+def test_shipped_prompt_renders_system_and_user_messages() -> None:
+    messages = load_prompt().render(article=ARTICLE)
+    assert [m["role"] for m in messages] == ["system", "user"]
+    assert (
+        "verbatim" in messages[0]["content"] or "character for character" in messages[0]["content"]
+    )
+    assert "MOSCOW - The leaders spoke." in messages[1]["content"]
+    assert "Published: 15 July 2016" in messages[1]["content"]
+
+
+def test_version_is_the_content_hash(tmp_path: Path) -> None:
+    original = (prompts_dir() / "extract.j2").read_text(encoding="utf-8")
+    copy = tmp_path / "copy.j2"
+    copy.write_text(original, encoding="utf-8")
+    assert load_prompt(copy).version == load_prompt().version
+    copy.write_text(original + "\n", encoding="utf-8")
+    assert load_prompt(copy).version != load_prompt().version
+
+
+def test_missing_block_and_file_are_clear_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.j2"
+    bad.write_text("{% block system %}hi{% endblock %}", encoding="utf-8")
+    with pytest.raises(PromptError, match="no 'user' block"):
+        load_prompt(bad).render(article=ARTICLE)
+    with pytest.raises(PromptError, match="cannot read prompt template"):
+        load_prompt(tmp_path / "absent.j2")
+
+
+def test_undefined_variables_fail_loudly(tmp_path: Path) -> None:
+    bad = tmp_path / "typo.j2"
+    bad.write_text(
+        "{% block system %}x{% endblock %}{% block user %}{{ artcle.body }}{% endblock %}"
+    )
+    with pytest.raises(PromptError, match="artcle"):
+        load_prompt(bad).render(article=ARTICLE)
