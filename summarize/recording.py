@@ -1,0 +1,722 @@
+"""Record and replay model HTTP exchanges, one cassette file per article.
+
+The transports sit under the openai client (`httpx2.Client(transport=...)`), so a replay
+still runs the openai SDK and instructor for real; only the socket is replaced by a file.
+Callers label each request with `metadata_headers(...)`; those headers select the cassette
+and explain replay misses, and are stripped before anything leaves the process.
+
+Pure core: payload decoding, fingerprints, cassette (de)serialisation, miss explanation.
+Shell: `CassetteStore` (files) and the two transports (network).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Final
+
+import httpx2
+import openai
+
+import summarize
+
+FORMAT: Final = 1
+
+HEADER_ARTICLE: Final = "X-Summarize-Article"
+HEADER_ARTICLE_SHA256: Final = "X-Summarize-Article-Sha256"
+HEADER_PROMPT_VERSION: Final = "X-Summarize-Prompt-Version"
+HEADER_SCHEMA_VERSION: Final = "X-Summarize-Schema-Version"
+_META_PREFIX: Final = "x-summarize-"
+
+# The openai client retries these (see openai._base_client._should_retry); recording them would
+# make a replay sit through the same back-off for a failure that was never the model's answer.
+_TRANSIENT_STATUSES: Final = frozenset({408, 409, 429})
+
+_ARTICLE_ID_RE: Final = re.compile(r"[A-Za-z0-9._-]+")
+
+_FIX_HINT: Final = (
+    "Re-record with --record or --record-missing, e.g. `summarize run <src> --record-missing`."
+)
+
+
+class RecordingMode(StrEnum):
+    LIVE = "live"
+    RECORD = "record"
+    RECORD_MISSING = "record-missing"
+    REPLAY = "replay"
+
+
+class RecordingError(openai.OpenAIError):
+    """A recording or replay problem.
+
+    An `openai.OpenAIError` on purpose: the openai client re-raises those unchanged, whereas it
+    retries transport errors (httpx2.RequestError) and then wraps them in APIConnectionError.
+    """
+
+
+class ReplayMissError(RecordingError):
+    """No recorded exchange matches a request that must not go to the network."""
+
+    def __init__(
+        self, article_id: str, expected_path: Path, fingerprint: str, reasons: Iterable[str]
+    ) -> None:
+        self.article_id = article_id
+        self.expected_path = expected_path
+        self.fingerprint = fingerprint
+        self.reasons = tuple(reasons)
+        super().__init__(
+            f"replay miss for article {article_id} ({expected_path}): "
+            + "; ".join(self.reasons)
+            + ". "
+            + _FIX_HINT
+        )
+
+
+def find_replay_miss(error: BaseException) -> ReplayMissError | None:
+    """The ReplayMissError behind `error` (instructor wraps it as __cause__), if any."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ReplayMissError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+# -- pure core ----------------------------------------------------------------------------------
+
+
+def metadata_headers(
+    article_id: str,
+    *,
+    article_sha256: str | None = None,
+    prompt_version: str | None = None,
+    schema_version: str | None = None,
+) -> dict[str, str]:
+    """Headers labelling a request for the recorder (pass as openai `extra_headers`)."""
+    headers = {HEADER_ARTICLE: article_id}
+    if article_sha256 is not None:
+        headers[HEADER_ARTICLE_SHA256] = article_sha256
+    if prompt_version is not None:
+        headers[HEADER_PROMPT_VERSION] = prompt_version
+    if schema_version is not None:
+        headers[HEADER_SCHEMA_VERSION] = schema_version
+    return headers
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    """What the caller said about a request, read from the X-Summarize-* headers."""
+
+    article_id: str | None
+    article_sha256: str | None = None
+    prompt_version: str | None = None
+    schema_version: str | None = None
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> RequestMeta:
+        lower = {k.lower(): v for k, v in headers.items()}
+        return cls(
+            article_id=lower.get(HEADER_ARTICLE.lower()),
+            article_sha256=lower.get(HEADER_ARTICLE_SHA256.lower()),
+            prompt_version=lower.get(HEADER_PROMPT_VERSION.lower()),
+            schema_version=lower.get(HEADER_SCHEMA_VERSION.lower()),
+        )
+
+
+def is_metadata_header(name: str) -> bool:
+    return name.lower().startswith(_META_PREFIX)
+
+
+def _is_json_type(content_type: str | None) -> bool:
+    return content_type is not None and "json" in content_type.lower()
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A message body as stored: decoded JSON when it is JSON, else text."""
+
+    value: Any
+    is_json: bool = True
+
+    @classmethod
+    def decode(cls, content: bytes, content_type: str | None) -> Payload:
+        if _is_json_type(content_type):
+            try:
+                return cls(json.loads(content))
+            except ValueError:
+                pass
+        return cls(content.decode("utf-8", errors="replace"), is_json=False)
+
+    def encode(self) -> bytes:
+        if self.is_json:
+            return json.dumps(self.value, ensure_ascii=False).encode("utf-8")
+        return str(self.value).encode("utf-8")
+
+    def to_fields(self) -> dict[str, Any]:
+        # Separate keys keep a JSON string body distinct from a text body.
+        return {"body": self.value} if self.is_json else {"text": self.value}
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any]) -> Payload:
+        if "body" in fields:
+            return cls(fields["body"])
+        return cls(str(fields.get("text", "")), is_json=False)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def fingerprint(method: str, path: str, payload: Payload) -> str:
+    """sha256 over method, URL path (with query, without host) and the canonical body."""
+    digest = hashlib.sha256()
+    digest.update(f"{method.upper()} {path}\n".encode())
+    digest.update(canonical_json(payload.to_fields()).encode("utf-8"))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    payload: Payload
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.method, self.path, self.payload)
+
+    @property
+    def model(self) -> str | None:
+        body = self.payload.value
+        if self.payload.is_json and isinstance(body, dict):
+            model = body.get("model")
+            return model if isinstance(model, str) else None
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": self.method, "path": self.path, **self.payload.to_fields()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RecordedRequest:
+        return cls(str(data["method"]), str(data["path"]), Payload.from_fields(data))
+
+
+@dataclass(frozen=True)
+class RecordedResponse:
+    status: int
+    content_type: str | None
+    payload: Payload
+
+    def to_dict(self) -> dict[str, Any]:
+        headers = {} if self.content_type is None else {"content-type": self.content_type}
+        return {"status": self.status, "headers": headers, **self.payload.to_fields()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RecordedResponse:
+        headers = {str(k).lower(): str(v) for k, v in dict(data.get("headers") or {}).items()}
+        return cls(int(data["status"]), headers.get("content-type"), Payload.from_fields(data))
+
+    def to_httpx(self, request: httpx2.Request) -> httpx2.Response:
+        headers = {} if self.content_type is None else {"content-type": self.content_type}
+        return httpx2.Response(
+            self.status, headers=headers, content=self.payload.encode(), request=request
+        )
+
+
+@dataclass(frozen=True)
+class Exchange:
+    request: RecordedRequest
+    response: RecordedResponse
+
+    @property
+    def fingerprint(self) -> str:
+        return self.request.fingerprint
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "request": self.request.to_dict(),
+            "response": self.response.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Exchange:
+        return cls(
+            RecordedRequest.from_dict(data["request"]), RecordedResponse.from_dict(data["response"])
+        )
+
+
+def library_versions() -> dict[str, str]:
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "unknown"
+
+    return {
+        "summarize": summarize.__version__,
+        "openai": openai.__version__,
+        "instructor": version("instructor"),
+        "httpx2": httpx2.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Cassette:
+    """The recorded exchanges of one article: the content of `<dir>/<article-id>.json`."""
+
+    article_id: str
+    article_sha256: str | None = None
+    model: str | None = None
+    prompt_version: str | None = None
+    schema_version: str | None = None
+    recorded_at: str = ""
+    library_versions: dict[str, str] = field(default_factory=dict)
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def to_text(self) -> str:
+        data = {
+            "format": FORMAT,
+            "article_id": self.article_id,
+            "article_sha256": self.article_sha256,
+            "model": self.model,
+            "prompt_version": self.prompt_version,
+            "schema_version": self.schema_version,
+            "recorded_at": self.recorded_at,
+            "library_versions": self.library_versions,
+            "exchanges": [e.to_dict() for e in self.exchanges],
+        }
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_text(cls, text: str, source: str = "<cassette>") -> Cassette:
+        try:
+            data = json.loads(text)
+            if data.get("format") != FORMAT:
+                raise RecordingError(
+                    f"{source}: unsupported cassette format {data.get('format')!r}"
+                    f" (this version reads format {FORMAT})"
+                )
+            return cls(
+                article_id=str(data["article_id"]),
+                article_sha256=data.get("article_sha256"),
+                model=data.get("model"),
+                prompt_version=data.get("prompt_version"),
+                schema_version=data.get("schema_version"),
+                recorded_at=str(data.get("recorded_at", "")),
+                library_versions={str(k): str(v) for k, v in data["library_versions"].items()},
+                exchanges=[Exchange.from_dict(e) for e in data["exchanges"]],
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise RecordingError(f"{source}: not a readable cassette: {err!r}") from err
+
+
+def is_transient(status: int, headers: Mapping[str, str]) -> bool:
+    """Whether the openai client would retry this response (so it is not worth recording)."""
+    should_retry = {k.lower(): v for k, v in headers.items()}.get("x-should-retry")
+    if should_retry == "true":
+        return True
+    if should_retry == "false":
+        return False
+    return status in _TRANSIENT_STATUSES or status >= 500
+
+
+def _schema_part(body: Any) -> tuple[Any, Any]:
+    if not isinstance(body, dict):
+        return (None, None)
+    return (body.get("response_format"), body.get("tools"))
+
+
+def _differing_keys(old: Any, new: Any) -> list[str] | None:
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return None
+    return sorted(k for k in old.keys() | new.keys() if old.get(k, ...) != new.get(k, ...))
+
+
+def explain_miss(
+    request: RecordedRequest,
+    meta: RequestMeta,
+    cassette: Cassette | None,
+    expected_path: Path,
+) -> list[str]:
+    """Why `request` has no recorded answer, in the terms a user can act on."""
+    if cassette is None:
+        return [f"no recording for article {meta.article_id}: expected {expected_path}"]
+    reasons: list[str] = []
+
+    def changed(what: str, old: str | None, new: str | None, why: str = "") -> None:
+        if old != new:
+            reasons.append(f"{what} changed: {old} -> {new}{why}")
+
+    changed("model", cassette.model, request.model)
+    changed(
+        "prompt version",
+        cassette.prompt_version,
+        meta.prompt_version,
+        " (the prompt template changed)",
+    )
+    changed("schema version", cassette.schema_version, meta.schema_version, " (the schema changed)")
+    same_route = [
+        e
+        for e in cassette.exchanges
+        if e.request.method == request.method and e.request.path == request.path
+    ]
+    new_schema = _schema_part(request.payload.value)
+    if same_route and all(_schema_part(e.request.payload.value) != new_schema for e in same_route):
+        reasons.append(
+            "the request's response_format/tools schema differs from the recording"
+            " (the schema changed)"
+        )
+    if cassette.article_sha256 != meta.article_sha256:
+        reasons.append(
+            f"article text changed: sha256 {cassette.article_sha256} -> {meta.article_sha256}"
+        )
+    if reasons:
+        return reasons
+
+    if not same_route:
+        return [f"no exchange recorded for {request.method} {request.path}"]
+    repeats = sum(e.fingerprint == request.fingerprint for e in same_route)
+    if repeats:
+        return [
+            f"this exact request was recorded {repeats} time(s) and every copy was already"
+            " replayed (the run made more requests than the recording, e.g. more re-asks)"
+        ]
+    diffs = [_differing_keys(e.request.payload.value, request.payload.value) for e in same_route]
+    known = [d for d in diffs if d is not None]
+    if not known:
+        return ["request body changed"]
+    closest = min(known, key=len)
+    return [f"request parameters changed: {', '.join(closest)}"]
+
+
+# -- shell: files -------------------------------------------------------------------------------
+
+
+class CassetteStore:
+    """Cassette files in one directory, `<root>/<article-id>.json`, written atomically."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path_for(self, article_id: str) -> Path:
+        if not _ARTICLE_ID_RE.fullmatch(article_id) or article_id in {".", ".."}:
+            raise RecordingError(f"article id {article_id!r} cannot name a cassette file")
+        return self.root / f"{article_id}.json"
+
+    def load(self, article_id: str) -> Cassette | None:
+        path = self.path_for(article_id)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        return Cassette.from_text(text, source=str(path))
+
+    def save(self, cassette: Cassette) -> Path:
+        path = self.path_for(cassette.article_id)
+        self.root.mkdir(parents=True, exist_ok=True)
+        # Temp file in the same directory so os.replace is an atomic rename on one filesystem.
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{cassette.article_id}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(cassette.to_text())
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+
+def recorded_model(root: Path) -> str | None:
+    """The model the cassettes under `root` were recorded with (the most common), if any."""
+    counts: Counter[str] = Counter()
+    for path in sorted(Path(root).glob("*.json")):
+        try:
+            model = Cassette.from_text(path.read_text(encoding="utf-8"), str(path)).model
+        except (OSError, RecordingError):
+            continue  # replaying that article reports the broken file; here it only abstains
+        if model:
+            counts[model] += 1
+    if not counts:
+        return None
+    return min(counts, key=lambda m: (-counts[m], m))
+
+
+# -- the recorder shared by both transports -----------------------------------------------------
+
+
+@dataclass
+class _ArticleState:
+    recorded: Cassette | None
+    used: set[int] = field(default_factory=set)
+    # The exchanges this run used for the article, in order: what its cassette will hold.
+    session: list[Exchange] = field(default_factory=list)
+    # Set once a live exchange joins the session; from then on the file must follow it.
+    dirty: bool = False
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A request going to the network; `recorded` is None when it will not be recorded."""
+
+    forward: httpx2.Request
+    meta: RequestMeta
+    recorded: RecordedRequest | None
+
+
+class _Recorder:
+    """Mode logic shared by the sync and async transports; never awaits, never sends."""
+
+    def __init__(self, mode: RecordingMode, store: CassetteStore) -> None:
+        self.mode = RecordingMode(mode)
+        self.store = store
+        self._lock = threading.Lock()
+        self._articles: dict[str, _ArticleState] = {}
+
+    def prepare(self, request: httpx2.Request) -> httpx2.Response | _Pending:
+        """A replayed response, or the request to forward (request body must be read)."""
+        meta = RequestMeta.from_headers(request.headers)
+        forward = httpx2.Request(
+            request.method,
+            request.url,
+            headers=[(k, v) for k, v in request.headers.multi_items() if not is_metadata_header(k)],
+            content=request.content,
+            extensions=request.extensions,
+        )
+        if self.mode is RecordingMode.LIVE:
+            return _Pending(forward, meta, None)
+        if meta.article_id is None:
+            raise RecordingError(
+                f"{request.method} {request.url.path}: no {HEADER_ARTICLE} header, so there is no"
+                f" cassette to {self.mode} (recording mode {self.mode})"
+            )
+        recorded = RecordedRequest(
+            request.method,
+            request.url.raw_path.decode("ascii"),
+            Payload.decode(request.content, request.headers.get("content-type")),
+        )
+        if self.mode is RecordingMode.RECORD:
+            return _Pending(forward, meta, recorded)
+
+        with self._lock:
+            state = self._state(meta.article_id)
+            hit = self._take(state, recorded.fingerprint)
+            if hit is not None:
+                if self.mode is RecordingMode.RECORD_MISSING:
+                    state.session.append(hit)
+                    if state.dirty:
+                        self._save_locked(meta, state)
+                return hit.response.to_httpx(request)
+            if self.mode is RecordingMode.REPLAY:
+                path = self.store.path_for(meta.article_id)
+                raise ReplayMissError(
+                    meta.article_id,
+                    path,
+                    recorded.fingerprint,
+                    explain_miss(recorded, meta, state.recorded, path),
+                )
+        return _Pending(forward, meta, recorded)
+
+    def finish(
+        self, pending: _Pending, response: httpx2.Response, content: bytes
+    ) -> httpx2.Response:
+        """Record a live exchange if it is worth keeping; the response to hand back."""
+        recorded = pending.recorded
+        if recorded is not None and not is_transient(response.status_code, response.headers):
+            content_type = response.headers.get("content-type")
+            exchange = Exchange(
+                recorded,
+                RecordedResponse(
+                    response.status_code, content_type, Payload.decode(content, content_type)
+                ),
+            )
+            self._append(pending.meta, exchange)
+        # `content` is already decoded, so the encoding/length headers no longer describe it.
+        headers = [
+            (k, v)
+            for k, v in response.headers.multi_items()
+            if k.lower() not in {"content-encoding", "content-length", "transfer-encoding"}
+        ]
+        return httpx2.Response(
+            response.status_code,
+            headers=headers,
+            content=content,
+            request=pending.forward,
+            extensions={
+                k: v
+                for k, v in response.extensions.items()
+                if k in {"http_version", "reason_phrase"}
+            },
+        )
+
+    def _state(self, article_id: str) -> _ArticleState:
+        state = self._articles.get(article_id)
+        if state is None:
+            recorded = None if self.mode is RecordingMode.RECORD else self.store.load(article_id)
+            state = self._articles[article_id] = _ArticleState(recorded)
+        return state
+
+    @staticmethod
+    def _take(state: _ArticleState, wanted: str) -> Exchange | None:
+        if state.recorded is None:
+            return None
+        for index, exchange in enumerate(state.recorded.exchanges):
+            if index not in state.used and exchange.fingerprint == wanted:
+                state.used.add(index)
+                return exchange
+        return None
+
+    def _append(self, meta: RequestMeta, exchange: Exchange) -> None:
+        assert meta.article_id is not None
+        with self._lock:
+            state = self._state(meta.article_id)
+            state.session.append(exchange)
+            state.dirty = True
+            self._save_locked(meta, state)
+
+    def _save_locked(self, meta: RequestMeta, state: _ArticleState) -> None:
+        # Written through after every exchange so nothing is lost if the run dies; the
+        # previous file is replaced whole, never edited in place.
+        assert meta.article_id is not None
+        self.store.save(
+            Cassette(
+                article_id=meta.article_id,
+                article_sha256=meta.article_sha256,
+                model=state.session[-1].request.model,
+                prompt_version=meta.prompt_version,
+                schema_version=meta.schema_version,
+                recorded_at=utc_now(),
+                library_versions=library_versions(),
+                exchanges=list(state.session),
+            )
+        )
+
+
+def _as_store(store: CassetteStore | Path | str) -> CassetteStore:
+    return store if isinstance(store, CassetteStore) else CassetteStore(Path(store))
+
+
+class RecordingTransport(httpx2.BaseTransport):
+    """Sync transport that records to, or replays from, per-article cassettes."""
+
+    def __init__(
+        self,
+        mode: RecordingMode | str,
+        store: CassetteStore | Path | str,
+        inner: httpx2.BaseTransport | None = None,
+    ) -> None:
+        self._recorder = _Recorder(RecordingMode(mode), _as_store(store))
+        self._inner = inner if inner is not None else httpx2.HTTPTransport()
+
+    @property
+    def mode(self) -> RecordingMode:
+        return self._recorder.mode
+
+    @property
+    def store(self) -> CassetteStore:
+        return self._recorder.store
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        request.read()
+        step = self._recorder.prepare(request)
+        if isinstance(step, httpx2.Response):
+            return step
+        response = self._inner.handle_request(step.forward)
+        if step.recorded is None:
+            return response  # live: keep streaming, nothing to keep
+        try:
+            content = response.read()
+        finally:
+            response.close()
+        return self._recorder.finish(step, response, content)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncRecordingTransport(httpx2.AsyncBaseTransport):
+    """Async twin of RecordingTransport."""
+
+    def __init__(
+        self,
+        mode: RecordingMode | str,
+        store: CassetteStore | Path | str,
+        inner: httpx2.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._recorder = _Recorder(RecordingMode(mode), _as_store(store))
+        self._inner = inner if inner is not None else httpx2.AsyncHTTPTransport()
+
+    @property
+    def mode(self) -> RecordingMode:
+        return self._recorder.mode
+
+    @property
+    def store(self) -> CassetteStore:
+        return self._recorder.store
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        await request.aread()
+        step = self._recorder.prepare(request)
+        if isinstance(step, httpx2.Response):
+            return step
+        response = await self._inner.handle_async_request(step.forward)
+        if step.recorded is None:
+            return response
+        try:
+            content = await response.aread()
+        finally:
+            await response.aclose()
+        return self._recorder.finish(step, response, content)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+# -- secrets ------------------------------------------------------------------------------------
+
+_SECRET_PATTERNS: Final = (
+    ("openai-style key", re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{16,}")),
+    ("bearer token", re.compile(r"\bBearer\s+[A-Za-z0-9._~+/=-]{8,}")),
+    (
+        "credential key",
+        re.compile(r"""(?i)["'](?:authorization|api[-_]?key|x-api-key)["']\s*:"""),
+    ),
+    ("authorization header", re.compile(r"(?im)^\s*authorization\s*:")),
+)
+
+
+def scan_for_secrets(root: Path) -> list[str]:
+    """Key-like strings in files under `root`, as 'path:line: kind' (the secret itself omitted)."""
+    findings: list[str] = []
+    for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as err:
+            findings.append(f"{path}: unreadable ({err.strerror})")
+            continue
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            for kind, pattern in _SECRET_PATTERNS:
+                if pattern.search(line):
+                    findings.append(f"{path}:{lineno}: {kind}")
+    return findings
