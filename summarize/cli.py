@@ -1,0 +1,282 @@
+"""The `summarize` command line: a thin shell over the pure core."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from summarize.client import FatalModelError, ModelClient
+from summarize.pipeline import ArticleResult, build_manifest, run_batch
+from summarize.prompts import PromptError, PromptTemplate, load_prompt
+from summarize.recording import AsyncRecordingTransport, RecordingMode, recorded_model
+from summarize.schema_export import exported_schemas
+from summarize.settings import InstructorMode, Settings, SettingsError, load_settings
+from summarize.store import OutputLockedError, OutputStore
+
+app = typer.Typer(
+    name="summarize",
+    help="Turn folders of news articles into typed, source-grounded event briefs and memos.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,  # tracebacks can carry request details; we print causes
+)
+err = Console(stderr=True)
+# instructor logs every failed attempt at ERROR; the run reports failures itself, per article.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+logging.getLogger("instructor").propagate = False
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(EXIT_USAGE)
+
+
+RUN_HELP = """
+Extract one event brief per article in SRC (a folder, searched recursively, or a file).
+
+Reads .txt, .md, .html/.htm, .json and .jsonl. Writes, under --out:
+
+  briefs/<article-id>.json   one validated, grounded brief per article
+  run.json                   the run manifest: model, prompt and schema versions, counts,
+                             token usage, durations, quality signals
+  errors.jsonl               one line per article that failed: file, stage, cause
+
+Articles whose brief is current (same content, prompt, schema and model) are skipped;
+--force redoes them.
+
+Model endpoint: --base-url and --model (or SUMMARIZE_BASE_URL / SUMMARIZE_MODEL, or a
+summarize.toml), API key from OPENAI_API_KEY. Any OpenAI-compatible server works: OpenAI,
+Ollama, vLLM, LM Studio, llama.cpp.
+
+Recordings: --replay answers from fixtures/recordings without any network; --record and
+--record-missing save what the endpoint answers there.
+
+Exit codes: 0 every article done, 1 some articles failed (see errors.jsonl),
+2 usage or configuration error.
+
+Example:
+
+  summarize run seeds/ --out out/ --base-url http://127.0.0.1:8080/v1 --model smollm2
+"""
+
+
+@app.command("run", help=RUN_HELP)
+def run(
+    src: Annotated[Path, typer.Argument(help="Folder or file of articles.", show_default=False)],
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://host:8080/v1.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Model name at the endpoint.")] = None,
+    mode: Annotated[
+        InstructorMode | None,
+        typer.Option(help="Structured-output mode; auto: tools on OpenAI, json_schema elsewhere."),
+    ] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Articles in flight at once.")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Seconds per model request.")] = None,
+    max_reasks: Annotated[
+        int | None, typer.Option(help="Re-asks after an invalid or ungrounded answer.")
+    ] = None,
+    max_output_tokens: Annotated[int | None, typer.Option(help="Output token cap.")] = None,
+    prompt: Annotated[
+        Path | None, typer.Option(help="Prompt template to use instead of the shipped one.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML settings file (default: ./summarize.toml if any).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Redo articles that already have a brief.")] = False,
+    replay: Annotated[
+        bool, typer.Option("--replay", help="Answer from recordings only; no network.")
+    ] = False,
+    record: Annotated[
+        bool, typer.Option("--record", help="Call the endpoint and save every exchange.")
+    ] = False,
+    record_missing: Annotated[
+        bool,
+        typer.Option("--record-missing", help="Replay what is recorded, record the rest."),
+    ] = False,
+    recordings: Annotated[
+        Path | None, typer.Option(help="Recordings folder (default: fixtures/recordings).")
+    ] = None,
+) -> None:
+    chosen = [
+        m
+        for m, on in (
+            (RecordingMode.REPLAY, replay),
+            (RecordingMode.RECORD, record),
+            (RecordingMode.RECORD_MISSING, record_missing),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        raise _fail("choose one of --replay, --record, --record-missing")
+    if not src.exists():
+        raise _fail(f"{src} does not exist: give a folder or file of articles")
+    try:
+        settings = load_settings(
+            config,
+            base_url=base_url,
+            model=model,
+            mode=mode,
+            concurrency=concurrency,
+            timeout=timeout,
+            max_reasks=max_reasks,
+            max_output_tokens=max_output_tokens,
+            recording=chosen[0] if chosen else None,
+            recordings_dir=recordings,
+        )
+        template = load_prompt(prompt)
+    except (SettingsError, PromptError) as exc:
+        raise _fail(str(exc)) from None
+
+    if settings.recording is RecordingMode.REPLAY:
+        # Replay never reaches a server, so the endpoint only has to look like one.
+        updates: dict[str, object] = {"base_url": settings.base_url or "http://replay.invalid/v1"}
+        if settings.model is None:
+            updates["model"] = recorded_model(settings.recordings_dir)
+        settings = settings.model_copy(update=updates)
+    if not settings.base_url or not settings.model:
+        raise _fail(
+            "no model endpoint: pass --base-url and --model (or set SUMMARIZE_BASE_URL and "
+            "SUMMARIZE_MODEL), or use --replay to answer from recordings"
+        )
+
+    store = OutputStore(out)
+    code = asyncio.run(_run(src, store, settings, template))
+    raise typer.Exit(code)
+
+
+async def _run(src: Path, store: OutputStore, settings: Settings, template: PromptTemplate) -> int:
+    transport = AsyncRecordingTransport(settings.recording, settings.recordings_dir)
+    client = ModelClient(settings, transport=transport)
+    progress = Progress(
+        TextColumn("[bold]summarize[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not sys.stderr.isatty(),
+    )
+    task = progress.add_task("run", total=None, last="")
+
+    def on_result(result: ArticleResult) -> None:
+        mark = {"done": "[green]done[/]", "skipped": "[dim]skipped[/]", "failed": "[red]failed[/]"}
+        name = result.article_id or result.file
+        progress.update(task, advance=1, last=f"{mark[result.status]} {name}")
+
+    try:
+        with ExitStack() as stack:
+            stack.enter_context(store.lock())
+            stack.enter_context(progress)
+            try:
+                summary = await run_batch(
+                    src,
+                    store,
+                    client,
+                    template,
+                    concurrency=settings.concurrency,
+                    on_result=on_result,
+                )
+            finally:
+                await client.aclose()  # closes the transport too
+    except (OutputLockedError, FatalModelError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return EXIT_USAGE
+    manifest = build_manifest(summary, settings, template, src)
+    store.write_manifest(manifest)
+    store.write_errors(summary.errors)
+    counts = manifest["counts"]
+    err.print(
+        f"{counts['done']} done, {counts['skipped']} skipped, {counts['failed']} failed "
+        f"({counts['events']} events) in {summary.seconds:.1f}s -> {store.root}",
+        highlight=False,
+    )
+    for error in summary.errors:
+        err.print(f"  [red]{error.stage}[/] {error.file}: {error.cause}", highlight=False)
+    return EXIT_SOME_FAILED if counts["failed"] else EXIT_OK
+
+
+@app.command("schema")
+def schema(
+    out: Annotated[Path, typer.Option(help="Folder to write the JSON Schema files into.")] = Path(
+        "schemas"
+    ),
+    check: Annotated[
+        bool, typer.Option(help="Only check that the files match the code; exit 1 if not.")
+    ] = False,
+) -> None:
+    """Export the brief and extraction JSON Schemas from the Pydantic models."""
+    stale = []
+    for name, text in exported_schemas().items():
+        path = out / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        stale.append(path)
+        if not check:
+            out.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            err.print(f"wrote {path}", highlight=False)
+    if check and stale:
+        err.print(f"[red]out of date:[/] {', '.join(map(str, stale))}; run `summarize schema`")
+        raise typer.Exit(1)
+
+
+MEMO_HELP = (
+    "Write a briefing memo from the briefs in FOLDER (searched recursively for *.json "
+    "briefs: a `summarize run` output folder, or fixtures/golden).\n\n"
+    "The format follows the --out suffix (.md or .html) unless --format says otherwise. "
+    "Reports of one contact from several outlets are merged into one event; where sides or "
+    "outlets differ, their accounts are set side by side. Overdue follow-ups are judged "
+    "against --as-of (default: the latest date in the briefs), so the same briefs always "
+    "give a byte-identical memo.\n\n"
+    "Example: summarize memo out/ --out memo.html --title 'US-Russia contacts'"
+)
+
+
+@app.command("memo", help=MEMO_HELP)
+def memo(
+    folder: Annotated[Path, typer.Argument(help="Folder of briefs.", show_default=False)],
+    out: Annotated[Path, typer.Option(help="Memo file to write (.md or .html).")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="md or html (default: from the --out suffix).")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Memo title.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="YYYY-MM-DD to judge overdue follow-ups (default: latest brief date)."),
+    ] = None,
+) -> None:
+    import datetime as dt
+
+    from summarize.memo import BriefLoadError, load_briefs, resolve_format, write_memo
+
+    try:
+        as_of_date = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise _fail(f"--as-of {as_of!r} is not a date like 2016-09-05") from None
+    try:
+        chosen = resolve_format(out, fmt)
+        briefs = load_briefs(folder)
+    except (ValueError, BriefLoadError) as exc:
+        raise _fail(str(exc)) from None
+    if not briefs:
+        raise _fail(f"no briefs found in {folder}")
+    write_memo(briefs, out, fmt=chosen, title=title, as_of=as_of_date)
+    err.print(f"memo of {len(briefs)} briefs -> {out}", highlight=False)
+
+
+def main() -> None:
+    app()

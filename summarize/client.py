@@ -1,0 +1,255 @@
+"""The model client: openai SDK + instructor for structure, tenacity for transport faults.
+
+Two retry loops, on purpose: instructor re-asks when an answer is invalid (schema or
+grounding), tenacity retries when the transport fails (429, 5xx, timeouts, resets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.hooks import Hooks
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from summarize.articles import Article
+from summarize.brief import SCHEMA_VERSION, Usage
+from summarize.extraction import Extraction, GroundingCheck
+from summarize.grounding import ArticleText
+from summarize.prompts import PromptTemplate
+from summarize.recording import ReplayMissError
+from summarize.settings import InstructorMode, Settings
+
+_MODES = {
+    InstructorMode.TOOLS: instructor.Mode.TOOLS,
+    InstructorMode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
+    InstructorMode.JSON: instructor.Mode.JSON,
+}
+# Retry-After beyond this is a quota problem, not a hiccup worth sleeping through.
+MAX_RETRY_AFTER = 120.0
+
+
+class ModelError(Exception):
+    """The model could not produce a brief for one article; `stage` says where it failed."""
+
+    def __init__(self, stage: str, message: str) -> None:
+        super().__init__(message)
+        self.stage = stage
+
+
+class FatalModelError(ModelError):
+    """A failure every article will hit (bad URL, key, model name): stop the run."""
+
+
+@dataclass(frozen=True)
+class ExtractionResult:
+    extraction: Extraction
+    usage: Usage
+    attempts: int
+    reasks: int
+    grounding_reasks: int
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    node: BaseException | None = exc
+    while node is not None and node not in seen:
+        seen.append(node)
+        node = node.__cause__ or node.__context__
+    return seen
+
+
+def _is_transient(exc: BaseException) -> bool:
+    chain = _chain(exc)
+    if any(isinstance(e, ReplayMissError) for e in chain):
+        return False
+    return isinstance(
+        exc, openai.RateLimitError | openai.InternalServerError | openai.APIConnectionError
+    )
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    if not isinstance(exc, openai.APIStatusError):
+        return None
+    value = exc.response.headers.get("retry-after")
+    try:
+        return min(max(float(value), 0.0), MAX_RETRY_AFTER) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date; the exponential backoff is close enough
+
+
+def _usage(completion: Any) -> Usage:
+    raw = getattr(completion, "usage", None)
+    if raw is None:
+        return Usage()
+    return Usage(
+        prompt_tokens=raw.prompt_tokens or 0,
+        completion_tokens=raw.completion_tokens or 0,
+        total_tokens=raw.total_tokens or 0,
+    )
+
+
+def _describe_status_error(exc: openai.APIStatusError, settings: Settings) -> str:
+    status = exc.status_code
+    if status == 401:
+        return "the endpoint rejected the API key (401): set OPENAI_API_KEY to a valid key"
+    if status == 404:
+        return (
+            f"not found (404) at {settings.base_url}: check --base-url (it usually ends in /v1) "
+            f"and that model {settings.model!r} exists there"
+        )
+    return f"the endpoint refused the request ({status}): {_server_message(exc)}"
+
+
+def _server_message(exc: openai.APIStatusError) -> str:
+    # Servers put a traceback or a whole validation dump in the body; the first line says it.
+    body = exc.body
+    error = body.get("error") if isinstance(body, dict) else None
+    message = error.get("message") if isinstance(error, dict) else None
+    text = str(message or exc.message).strip()
+    first = text.splitlines()[0] if text else ""
+    return first[:300] + ("..." if len(first) > 300 else "")
+
+
+class ModelClient:
+    """Turns one article into an `Extraction` through an OpenAI-compatible endpoint."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        backoff: tuple[float, float] = (1.0, 30.0),
+    ) -> None:
+        if not settings.base_url or not settings.model:
+            raise FatalModelError("config", "a model endpoint needs --base-url and --model")
+        self.settings = settings
+        self._backoff = backoff
+        self._http = httpx2.AsyncClient(transport=transport, timeout=settings.timeout)
+        key = settings.api_key.get_secret_value() if settings.api_key else "not-set"
+        self._openai = openai.AsyncOpenAI(
+            base_url=settings.base_url,
+            api_key=key,
+            http_client=self._http,
+            max_retries=0,  # tenacity owns transport retries, so they are counted and logged
+            timeout=settings.timeout,
+        )
+        self._instructor = instructor.from_openai(
+            self._openai, mode=_MODES[settings.resolved_mode()]
+        )
+
+    async def aclose(self) -> None:
+        await self._openai.close()
+
+    async def extract(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
+        initial, ceiling = self._backoff
+        exponential = wait_exponential_jitter(initial=initial, max=ceiling)
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            after = _retry_after(exc)
+            return after if after is not None else exponential(state)
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.transport_retries + 1),
+            wait=wait,
+            retry=retry_if_exception(_is_transient),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._extract_once(article, prompt)
+        except ModelError:
+            raise
+        except openai.APIStatusError as exc:
+            message = _describe_status_error(exc, self.settings)
+            if exc.status_code in (401, 403, 404):
+                raise FatalModelError("config", message) from None
+            stage = "transport" if _is_transient(exc) else "request"
+            raise ModelError(stage, message) from None
+        except openai.APIConnectionError as exc:
+            for cause in _chain(exc):
+                if isinstance(cause, ReplayMissError):
+                    raise ModelError("replay", str(cause)) from None
+            what = "timed out" if isinstance(exc, openai.APITimeoutError) else "failed"
+            raise ModelError(
+                "transport",
+                f"connection to {self.settings.base_url} {what} "
+                f"after {self.settings.transport_retries + 1} attempts",
+            ) from None
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    async def _extract_once(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
+        check = GroundingCheck(
+            article=ArticleText(article.text), max_attempts=self.settings.max_reasks + 1
+        )
+
+        def count_response(*_: Any, **__: Any) -> None:
+            check.attempts += 1
+
+        hooks = Hooks()
+        hooks.on("completion:response", count_response)
+        try:
+            extraction, completion = await self._instructor.create_with_completion(
+                response_model=Extraction,
+                messages=prompt.render(article=article),  # type: ignore[arg-type]
+                model=self.settings.model,
+                temperature=self.settings.temperature,
+                max_tokens=self.settings.max_output_tokens,
+                max_retries=self.settings.max_reasks,
+                context={"grounding": check},
+                hooks=hooks,
+                extra_headers=self._headers(article, prompt),
+            )
+        except IncompleteOutputException:
+            raise ModelError(
+                "model",
+                f"the answer was cut off at {self.settings.max_output_tokens} output tokens: "
+                "raise --max-output-tokens, or use a model with a larger context",
+            ) from None
+        except InstructorRetryException as exc:
+            api_error = next((e for e in _chain(exc) if isinstance(e, openai.APIError)), None)
+            if api_error is not None:
+                raise api_error from None
+            if isinstance(exc.__cause__, ReplayMissError):
+                raise ModelError("replay", str(exc.__cause__)) from None
+            raise ModelError(
+                "validation",
+                f"no valid answer after {exc.n_attempts} attempts: {_first_line(exc)}",
+            ) from None
+        attempts = max(check.attempts, 1)
+        return ExtractionResult(
+            extraction=extraction,
+            usage=_usage(completion),
+            attempts=attempts,
+            reasks=attempts - 1,
+            grounding_reasks=check.rejected,
+        )
+
+    @staticmethod
+    def _headers(article: Article, prompt: PromptTemplate) -> Mapping[str, str]:
+        # Read (and stripped) by the recording transport, which files exchanges per article
+        # and explains replay misses with them.
+        return {
+            "X-Summarize-Article": article.id,
+            "X-Summarize-Article-Sha256": article.sha256,
+            "X-Summarize-Prompt-Version": prompt.version,
+            "X-Summarize-Schema-Version": SCHEMA_VERSION,
+        }
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__

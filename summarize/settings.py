@@ -1,0 +1,90 @@
+"""Run settings: command-line flags over `SUMMARIZE_*` environment over a TOML config file."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from summarize.recording import RecordingMode
+
+DEFAULT_CONFIG = Path("summarize.toml")
+
+
+class InstructorMode(StrEnum):
+    AUTO = "auto"
+    TOOLS = "tools"
+    JSON_SCHEMA = "json_schema"
+    JSON = "json"
+
+
+class SettingsError(Exception):
+    """Settings that cannot work; the message says which and how to fix it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SUMMARIZE_", extra="forbid")
+    config_file: ClassVar[Path | None] = None
+
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. .../v1.")
+    model: str | None = None
+    # The key is read, used and never printed: SecretStr keeps it out of reprs and tracebacks.
+    api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_API_KEY", "SUMMARIZE_API_KEY")
+    )
+    mode: InstructorMode = InstructorMode.AUTO
+    temperature: float = Field(0.0, ge=0, le=2)
+    max_output_tokens: int = Field(2048, ge=64)
+    timeout: float = Field(120.0, gt=0, description="Seconds per model request.")
+    max_reasks: int = Field(2, ge=0, le=10, description="Re-asks after invalid answers.")
+    transport_retries: int = Field(4, ge=0, le=20)
+    concurrency: int = Field(4, ge=1, le=256)
+    recording: RecordingMode = RecordingMode.LIVE
+    recordings_dir: Path = Path("fixtures/recordings")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if cls.config_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls.config_file))
+        return tuple(sources)
+
+    def resolved_mode(self) -> InstructorMode:
+        """Tools on OpenAI itself; JSON schema (grammar-constrained where supported) elsewhere."""
+        if self.mode is not InstructorMode.AUTO:
+            return self.mode
+        if self.base_url is None or "api.openai.com" in self.base_url:
+            return InstructorMode.TOOLS
+        return InstructorMode.JSON_SCHEMA
+
+
+def load_settings(config: Path | None, **flags: Any) -> Settings:
+    """Build settings; flags given as None fall through to the environment and config file."""
+    if config is not None and not config.is_file():
+        raise SettingsError(f"config file {config} does not exist")
+    path = config or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
+    given = {k: v for k, v in flags.items() if v is not None}
+    try:
+        settings_cls = type("ConfiguredSettings", (Settings,), {"config_file": path})
+        return settings_cls(**given)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        where = f" (config file: {path})" if path else ""
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"invalid settings{where}: {problems}") from None

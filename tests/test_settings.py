@@ -1,0 +1,50 @@
+from pathlib import Path
+
+import pytest
+
+from summarize.settings import InstructorMode, SettingsError, load_settings
+
+
+def test_flags_beat_environment_beat_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "summarize.toml"
+    config.write_text('model = "from-file"\nbase_url = "http://file/v1"\nconcurrency = 3\n')
+    monkeypatch.setenv("SUMMARIZE_MODEL", "from-env")
+    settings = load_settings(config, base_url="http://flag/v1", model=None)
+    assert settings.base_url == "http://flag/v1"
+    assert settings.model == "from-env"
+    assert settings.concurrency == 3
+
+
+def test_api_key_comes_from_openai_api_key_and_never_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-NEVER-PRINT-ME-0123456789")
+    settings = load_settings(None)
+    assert settings.api_key is not None
+    assert settings.api_key.get_secret_value().endswith("0123456789")
+    assert "NEVER-PRINT-ME" not in repr(settings)
+    assert "NEVER-PRINT-ME" not in str(settings.model_dump())
+
+
+def test_mode_default_depends_on_endpoint() -> None:
+    assert load_settings(None, base_url="https://api.openai.com/v1").resolved_mode() is (
+        InstructorMode.TOOLS
+    )
+    assert load_settings(None, base_url="http://127.0.0.1:8080/v1").resolved_mode() is (
+        InstructorMode.JSON_SCHEMA
+    )
+    assert load_settings(None, base_url="http://x/v1", mode="json").resolved_mode() is (
+        InstructorMode.JSON
+    )
+
+
+def test_bad_values_name_the_setting_and_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("concurrency = 0\n")
+    with pytest.raises(SettingsError, match=r"concurrency.*bad\.toml|bad\.toml.*concurrency"):
+        load_settings(config)
+    with pytest.raises(SettingsError, match="does not exist"):
+        load_settings(tmp_path / "absent.toml")
+    config.write_text("modle = 'typo'\n")
+    with pytest.raises(SettingsError, match="modle"):
+        load_settings(config)
