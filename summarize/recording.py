@@ -14,10 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import platform
 import re
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -31,6 +29,7 @@ import httpx2
 import openai
 
 import summarize
+from summarize.atomic import write_text_atomic
 
 FORMAT: Final = 1
 
@@ -433,18 +432,7 @@ class CassetteStore:
 
     def save(self, cassette: Cassette) -> Path:
         path = self.path_for(cassette.article_id)
-        self.root.mkdir(parents=True, exist_ok=True)
-        # Temp file in the same directory so os.replace is an atomic rename on one filesystem.
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{cassette.article_id}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(cassette.to_text())
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(path, cassette.to_text())
         return path
 
 
