@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import sys
+import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +16,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from summarize.client import FatalModelError, ModelClient
-from summarize.pipeline import ArticleResult, build_manifest, run_batch
+from summarize.local_server import LocalServer, LocalServerError
+from summarize.memo import BriefLoadError, load_briefs, resolve_format, write_memo
+from summarize.pipeline import ArticleResult, RunSummary, build_manifest, run_batch
 from summarize.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.recording import AsyncRecordingTransport, RecordingMode, recorded_model
 from summarize.schema_export import exported_schemas
@@ -108,6 +112,20 @@ def run(
     recordings: Annotated[
         Path | None, typer.Option(help="Recordings folder (default: fixtures/recordings).")
     ] = None,
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local",
+            help="Start the bundled llama.cpp server (extra 'local') for this run, then stop it.",
+        ),
+    ] = False,
+    model_path: Annotated[
+        Path | None, typer.Option(help="With --local: a GGUF file instead of SmolLM2-135M.")
+    ] = None,
+    memo: Annotated[
+        Path | None,
+        typer.Option(help="Also write a briefing memo of all briefs in --out (.md or .html)."),
+    ] = None,
 ) -> None:
     chosen = [
         m
@@ -139,6 +157,18 @@ def run(
     except (SettingsError, PromptError) as exc:
         raise _fail(str(exc)) from None
 
+    if local and settings.recording is RecordingMode.REPLAY:
+        raise _fail("--local and --replay exclude each other: replay needs no server")
+    if model_path is not None and not local:
+        raise _fail("--model-path goes with --local")
+    if memo is not None:
+        try:
+            resolve_format(memo, None)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+    if local:
+        code = _run_with_local_server(src, OutputStore(out), settings, template, model_path)
+        raise typer.Exit(_write_run_memo(OutputStore(out), memo, code))
     if settings.recording is RecordingMode.REPLAY:
         # Replay never reaches a server, so the endpoint only has to look like one.
         updates: dict[str, object] = {"base_url": settings.base_url or "http://replay.invalid/v1"}
@@ -153,7 +183,36 @@ def run(
 
     store = OutputStore(out)
     code = asyncio.run(_run(src, store, settings, template))
-    raise typer.Exit(code)
+    raise typer.Exit(_write_run_memo(store, memo, code))
+
+
+def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
+    """`run --memo`: a memo of every brief in the output folder, this run's and earlier ones."""
+    if memo is None or code == EXIT_USAGE:
+        return code
+    try:
+        briefs = load_briefs(store.briefs_dir) if store.briefs_dir.is_dir() else []
+    except BriefLoadError as exc:
+        err.print(f"[bold red]error:[/] memo not written: {exc}", highlight=False)
+        return EXIT_SOME_FAILED
+    if not briefs:
+        err.print("[yellow]memo not written:[/] no briefs to summarise", highlight=False)
+        return code
+    write_memo(briefs, memo, fmt=None, title=None, as_of=None)
+    err.print(f"memo of {len(briefs)} briefs -> {memo}", highlight=False)
+    return code
+
+
+def _run_with_local_server(
+    src: Path, store: OutputStore, settings: Settings, template: PromptTemplate, path: Path | None
+) -> int:
+    try:
+        with LocalServer(path) as server:
+            err.print(f"local model server {server.model} at {server.base_url}", highlight=False)
+            local = settings.model_copy(update={"base_url": server.base_url, "model": server.model})
+            return asyncio.run(_run(src, store, local, template))
+    except LocalServerError as exc:
+        raise _fail(str(exc)) from None
 
 
 async def _run(src: Path, store: OutputStore, settings: Settings, template: PromptTemplate) -> int:
@@ -176,27 +235,30 @@ async def _run(src: Path, store: OutputStore, settings: Settings, template: Prom
         name = result.article_id or result.file
         progress.update(task, advance=1, last=f"{mark[result.status]} {name}")
 
+    summary = RunSummary()
     try:
         with ExitStack() as stack:
             stack.enter_context(store.lock())
             stack.enter_context(progress)
-            try:
-                summary = await run_batch(
+            try:  # the lock is ours from here: the manifest below describes this run
+                await run_batch(
                     src,
                     store,
                     client,
                     template,
                     concurrency=settings.concurrency,
                     on_result=on_result,
+                    summary=summary,
                 )
             finally:
                 await client.aclose()  # closes the transport too
+                # Written even when interrupted: what was done stays done and is accounted for.
+                manifest = build_manifest(summary, settings, template, src)
+                store.write_manifest(manifest)
+                store.write_errors(summary.errors)
     except (OutputLockedError, FatalModelError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         return EXIT_USAGE
-    manifest = build_manifest(summary, settings, template, src)
-    store.write_manifest(manifest)
-    store.write_errors(summary.errors)
     counts = manifest["counts"]
     err.print(
         f"{counts['done']} done, {counts['skipped']} skipped, {counts['failed']} failed "
@@ -206,6 +268,34 @@ async def _run(src: Path, store: OutputStore, settings: Settings, template: Prom
     for error in summary.errors:
         err.print(f"  [red]{error.stage}[/] {error.file}: {error.cause}", highlight=False)
     return EXIT_SOME_FAILED if counts["failed"] else EXIT_OK
+
+
+@app.command("serve")
+def serve(
+    model_path: Annotated[
+        Path | None, typer.Option(help="A GGUF file instead of the bundled SmolLM2-135M.")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port on 127.0.0.1 (default: a free one).")
+    ] = None,
+) -> None:
+    """Run the bundled llama.cpp model server (extra 'local') until Ctrl-C.
+
+    Point `summarize run --base-url URL --model NAME` at the address it prints.
+    """
+    try:
+        with LocalServer(model_path, port=port) as server:
+            typer.echo(f"serving {server.model} at {server.base_url} (Ctrl-C to stop)")
+            typer.echo(
+                f"try: summarize run seeds/ --base-url {server.base_url} --model {server.model}"
+            )
+            while server.returncode is None:
+                time.sleep(0.5)
+            raise _fail(f"the server stopped by itself (exit {server.returncode})")
+    except LocalServerError as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        err.print("stopped")
 
 
 @app.command("schema")
@@ -259,10 +349,6 @@ def memo(
         typer.Option(help="YYYY-MM-DD to judge overdue follow-ups (default: latest brief date)."),
     ] = None,
 ) -> None:
-    import datetime as dt
-
-    from summarize.memo import BriefLoadError, load_briefs, resolve_format, write_memo
-
     try:
         as_of_date = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
@@ -276,6 +362,135 @@ def memo(
         raise _fail(f"no briefs found in {folder}")
     write_memo(briefs, out, fmt=chosen, title=title, as_of=as_of_date)
     err.print(f"memo of {len(briefs)} briefs -> {out}", highlight=False)
+
+
+EVAL_HELP = """
+Score the current prompt and schema against the golden briefs (prompt regression test).
+
+Runs the pipeline over SRC (default: seeds/), replaying fixtures/recordings unless --live or
+--record-missing is given, compares each brief with fixtures/golden/<article-id>.json field
+by field, and compares the scores with the committed baseline (fixtures/baseline.json).
+Weights, floors, the case threshold and the baseline tolerance are in eval.toml.
+
+Exit codes: 0 pass; 1 a case below its floors/threshold, or a regression against the
+baseline (or --against prompt); 2 setup error: stale or missing recording, missing or
+invalid golden, unreadable baseline or config.
+
+Examples:
+
+  summarize eval --report report.json --junit junit.xml --html report.html
+
+  summarize eval --prompt prompts/other.j2 --against prompts/extract.j2 --live \
+--base-url http://127.0.0.1:8080/v1 --model smollm2 --html compare.html
+
+  summarize eval --update-baseline          (accept the current scores)
+
+  summarize eval --bless <article-id> --yes (copy a reviewed output into the goldens)
+"""
+
+
+@app.command("eval", help=EVAL_HELP)
+def eval_(
+    src: Annotated[Path, typer.Argument(help="Folder or file of fixture articles.")] = Path(
+        "seeds"
+    ),
+    golden: Annotated[Path, typer.Option(help="Folder of golden briefs.")] = Path(
+        "fixtures/golden"
+    ),
+    eval_config: Annotated[
+        Path | None, typer.Option(help="Scoring rules (default: ./eval.toml if any).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML settings file (default: ./summarize.toml if any).")
+    ] = None,
+    prompt: Annotated[
+        Path | None, typer.Option(help="Prompt template to evaluate instead of the shipped one.")
+    ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(help="A second prompt to run on the same articles and compare side by side."),
+    ] = None,
+    against_recordings: Annotated[
+        Path | None, typer.Option(help="Recordings folder for the --against prompt.")
+    ] = None,
+    live: Annotated[bool, typer.Option("--live", help="Call the model; record nothing.")] = False,
+    record_missing: Annotated[
+        bool, typer.Option("--record-missing", help="Replay what is recorded, record the rest.")
+    ] = False,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name at the endpoint.")] = None,
+    recordings: Annotated[
+        Path | None, typer.Option(help="Recordings folder (default: fixtures/recordings).")
+    ] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Articles in flight at once.")] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="Report to compare with (default: fixtures/baseline.json).")
+    ] = None,
+    no_baseline: Annotated[
+        bool, typer.Option("--no-baseline", help="Compare with no baseline.")
+    ] = False,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Rewrite the baseline with this run.")
+    ] = False,
+    repeat: Annotated[
+        int, typer.Option(help="With --live: run N times and report flaky fields.")
+    ] = 1,
+    out: Annotated[
+        Path | None, typer.Option(help="Keep the produced briefs here for review.")
+    ] = None,
+    report: Annotated[Path | None, typer.Option(help="Write the JSON report here.")] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here (for CI).")] = None,
+    html: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", "--md", help="Write the Markdown report here.")
+    ] = None,
+    bless: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Copy this article's produced brief into the goldens after review "
+            "(repeatable; 'all' for every case). Never in CI."
+        ),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm --bless without asking.")] = False,
+) -> None:
+    from summarize.evaluation import EvalOptions, run_eval_command
+
+    if live and record_missing:
+        raise _fail("choose one of --live, --record-missing (default: replay)")
+    mode = (
+        RecordingMode.LIVE
+        if live
+        else RecordingMode.RECORD_MISSING
+        if record_missing
+        else RecordingMode.REPLAY
+    )
+    options = EvalOptions(
+        src=src,
+        golden=golden,
+        eval_config=eval_config,
+        settings_config=config,
+        prompt=prompt,
+        against=against,
+        against_recordings=against_recordings,
+        mode=mode,
+        base_url=base_url,
+        model=model,
+        recordings=recordings,
+        concurrency=concurrency,
+        baseline=baseline,
+        no_baseline=no_baseline,
+        update_baseline=update_baseline,
+        repeat=repeat,
+        out=out,
+        report=report,
+        junit=junit,
+        html=html,
+        markdown=markdown,
+        bless=tuple(bless or ()),
+        yes=yes,
+    )
+    ask = (lambda q: typer.confirm(q, default=False)) if sys.stdin.isatty() else None
+    raise typer.Exit(run_eval_command(options, Console(), err, ask))
 
 
 def main() -> None:

@@ -109,9 +109,13 @@ async def run_batch(
     concurrency: int,
     force: bool = False,
     on_result: Progress | None = None,
+    summary: RunSummary | None = None,
 ) -> RunSummary:
-    """Extract a brief for every article under `source` that lacks a current one."""
-    summary = RunSummary()
+    """Extract a brief for every article under `source` that lacks a current one.
+
+    Pass `summary` to keep what was done when the run is cancelled part way.
+    """
+    summary = summary if summary is not None else RunSummary()
     clock = time.perf_counter()
     model = client.settings.model or ""
     pending: set[asyncio.Task[ArticleResult]] = set()
@@ -148,6 +152,9 @@ async def run_batch(
         await drain(0)
     except FatalModelError as exc:
         summary.interrupted = str(exc)
+        raise
+    except asyncio.CancelledError:
+        summary.interrupted = "cancelled (Ctrl-C or SIGTERM)"
         raise
     finally:
         for task in pending:
