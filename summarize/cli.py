@@ -167,13 +167,20 @@ def run(
         except ValueError as exc:
             raise _fail(str(exc)) from None
     if local:
-        code = _run_with_local_server(src, OutputStore(out), settings, template, model_path)
+        code = _run_with_local_server(
+            src, OutputStore(out), settings, template, model_path, force=force
+        )
         raise typer.Exit(_write_run_memo(OutputStore(out), memo, code))
     if settings.recording is RecordingMode.REPLAY:
         # Replay never reaches a server, so the endpoint only has to look like one.
         updates: dict[str, object] = {"base_url": settings.base_url or "http://replay.invalid/v1"}
         if settings.model is None:
             updates["model"] = recorded_model(settings.recordings_dir)
+            if updates["model"] is None:
+                raise _fail(
+                    f"no recordings in {settings.recordings_dir}: record some first with "
+                    "--record (and --base-url, --model), or point --recordings at a folder"
+                )
         settings = settings.model_copy(update=updates)
     if not settings.base_url or not settings.model:
         raise _fail(
@@ -182,7 +189,7 @@ def run(
         )
 
     store = OutputStore(out)
-    code = asyncio.run(_run(src, store, settings, template))
+    code = asyncio.run(_run(src, store, settings, template, force=force))
     raise typer.Exit(_write_run_memo(store, memo, code))
 
 
@@ -204,18 +211,26 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
 
 
 def _run_with_local_server(
-    src: Path, store: OutputStore, settings: Settings, template: PromptTemplate, path: Path | None
+    src: Path,
+    store: OutputStore,
+    settings: Settings,
+    template: PromptTemplate,
+    path: Path | None,
+    *,
+    force: bool,
 ) -> int:
     try:
         with LocalServer(path) as server:
             err.print(f"local model server {server.model} at {server.base_url}", highlight=False)
             local = settings.model_copy(update={"base_url": server.base_url, "model": server.model})
-            return asyncio.run(_run(src, store, local, template))
+            return asyncio.run(_run(src, store, local, template, force=force))
     except LocalServerError as exc:
         raise _fail(str(exc)) from None
 
 
-async def _run(src: Path, store: OutputStore, settings: Settings, template: PromptTemplate) -> int:
+async def _run(
+    src: Path, store: OutputStore, settings: Settings, template: PromptTemplate, *, force: bool
+) -> int:
     transport = AsyncRecordingTransport(settings.recording, settings.recordings_dir)
     client = ModelClient(settings, transport=transport)
     progress = Progress(
@@ -247,6 +262,7 @@ async def _run(src: Path, store: OutputStore, settings: Settings, template: Prom
                     client,
                     template,
                     concurrency=settings.concurrency,
+                    force=force,
                     on_result=on_result,
                     summary=summary,
                 )

@@ -74,19 +74,23 @@ def _is_transient(exc: BaseException) -> bool:
     chain = _chain(exc)
     if any(isinstance(e, ReplayMissError) for e in chain):
         return False
+    after = _retry_after(exc, cap=None)
+    if after is not None and after > MAX_RETRY_AFTER:
+        return False
     return isinstance(
         exc, openai.RateLimitError | openai.InternalServerError | openai.APIConnectionError
     )
 
 
-def _retry_after(exc: BaseException | None) -> float | None:
+def _retry_after(exc: BaseException | None, cap: float | None = MAX_RETRY_AFTER) -> float | None:
     if not isinstance(exc, openai.APIStatusError):
         return None
     value = exc.response.headers.get("retry-after")
     try:
-        return min(max(float(value), 0.0), MAX_RETRY_AFTER) if value is not None else None
+        seconds = max(float(value), 0.0) if value is not None else None
     except ValueError:
         return None  # an HTTP date; the exponential backoff is close enough
+    return min(seconds, cap) if seconds is not None and cap is not None else seconds
 
 
 def _usage(completion: Any) -> Usage:
@@ -102,6 +106,10 @@ def _usage(completion: Any) -> Usage:
 
 def _describe_status_error(exc: openai.APIStatusError, settings: Settings) -> str:
     status = exc.status_code
+    if status == 429:
+        after = _retry_after(exc, cap=None)
+        wait = f"; it asks to wait {after:.0f}s" if after is not None else ""
+        return f"rate limited by the endpoint (429){wait}: try later or lower --concurrency"
     if status == 401:
         return "the endpoint rejected the API key (401): set OPENAI_API_KEY to a valid key"
     if status == 404:
@@ -115,7 +123,8 @@ def _describe_status_error(exc: openai.APIStatusError, settings: Settings) -> st
 def _server_message(exc: openai.APIStatusError) -> str:
     # Servers put a traceback or a whole validation dump in the body; the first line says it.
     body = exc.body
-    error = body.get("error") if isinstance(body, dict) else None
+    # The SDK has usually unwrapped {"error": {...}} already; accept both shapes.
+    error = body.get("error", body) if isinstance(body, dict) else None
     message = error.get("message") if isinstance(error, dict) else None
     text = str(message or exc.message).strip()
     first = text.splitlines()[0] if text else ""
@@ -153,6 +162,20 @@ class ModelClient:
         await self._openai.close()
 
     async def extract(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
+        """One article's extraction; failures are `ModelError`s with the key redacted."""
+        try:
+            return await self._extract_with_retries(article, prompt)
+        except ModelError as exc:
+            # Servers echo requests in errors; the key must not reach errors.jsonl or a terminal.
+            key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
+            message = str(exc)
+            if not key or key not in message:
+                raise
+            raise type(exc)(exc.stage, message.replace(key, "***")) from None
+
+    async def _extract_with_retries(
+        self, article: Article, prompt: PromptTemplate
+    ) -> ExtractionResult:
         initial, ceiling = self._backoff
         exponential = wait_exponential_jitter(initial=initial, max=ceiling)
 

@@ -10,6 +10,9 @@ actually went over the wire. Nothing is mocked: clients talk HTTP to a socket.
         client = openai.OpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
         client.chat.completions.create(model="m", messages=[...])
         assert server.requests[0].json()["model"] == "m"
+
+Faults a client must survive are scripted too: `Reply.json(...).after(2.0)` answers late
+(for timeouts) and `Reply.hang_up()` closes the connection without any answer.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
@@ -48,6 +51,17 @@ class Reply:
     status: int = 200
     body: bytes = b""
     headers: Mapping[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering
+    drop: bool = False  # close the connection without sending anything
+
+    def after(self, seconds: float) -> Reply:
+        """This reply, sent only after `seconds` (cut short when the server stops)."""
+        return replace(self, delay=seconds)
+
+    @classmethod
+    def hang_up(cls) -> Reply:
+        """Read the request, then close the socket without a status line."""
+        return cls(drop=True)
 
     @classmethod
     def json(
@@ -122,6 +136,8 @@ class ModelServer:
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Set by stop() so delayed replies stop waiting and their threads end promptly.
+        self._stopping = threading.Event()
 
     # -- script ---------------------------------------------------------------------------
 
@@ -174,6 +190,7 @@ class ModelServer:
 
     def start(self) -> Self:
         server = self
+        self._stopping.clear()
 
         class Handler(BaseHTTPRequestHandler):
             # HTTP/1.0: one request per connection, so a stopped server cannot keep answering
@@ -190,12 +207,20 @@ class ModelServer:
                     body=body,
                 )
                 reply = server._answer(received)
-                self.send_response(reply.status)
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.send_header("content-length", str(len(reply.body)))
-                self.end_headers()
-                self.wfile.write(reply.body)
+                if reply.delay > 0 and server._stopping.wait(reply.delay):
+                    return
+                if reply.drop:
+                    self.close_connection = True
+                    return
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("content-length", str(len(reply.body)))
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (e.g. timed out) before a late reply
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 
@@ -213,6 +238,7 @@ class ModelServer:
 
     def stop(self) -> None:
         """Stop listening; later connections to the port are refused."""
+        self._stopping.set()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()

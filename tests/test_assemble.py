@@ -1,0 +1,250 @@
+"""assemble_brief: the model's answer meets the article text (pure, no model, no network)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarize.articles import Article, iter_articles
+from summarize.assemble import assemble_brief
+from summarize.brief import NOT_STATED, Brief, Evidence, Provenance
+from summarize.extraction import Extraction
+
+INVENTED = "Obama thanked Putin for the grain deal signed in Sochi"
+
+
+def assemble(answer: dict[str, Any], article: Article) -> Brief:
+    provenance = Provenance(
+        prompt_version="p1", model="test-model", article_sha256=article.sha256, attempts=1
+    )
+    return assemble_brief(Extraction.model_validate(answer), article, provenance)
+
+
+def evidences(brief: Brief) -> list[Evidence]:
+    found: list[Evidence] = []
+    for event in brief.events:
+        found += [p.evidence for p in event.participants]
+        found += [o.evidence for o in event.outcomes]
+        found += [f.evidence for f in event.follow_ups]
+        if event.initiator.evidence is not None:
+            found.append(event.initiator.evidence)
+    return found
+
+
+def article_from(tmp_path: Path, name: str, text: str) -> Article:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    (article,) = list(iter_articles(path))
+    assert isinstance(article, Article)
+    return article
+
+
+def test_grounded_answer_becomes_a_brief_with_offsets_dates_and_ids(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    brief = assemble(answer001, seed001)
+
+    assert brief.article_id == seed001.id
+    assert brief.warnings == []
+    assert brief.no_event_reason is None
+    (event,) = brief.events
+    assert event.id == f"{seed001.id}#1"
+    # "on Wednesday" in an article published Thursday 2012-07-19.
+    assert event.date_text == "on Wednesday"
+    assert event.date == dt.date(2012, 7, 18)
+    assert brief.source.published_date == dt.date(2012, 7, 19)
+    assert brief.source.headline == "Putin, Obama discuss Syrian crisis by telephone"
+    assert len(evidences(brief)) == 5
+    for evidence in evidences(brief):
+        assert seed001.text[evidence.start : evidence.end] == evidence.quote
+        assert evidence.score == 100.0
+    assert brief.provenance.model == "test-model"
+
+
+def test_event_ids_count_from_one_in_article_order(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    second = {**answer001["events"][0], "event_type": "statement", "summary": "Second."}
+    answer001["events"].append(second)
+    brief = assemble(answer001, seed001)
+    assert [e.id for e in brief.events] == [f"{seed001.id}#1", f"{seed001.id}#2"]
+    assert [e.event_type for e in brief.events] == ["phone_call", "statement"]
+
+
+def test_initiator_with_a_grounded_quote_is_stated_with_evidence(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    initiator = assemble(answer001, seed001).events[0].initiator
+    assert initiator.stated is True
+    assert initiator.party == "United States"
+    assert initiator.evidence is not None
+    assert initiator.basis == initiator.evidence.quote
+    start, end = initiator.evidence.start, initiator.evidence.end
+    assert (
+        seed001.text[start:end] == "the telephone conversation was initiated by the American side"
+    )
+
+
+def test_initiator_with_an_invented_quote_is_not_stated_and_warned(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    answer001["events"][0]["initiator"] = {"party": "Russia", "evidence": INVENTED}
+    brief = assemble(answer001, seed001)
+
+    assert brief.events[0].initiator == NOT_STATED
+    (warning,) = brief.warnings
+    assert warning.path == "events[0].initiator"
+    assert warning.quote == INVENTED
+    assert warning.reason == "quote not found in the article"
+
+
+def test_initiator_party_without_any_quote_is_not_stated_and_warned(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    answer001["events"][0]["initiator"] = {"party": "Russia", "evidence": None}
+    brief = assemble(answer001, seed001)
+
+    assert brief.events[0].initiator == NOT_STATED
+    (warning,) = brief.warnings
+    assert (warning.path, warning.quote, warning.reason) == (
+        "events[0].initiator",
+        "",
+        "no evidence quote given",
+    )
+
+
+def test_a_quote_without_a_party_states_no_initiator(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    answer001["events"][0]["initiator"] = {"party": "  ", "evidence": "initiated by"}
+    brief = assemble(answer001, seed001)
+    assert brief.events[0].initiator == NOT_STATED
+    assert brief.warnings == []
+
+
+def test_mentioned_people_stay_apart_from_participants(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    answer001["events"][0]["mentioned"] = [
+        {"name": " Bashar al-Assad ", "title": "President", "affiliation": "Syria"},
+        {"name": "   "},
+    ]
+    event = assemble(answer001, seed001).events[0]
+
+    assert [p.name for p in event.participants] == ["Vladimir Putin", "Barack Obama"]
+    assert [m.name for m in event.mentioned] == ["Bashar al-Assad"]
+    assert event.mentioned[0].affiliation == "Syria"
+    # Being mentioned needs no evidence and makes nobody a participant.
+    assert not hasattr(event.mentioned[0], "evidence")
+
+
+def test_ungrounded_participant_is_dropped_and_listed(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    answer001["events"][0]["participants"][1]["evidence"] = INVENTED
+    brief = assemble(answer001, seed001)
+
+    assert [p.name for p in brief.events[0].participants] == ["Vladimir Putin"]
+    (warning,) = brief.warnings
+    assert warning.path == "events[0].participants[1]"
+    assert warning.quote == INVENTED
+
+
+def test_ungrounded_outcome_and_follow_up_are_dropped_in_document_order(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    event = answer001["events"][0]
+    event["outcomes"].append({**event["outcomes"][0], "evidence": INVENTED})
+    event["follow_ups"][0]["evidence"] = "a vote next Tuesday in Geneva, officials said"
+    brief = assemble(answer001, seed001)
+
+    assert len(brief.events[0].outcomes) == 1
+    assert brief.events[0].follow_ups == []
+    assert [w.path for w in brief.warnings] == ["events[0].outcomes[1]", "events[0].follow_ups[0]"]
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        ("Thursday morning", dt.date(2012, 7, 19)),
+        ("tomorrow", dt.date(2012, 7, 20)),
+        ("July 25", dt.date(2012, 7, 25)),
+        ("next week", None),
+        (None, None),
+    ],
+)
+def test_follow_up_due_dates_are_resolved_against_publication(
+    due: str | None, expected: dt.date | None, seed001: Article, answer001: dict[str, Any]
+) -> None:
+    answer001["events"][0]["follow_ups"][0]["due"] = due
+    (follow_up,) = assemble(answer001, seed001).events[0].follow_ups
+    assert follow_up.due_text == due
+    assert follow_up.due_date == expected
+    assert follow_up.responsible == ["UN Security Council"]
+
+
+def test_no_events_keeps_the_models_reason(seed001: Article) -> None:
+    answer = {
+        "source": {},
+        "events": [],
+        "no_event_reason": "  The article is about floods.  ",
+    }
+    brief = assemble(answer, seed001)
+    assert brief.events == []
+    assert brief.no_event_reason == "The article is about floods."
+
+
+def test_no_events_and_no_reason_still_says_why(seed001: Article) -> None:
+    brief = assemble({"source": {}, "events": [], "no_event_reason": None}, seed001)
+    assert brief.events == []
+    assert brief.no_event_reason
+    assert "no reason" in brief.no_event_reason
+
+
+def test_a_reason_given_alongside_events_is_not_kept(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    answer001["no_event_reason"] = "none"
+    assert assemble(answer001, seed001).no_event_reason is None
+
+
+def test_without_a_publication_date_relative_dates_stay_unresolved(
+    tmp_path: Path, answer001: dict[str, Any]
+) -> None:
+    article = article_from(
+        tmp_path,
+        "undated.txt",
+        "The two presidents held a telephone conversation on Wednesday.\n",
+    )
+    assert article.published_date is None
+    for person in answer001["events"][0]["participants"]:
+        person["evidence"] = "The two presidents held a telephone conversation on Wednesday"
+    answer001["events"][0]["initiator"] = {"party": None, "evidence": None}
+    answer001["events"][0]["outcomes"] = []
+    answer001["events"][0]["follow_ups"] = []
+    event = assemble(answer001, article).events[0]
+    assert event.date_text == "on Wednesday"
+    assert event.date is None
+
+
+def test_models_publication_date_counts_only_when_the_article_shows_it(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Talks in Vienna\n\n"
+        "The envoys met in Vienna. The statement was issued on June 5, 2015 after the talks.\n"
+    )
+    article = article_from(tmp_path, "vienna.txt", text)
+    assert article.published_date is None
+    shown = {"source": {"published": "June 5, 2015", "outlet": "Reuters"}, "events": []}
+    brief = assemble({**shown, "no_event_reason": "background only"}, article)
+    assert brief.source.published_date == dt.date(2015, 6, 5)
+    assert brief.source.published_text == "June 5, 2015"
+    # "Reuters" is nowhere in the text: the model's outlet is not taken on trust.
+    assert brief.source.outlet is None
+
+    invented = {"source": {"published": "June 6, 2015"}, "events": [], "no_event_reason": "x"}
+    assert assemble(invented, article).source.published_date is None

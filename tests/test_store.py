@@ -1,0 +1,146 @@
+"""OutputStore on real files: atomic writes, which briefs count as current, the run lock."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from summarize.brief import SCHEMA_VERSION, Brief, Provenance, Source
+from summarize.store import ErrorRecord, OutputLockedError, OutputStore
+
+SHA = "c" * 64
+ARTICLE_ID = "talks-in-vienna-cccccccc"
+
+
+def brief(**provenance: str) -> Brief:
+    values = {"article_sha256": SHA, "prompt_version": "prompt-1", "model": "model-a"}
+    values.update(provenance)
+    return Brief(
+        article_id=ARTICLE_ID,
+        source=Source(headline="Talks in Vienna"),
+        no_event_reason="Background piece.",
+        provenance=Provenance.model_validate(values),
+    )
+
+
+def files_under(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_brief_round_trips_through_its_file(tmp_path: Path) -> None:
+    store = OutputStore(tmp_path / "out")
+    written = brief()
+    path = store.write_brief(written)
+
+    assert path == tmp_path / "out" / "briefs" / f"{ARTICLE_ID}.json"
+    assert store.existing(ARTICLE_ID) == written
+    assert json.loads(path.read_text(encoding="utf-8"))["provenance"]["model"] == "model-a"
+
+
+def test_writes_leave_no_temp_files(tmp_path: Path) -> None:
+    store = OutputStore(tmp_path / "out")
+    store.write_brief(brief())
+    store.write_brief(brief(model="model-b"))  # replacing an existing file too
+    store.write_manifest({"counts": {"done": 1}})
+    store.write_errors([ErrorRecord(None, "a.txt", "ingest", "is empty")])
+
+    assert files_under(tmp_path / "out") == [
+        f"briefs/{ARTICLE_ID}.json",
+        "errors.jsonl",
+        "run.json",
+    ]
+    assert store.existing(ARTICLE_ID) == brief(model="model-b")
+
+
+def test_absent_brief_is_not_current(tmp_path: Path) -> None:
+    store = OutputStore(tmp_path / "out")
+    assert store.existing(ARTICLE_ID) is None
+    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+
+
+def test_brief_made_the_same_way_is_current(tmp_path: Path) -> None:
+    store = OutputStore(tmp_path / "out")
+    store.write_brief(brief())
+    assert store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+
+
+@pytest.mark.parametrize(
+    ("sha256", "prompt_version", "model"),
+    [
+        ("d" * 64, "prompt-1", "model-a"),  # the article text changed
+        (SHA, "prompt-2", "model-a"),  # the prompt changed
+        (SHA, "prompt-1", "model-b"),  # another model
+    ],
+)
+def test_any_changed_input_makes_a_brief_stale(
+    sha256: str, prompt_version: str, model: str, tmp_path: Path
+) -> None:
+    store = OutputStore(tmp_path / "out")
+    store.write_brief(brief())
+    assert not store.is_current(ARTICLE_ID, sha256, prompt_version, model)
+
+
+def test_brief_of_another_schema_version_is_stale(tmp_path: Path) -> None:
+    store = OutputStore(tmp_path / "out")
+    store.write_brief(brief(schema_version=SCHEMA_VERSION + ".old"))
+    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"article_id": "talks-in-vienna-cccccccc", "source": {',  # cut off mid-write
+        b"",
+        b'{"article_id": "talks-in-vienna-cccccccc"}',  # valid JSON, not a brief
+        b"\xff\xfe\x00garbage",
+    ],
+)
+def test_corrupted_brief_counts_as_absent(content: bytes, tmp_path: Path) -> None:
+    store = OutputStore(tmp_path / "out")
+    store.write_brief(brief())
+    store.brief_path(ARTICLE_ID).write_bytes(content)
+
+    assert store.existing(ARTICLE_ID) is None
+    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+
+
+def test_errors_file_has_one_json_line_per_failure(tmp_path: Path) -> None:
+    store = OutputStore(tmp_path / "out")
+    store.write_errors(
+        [
+            ErrorRecord(None, "empty.txt", "ingest", "is empty"),
+            ErrorRecord("x-1", "x.txt", "validation", "нет ответа"),
+        ]
+    )
+    lines = store.errors_path.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"article_id": None, "file": "empty.txt", "stage": "ingest", "cause": "is empty"},
+        {"article_id": "x-1", "file": "x.txt", "stage": "validation", "cause": "нет ответа"},
+    ]
+    assert "нет ответа" in lines[1]  # readable, not \u-escaped
+
+    store.write_errors([])
+    assert store.errors_path.read_text(encoding="utf-8") == ""
+
+
+def test_a_held_lock_refuses_a_second_writer_naming_the_holder(tmp_path: Path) -> None:
+    first, second = OutputStore(tmp_path / "out"), OutputStore(tmp_path / "out")
+    with first.lock():
+        with pytest.raises(OutputLockedError) as caught, second.lock():
+            pass
+        message = str(caught.value)
+        assert f"another summarize run (pid {os.getpid()})" in message
+        assert str(tmp_path / "out") in message
+        assert "--out" in message
+    # Released on exit: the next run gets in.
+    with second.lock():
+        pass
+
+
+def test_lock_creates_the_output_folder(tmp_path: Path) -> None:
+    store = OutputStore(tmp_path / "new" / "out")
+    with store.lock():
+        assert store.root.is_dir()
