@@ -6,9 +6,9 @@ grounding), tenacity retries when the transport fails (429, 5xx, timeouts, reset
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 import instructor
@@ -30,6 +30,9 @@ from summarize.grounding import ArticleText
 from summarize.prompts import PromptTemplate
 from summarize.recording import ReplayMissError
 from summarize.settings import InstructorMode, Settings
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 _MODES = {
     InstructorMode.TOOLS: instructor.Mode.TOOLS,
@@ -163,8 +166,38 @@ class ModelClient:
 
     async def extract(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
         """One article's extraction; failures are `ModelError`s with the key redacted."""
+        return await self._guarded(lambda: self._extract_once(article, prompt))
+
+    async def structured(
+        self,
+        response_model: type[T],
+        messages: list[dict[str, str]],
+        *,
+        tag: RequestTag,
+        context: dict[str, Any] | None = None,
+    ) -> tuple[T, Usage, int]:
+        """Any other structured answer (a memo synthesis), with the same retries and recording.
+
+        Returns the answer, token usage summed over re-asks, and the number of attempts.
+        """
+
+        async def once() -> tuple[T, Usage, int]:
+            attempts = 0
+
+            def count(*_: Any, **__: Any) -> None:
+                nonlocal attempts
+                attempts += 1
+
+            hooks = Hooks()
+            hooks.on("completion:response", count)
+            answer, completion = await self._create(response_model, messages, context, hooks, tag)
+            return answer, _usage(completion), max(attempts, 1)
+
+        return await self._guarded(once)
+
+    async def _guarded(self, call: Callable[[], Awaitable[R]]) -> R:
         try:
-            return await self._extract_with_retries(article, prompt)
+            return await self._with_transport_retries(call)
         except ModelError as exc:
             # Servers echo requests in errors; the key must not reach errors.jsonl or a terminal.
             key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
@@ -173,9 +206,7 @@ class ModelClient:
                 raise
             raise type(exc)(exc.stage, message.replace(key, "***")) from None
 
-    async def _extract_with_retries(
-        self, article: Article, prompt: PromptTemplate
-    ) -> ExtractionResult:
+    async def _with_transport_retries(self, call: Callable[[], Awaitable[R]]) -> R:
         initial, ceiling = self._backoff
         exponential = wait_exponential_jitter(initial=initial, max=ceiling)
 
@@ -193,7 +224,7 @@ class ModelClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._extract_once(article, prompt)
+                    return await call()
         except ModelError:
             raise
         except openai.APIStatusError as exc:
@@ -224,17 +255,41 @@ class ModelClient:
 
         hooks = Hooks()
         hooks.on("completion:response", count_response)
+        extraction, completion = await self._create(
+            Extraction,
+            prompt.render(article=article),
+            {"grounding": check},
+            hooks,
+            RequestTag(key=article.id, content_sha256=article.sha256, prompt=prompt),
+        )
+        attempts = max(check.attempts, 1)
+        return ExtractionResult(
+            extraction=extraction,
+            usage=_usage(completion),
+            attempts=attempts,
+            reasks=attempts - 1,
+            grounding_reasks=check.rejected,
+        )
+
+    async def _create(
+        self,
+        response_model: type[T],
+        messages: list[dict[str, str]],
+        context: dict[str, Any] | None,
+        hooks: Hooks,
+        tag: RequestTag,
+    ) -> tuple[T, Any]:
         try:
-            extraction, completion = await self._instructor.create_with_completion(
-                response_model=Extraction,
-                messages=prompt.render(article=article),  # type: ignore[arg-type]
+            answer, completion = await self._instructor.create_with_completion(
+                response_model=response_model,
+                messages=messages,  # type: ignore[arg-type]
                 model=self.settings.model,
                 temperature=self.settings.temperature,
                 max_tokens=self.settings.max_output_tokens,
                 max_retries=self.settings.max_reasks,
-                context={"grounding": check},
+                context=context,
                 hooks=hooks,
-                extra_headers=self._headers(article, prompt),
+                extra_headers=tag.headers(),
             )
         except IncompleteOutputException:
             raise ModelError(
@@ -252,23 +307,26 @@ class ModelClient:
                 "validation",
                 f"no valid answer after {exc.n_attempts} attempts: {_first_line(exc)}",
             ) from None
-        attempts = max(check.attempts, 1)
-        return ExtractionResult(
-            extraction=extraction,
-            usage=_usage(completion),
-            attempts=attempts,
-            reasks=attempts - 1,
-            grounding_reasks=check.rejected,
-        )
+        return answer, completion
 
-    @staticmethod
-    def _headers(article: Article, prompt: PromptTemplate) -> Mapping[str, str]:
-        # Read (and stripped) by the recording transport, which files exchanges per article
-        # and explains replay misses with them.
+
+@dataclass(frozen=True)
+class RequestTag:
+    """What a request is about, for the recording transport (which strips these headers).
+
+    Recordings are filed per `key` (an article id), and replay misses are explained by
+    comparing the content hash and prompt version with what was recorded.
+    """
+
+    key: str
+    content_sha256: str
+    prompt: PromptTemplate
+
+    def headers(self) -> Mapping[str, str]:
         return {
-            "X-Summarize-Article": article.id,
-            "X-Summarize-Article-Sha256": article.sha256,
-            "X-Summarize-Prompt-Version": prompt.version,
+            "X-Summarize-Article": self.key,
+            "X-Summarize-Article-Sha256": self.content_sha256,
+            "X-Summarize-Prompt-Version": self.prompt.version,
             "X-Summarize-Schema-Version": SCHEMA_VERSION,
         }
 

@@ -209,8 +209,9 @@ class LocalServer:
         self._model_path = model_path
         self._n_ctx = n_ctx
         self._seed = seed
-        # llama-cpp-python defaults to half the CPUs; a 135M model decodes faster on all.
-        self._n_threads = n_threads if n_threads is not None else _usable_cpus()
+        # About the physical cores, for prompt evaluation too (the server would use every CPU
+        # there): llama.cpp's threads spin-wait, so they slow down badly on a busy machine.
+        self._n_threads = n_threads if n_threads is not None else max(1, _usable_cpus() // 2)
         self._port = port
         self._startup_timeout = startup_timeout
         self._stop_grace = stop_grace
