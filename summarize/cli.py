@@ -15,15 +15,23 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from summarize.client import FatalModelError, ModelClient
+from summarize.brief import Brief
+from summarize.client import FatalModelError, ModelClient, ModelError
 from summarize.local_server import LocalServer, LocalServerError
-from summarize.memo import BriefLoadError, load_briefs, resolve_format, write_memo
+from summarize.memo import (
+    BriefLoadError,
+    MemoSynthesis,
+    load_briefs,
+    resolve_format,
+    write_memo,
+)
 from summarize.pipeline import ArticleResult, RunSummary, build_manifest, run_batch
 from summarize.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.recording import AsyncRecordingTransport, RecordingMode, recorded_model
 from summarize.schema_export import exported_schemas
 from summarize.settings import InstructorMode, Settings, SettingsError, load_settings
 from summarize.store import OutputLockedError, OutputStore
+from summarize.synthesis import load_memo_prompt, synthesize
 
 app = typer.Typer(
     name="summarize",
@@ -127,17 +135,7 @@ def run(
         typer.Option(help="Also write a briefing memo of all briefs in --out (.md or .html)."),
     ] = None,
 ) -> None:
-    chosen = [
-        m
-        for m, on in (
-            (RecordingMode.REPLAY, replay),
-            (RecordingMode.RECORD, record),
-            (RecordingMode.RECORD_MISSING, record_missing),
-        )
-        if on
-    ]
-    if len(chosen) > 1:
-        raise _fail("choose one of --replay, --record, --record-missing")
+    recording = _recording_mode(replay, record, record_missing)
     if not src.exists():
         raise _fail(f"{src} does not exist: give a folder or file of articles")
     try:
@@ -150,7 +148,7 @@ def run(
             timeout=timeout,
             max_reasks=max_reasks,
             max_output_tokens=max_output_tokens,
-            recording=chosen[0] if chosen else None,
+            recording=recording,
             recordings_dir=recordings,
         )
         template = load_prompt(prompt)
@@ -171,6 +169,29 @@ def run(
             src, OutputStore(out), settings, template, model_path, force=force
         )
         raise typer.Exit(_write_run_memo(OutputStore(out), memo, code))
+    settings = _endpoint(settings)
+    store = OutputStore(out)
+    code = asyncio.run(_run(src, store, settings, template, force=force))
+    raise typer.Exit(_write_run_memo(store, memo, code))
+
+
+def _recording_mode(replay: bool, record: bool, record_missing: bool) -> RecordingMode | None:
+    chosen = [
+        mode
+        for mode, on in (
+            (RecordingMode.REPLAY, replay),
+            (RecordingMode.RECORD, record),
+            (RecordingMode.RECORD_MISSING, record_missing),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        raise _fail("choose one of --replay, --record, --record-missing")
+    return chosen[0] if chosen else None
+
+
+def _endpoint(settings: Settings) -> Settings:
+    """Settings with a usable endpoint, or a usage error saying how to give one."""
     if settings.recording is RecordingMode.REPLAY:
         # Replay never reaches a server, so the endpoint only has to look like one.
         updates: dict[str, object] = {"base_url": settings.base_url or "http://replay.invalid/v1"}
@@ -187,10 +208,7 @@ def run(
             "no model endpoint: pass --base-url and --model (or set SUMMARIZE_BASE_URL and "
             "SUMMARIZE_MODEL), or use --replay to answer from recordings"
         )
-
-    store = OutputStore(out)
-    code = asyncio.run(_run(src, store, settings, template, force=force))
-    raise typer.Exit(_write_run_memo(store, memo, code))
+    return settings
 
 
 def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
@@ -348,6 +366,10 @@ MEMO_HELP = (
     "outlets differ, their accounts are set side by side. Overdue follow-ups are judged "
     "against --as-of (default: the latest date in the briefs), so the same briefs always "
     "give a byte-identical memo.\n\n"
+    "With --synthesize the BLUF is written by the model (--base-url/--model, or --replay "
+    "from recordings); every sentence must cite the events it rests on, or it is rejected "
+    "and re-asked. If no valid synthesis comes back, the memo keeps the deterministic BLUF "
+    "and the exit code is 1.\n\n"
     "Example: summarize memo out/ --out memo.html --title 'US-Russia contacts'"
 )
 
@@ -364,7 +386,22 @@ def memo(
         str | None,
         typer.Option(help="YYYY-MM-DD to judge overdue follow-ups (default: latest brief date)."),
     ] = None,
+    synthesize: Annotated[
+        bool, typer.Option("--synthesize", help="Have the model write the BLUF, with citations.")
+    ] = False,
+    base_url: Annotated[str | None, typer.Option(help="With --synthesize: the endpoint.")] = None,
+    model: Annotated[str | None, typer.Option(help="With --synthesize: the model.")] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML settings file.")] = None,
+    replay: Annotated[bool, typer.Option("--replay", help="Synthesis from recordings.")] = False,
+    record: Annotated[bool, typer.Option("--record", help="Record the synthesis.")] = False,
+    record_missing: Annotated[
+        bool, typer.Option("--record-missing", help="Replay if recorded, else record.")
+    ] = False,
+    recordings: Annotated[Path | None, typer.Option(help="Recordings folder.")] = None,
 ) -> None:
+    recording = _recording_mode(replay, record, record_missing)
+    if not synthesize and (base_url or model or recording):
+        raise _fail("--base-url, --model and the recording flags go with --synthesize")
     try:
         as_of_date = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
@@ -376,8 +413,44 @@ def memo(
         raise _fail(str(exc)) from None
     if not briefs:
         raise _fail(f"no briefs found in {folder}")
-    write_memo(briefs, out, fmt=chosen, title=title, as_of=as_of_date)
+    synthesis, code = None, EXIT_OK
+    if synthesize:
+        try:
+            settings = load_settings(
+                config,
+                base_url=base_url,
+                model=model,
+                recording=recording,
+                recordings_dir=recordings,
+            )
+            prompt = load_memo_prompt()
+        except (SettingsError, PromptError) as exc:
+            raise _fail(str(exc)) from None
+        try:
+            synthesis = asyncio.run(_synthesize(briefs, _endpoint(settings), prompt))
+        except FatalModelError as exc:
+            raise _fail(str(exc)) from None
+        except ModelError as exc:
+            err.print(
+                f"[yellow]synthesis failed ({exc.stage}):[/] {exc}; keeping the deterministic BLUF",
+                highlight=False,
+            )
+            code = EXIT_SOME_FAILED
+    write_memo(briefs, out, fmt=chosen, title=title, as_of=as_of_date, synthesis=synthesis)
     err.print(f"memo of {len(briefs)} briefs -> {out}", highlight=False)
+    raise typer.Exit(code)
+
+
+async def _synthesize(
+    briefs: list[Brief], settings: Settings, prompt: PromptTemplate
+) -> MemoSynthesis:
+    transport = AsyncRecordingTransport(settings.recording, settings.recordings_dir)
+    client = ModelClient(settings, transport=transport)
+    try:
+        synthesis, _ = await synthesize(briefs, client, prompt)
+    finally:
+        await client.aclose()
+    return synthesis
 
 
 EVAL_HELP = """

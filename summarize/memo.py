@@ -27,6 +27,7 @@ import jinja2
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
+from summarize.atomic import write_text_atomic
 from summarize.brief import Brief, EventType
 from summarize.merging import (
     Conflict,
@@ -991,9 +992,10 @@ def write_memo(
     fmt: str | None = None,
     title: str | None = None,
     as_of: dt.date | None = None,
+    synthesis: MemoSynthesis | None = None,
 ) -> None:
     """Render the memo for `briefs` and write it to `out` (format from `fmt` or the suffix)."""
-    text = render_memo(briefs, resolve_format(out, fmt), title=title, as_of=as_of)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Bytes, so no platform newline translation breaks byte-identical output.
-    out.write_bytes(text.encode("utf-8"))
+    text = render_memo(
+        briefs, resolve_format(out, fmt), title=title, as_of=as_of, synthesis=synthesis
+    )
+    write_text_atomic(out, text)
