@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
@@ -17,59 +18,84 @@ from summarize.grounding import ArticleText
 
 _QUOTE = "Verbatim quote copied from the article that supports this item."
 
+# Bounds on every string and list. Grammar-constrained decoding (llama.cpp, vLLM) turns them
+# into hard limits, which is what stops a small model looping inside one string or list until
+# the token cap; for any model they keep briefs readable. A longer answer is re-asked.
+NAME, PHRASE, SENTENCE, QUOTE = 80, 120, 300, 400
+FEW, SOME = 5, 8
+
 
 class Source(BaseModel):
-    outlet: str | None = Field(None, description="News outlet or agency named in the text.")
-    headline: str | None = None
-    published: str | None = Field(None, description="Publication date exactly as written.")
+    outlet: str | None = Field(
+        None, max_length=NAME, description="News outlet or agency named in the text."
+    )
+    headline: str | None = Field(None, max_length=SENTENCE)
+    published: str | None = Field(
+        None, max_length=PHRASE, description="Publication date exactly as written."
+    )
 
 
 class Person(BaseModel):
-    name: str
-    title: str | None = Field(None, description="Title or role.")
-    affiliation: str | None = Field(None, description="Country or organisation.")
+    name: str = Field(max_length=NAME)
+    title: str | None = Field(None, max_length=NAME, description="Title or role.")
+    affiliation: str | None = Field(None, max_length=NAME, description="Country or organisation.")
 
 
 class Participant(Person):
-    evidence: str = Field(description=_QUOTE)
+    evidence: str = Field(max_length=QUOTE, description=_QUOTE)
 
 
 class Initiator(BaseModel):
     party: str | None = Field(
         None,
+        max_length=NAME,
         description="Who initiated the contact, only if the article says so "
         "(e.g. 'at the initiative of Russia'); otherwise null.",
     )
-    evidence: str | None = Field(None, description="Quote stating the initiative, or null.")
+    evidence: str | None = Field(
+        None, max_length=QUOTE, description="Quote stating the initiative, or null."
+    )
 
 
 class Outcome(BaseModel):
     kind: OutcomeKind
-    statement: str = Field(description="What was agreed, disagreed, decided or claimed.")
-    stated_by: str = Field(description="Who said so, e.g. 'Kremlin', 'White House'.")
-    evidence: str = Field(description=_QUOTE)
+    statement: str = Field(
+        max_length=SENTENCE, description="What was agreed, disagreed, decided or claimed."
+    )
+    stated_by: str = Field(
+        max_length=NAME, description="Who said so, e.g. 'Kremlin', 'White House'."
+    )
+    evidence: str = Field(max_length=QUOTE, description=_QUOTE)
 
 
 class FollowUp(BaseModel):
-    action: str = Field(description="Announced next step, e.g. a planned meeting.")
-    responsible: list[str] = Field(default_factory=list)
-    due: str | None = Field(None, description="Due date or time frame as written.")
-    evidence: str = Field(description=_QUOTE)
+    action: str = Field(
+        max_length=SENTENCE, description="Announced next step, e.g. a planned meeting."
+    )
+    responsible: list[Annotated[str, Field(max_length=NAME)]] = Field(
+        default_factory=list, max_length=FEW
+    )
+    due: str | None = Field(
+        None, max_length=PHRASE, description="Due date or time frame as written."
+    )
+    evidence: str = Field(max_length=QUOTE, description=_QUOTE)
 
 
 class Event(BaseModel):
     event_type: EventType
-    date_text: str | None = Field(None, description="When it happened, as written.")
-    location: str | None = None
-    participants: list[Participant] = Field(description="People who took part.")
+    date_text: str | None = Field(
+        None, max_length=PHRASE, description="When it happened, as written."
+    )
+    location: str | None = Field(None, max_length=NAME)
+    participants: list[Participant] = Field(max_length=SOME, description="People who took part.")
     mentioned: list[Person] = Field(
-        default_factory=list, description="People named who did not take part."
+        default_factory=list, max_length=SOME, description="People named who did not take part."
     )
     initiator: Initiator
-    topics: list[str]
-    outcomes: list[Outcome]
-    follow_ups: list[FollowUp] = Field(default_factory=list)
-    summary: str = Field(description="One sentence.")
+    topics: list[Annotated[str, Field(max_length=PHRASE)]] = Field(max_length=SOME)
+    outcomes: list[Outcome] = Field(max_length=SOME)
+    follow_ups: list[FollowUp] = Field(default_factory=list, max_length=FEW)
+    summary: str = Field(max_length=SENTENCE, description="One sentence.")
 
 
 class Extraction(BaseModel):
@@ -77,10 +103,13 @@ class Extraction(BaseModel):
 
     source: Source
     events: list[Event] = Field(
+        max_length=FEW,
         description="Contacts the article reports, main one first; not past contacts "
-        "recalled as background. Empty if none."
+        "recalled as background. Empty if none.",
     )
-    no_event_reason: str | None = Field(None, description="Why events is empty, if it is.")
+    no_event_reason: str | None = Field(
+        None, max_length=SENTENCE, description="Why events is empty, if it is."
+    )
 
     @model_validator(mode="after")
     def _evidence_is_in_the_article(self, info: ValidationInfo) -> Extraction:
