@@ -1,0 +1,120 @@
+"""The prompt regression test: each seed article is a test case, replayed and scored.
+
+This is `summarize eval` (replay, eval.toml, the committed fixtures/baseline.json) as pytest
+sees it: a case fails when it misses its floors or threshold, or when any field score drops
+below the baseline by more than the tolerance, and the failure message is the readable diff.
+The recorded model is weak, so eval.toml's floors are low on purpose (see the note there):
+the baseline comparison is what makes this a regression test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from summarize.articles import Article, iter_articles
+from summarize.brief import Brief
+from summarize.evaluation import EvalOptions, Report, evaluate
+from summarize.scoring import describe_case
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLDEN = ROOT / "fixtures" / "golden"
+RECORDINGS = ROOT / "fixtures" / "recordings"
+CONFIG = ROOT / "eval.toml"
+CASES = sorted(a.id for a in iter_articles(SEEDS) if isinstance(a, Article))
+
+
+def evaluate_seeds(golden: Path = GOLDEN) -> Report:
+    """`summarize eval` from the repo root, as CI runs it."""
+    if not any(RECORDINGS.glob("*.json")):
+        pytest.skip("no recordings in fixtures/recordings: record the seeds first")
+    with pytest.MonkeyPatch.context() as patch:
+        # Settings from the outside would change the requests and so miss the recordings.
+        for name in list(os.environ):
+            if name.startswith(("SUMMARIZE_", "OPENAI_")):
+                patch.delenv(name)
+        patch.chdir(ROOT)
+        options = EvalOptions(src=SEEDS, golden=golden, eval_config=CONFIG, recordings=RECORDINGS)
+        return evaluate(options).report
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    return evaluate_seeds()
+
+
+def test_every_seed_is_a_case() -> None:
+    assert len(CASES) == 5
+    assert {p.stem for p in GOLDEN.glob("*.json")} == set(CASES)
+
+
+def test_recordings_goldens_and_baseline_are_usable(report: Report) -> None:
+    problems = [
+        f"{e.kind} {e.article_id}: {e.message}\n  fix: {e.fix}" for e in report.setup_errors
+    ]
+    assert not problems, "\n".join(problems)
+    assert report.comparison is not None, "no baseline: run `summarize eval --update-baseline`"
+    assert report.comparison.reference_kind == "baseline"
+
+
+@pytest.mark.parametrize("article_id", CASES)
+def test_case_meets_its_thresholds_and_its_baseline(report: Report, article_id: str) -> None:
+    case = report.run.case(article_id)
+    assert case is not None, f"{article_id} was not evaluated"
+    assert case.status != "setup_error", describe_case(case)
+    change = report.comparison.case(article_id) if report.comparison else None
+    regressed = change is not None and change.status == "regressed"
+    assert case.passed and not regressed, "\n" + describe_case(case, change)
+
+
+def test_verdict_is_pass(report: Report) -> None:
+    assert report.verdict.exit_code == 0, "\n".join(
+        [report.verdict.headline, *report.verdict.reasons]
+    )
+
+
+def test_a_corrupted_golden_fails_against_the_real_recordings(
+    report: Report, tmp_path: Path
+) -> None:
+    """Rename every golden participant: cases where the model had found some now regress."""
+    assert report.comparison is not None
+    tolerance = report.config.baseline.tolerance
+    baseline = report.reference_run
+    assert baseline is not None
+    expected = {
+        c.article_id
+        for c in baseline.cases
+        if (f := c.field("participants")) is not None and f.score > tolerance
+    }
+    assert expected, "the recordings find no participant at all: nothing to regress from"
+    golden = tmp_path / "golden"
+    shutil.copytree(GOLDEN, golden)
+    for path in golden.glob("*.json"):
+        brief = Brief.model_validate_json(path.read_bytes())
+        events = [
+            e.model_copy(
+                update={
+                    "participants": [
+                        p.model_copy(update={"name": f"Nobody Known {i}"})
+                        for i, p in enumerate(e.participants)
+                    ]
+                }
+            )
+            for e in brief.events
+        ]
+        path.write_text(brief.model_copy(update={"events": events}).model_dump_json(), "utf-8")
+    corrupted = evaluate_seeds(golden)
+    assert corrupted.verdict.exit_code == 1, corrupted.verdict
+    assert corrupted.comparison is not None
+    regressed = {c.article_id for c in corrupted.comparison.cases if c.status == "regressed"}
+    assert regressed == expected
+    for article_id in regressed:
+        case = corrupted.run.case(article_id)
+        change = corrupted.comparison.case(article_id)
+        assert case is not None and change is not None
+        diff = describe_case(case, change)
+        assert "REGRESSED" in diff and "- Nobody Known 0" in diff
