@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import signal
 import sys
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +27,13 @@ from summarize.memo import (
     resolve_format,
     write_memo,
 )
-from summarize.pipeline import ArticleResult, RunSummary, build_manifest, run_batch
+from summarize.pipeline import (
+    ArticleResult,
+    RunSummary,
+    build_manifest,
+    remove_interrupted_writes,
+    run_batch,
+)
 from summarize.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.recording import AsyncRecordingTransport, RecordingMode, recorded_model
 from summarize.schema_export import exported_schemas
@@ -40,7 +48,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,  # tracebacks can carry request details; we print causes
 )
-err = Console(stderr=True)
+# Never wrap: error lines carry file paths and commands that must stay copyable.
+err = Console(stderr=True, soft_wrap=True)
 # instructor logs every failed attempt at ERROR; the run reports failures itself, per article.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
 logging.getLogger("instructor").propagate = False
@@ -100,6 +109,10 @@ def run(
         int | None, typer.Option(help="Re-asks after an invalid or ungrounded answer.")
     ] = None,
     max_output_tokens: Annotated[int | None, typer.Option(help="Output token cap.")] = None,
+    max_chars: Annotated[
+        int | None,
+        typer.Option(help="Refuse articles whose text is longer (default 50000 characters)."),
+    ] = None,
     prompt: Annotated[
         Path | None, typer.Option(help="Prompt template to use instead of the shipped one.")
     ] = None,
@@ -148,6 +161,7 @@ def run(
             timeout=timeout,
             max_reasks=max_reasks,
             max_output_tokens=max_output_tokens,
+            max_chars=max_chars,
             recording=recording,
             recordings_dir=recordings,
         )
@@ -213,7 +227,7 @@ def _endpoint(settings: Settings) -> Settings:
 
 def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
     """`run --memo`: a memo of every brief in the output folder, this run's and earlier ones."""
-    if memo is None or code == EXIT_USAGE:
+    if memo is None or code not in (EXIT_OK, EXIT_SOME_FAILED):
         return code
     try:
         briefs = load_briefs(store.briefs_dir) if store.briefs_dir.is_dir() else []
@@ -269,9 +283,13 @@ async def _run(
         progress.update(task, advance=1, last=f"{mark[result.status]} {name}")
 
     summary = RunSummary()
+    received: list[signal.Signals] = []
+    stack = ExitStack()
+    stack.callback(_stop_on_sigterm(received))
     try:
-        with ExitStack() as stack:
+        with stack:
             stack.enter_context(store.lock())
+            remove_interrupted_writes(store)  # safe: no other run writes here while we lock
             stack.enter_context(progress)
             try:  # the lock is ours from here: the manifest below describes this run
                 await run_batch(
@@ -285,14 +303,23 @@ async def _run(
                     summary=summary,
                 )
             finally:
-                await client.aclose()  # closes the transport too
                 # Written even when interrupted: what was done stays done and is accounted for.
                 manifest = build_manifest(summary, settings, template, src)
                 store.write_manifest(manifest)
                 store.write_errors(summary.errors)
+                await client.aclose()  # closes the transport too
     except (OutputLockedError, FatalModelError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         return EXIT_USAGE
+    except asyncio.CancelledError:
+        # Ctrl-C or SIGTERM. Returning (not raising) ends the run quietly, without a traceback.
+        err.print(
+            f"interrupted: {summary.count('done')} done, {summary.count('skipped')} skipped, "
+            f"{summary.count('failed')} failed so far, recorded in {store.manifest_path}; "
+            "run the same command again to do the rest",
+            highlight=False,
+        )
+        return 128 + (received[0] if received else signal.SIGINT)
     counts = manifest["counts"]
     err.print(
         f"{counts['done']} done, {counts['skipped']} skipped, {counts['failed']} failed "
@@ -302,6 +329,26 @@ async def _run(
     for error in summary.errors:
         err.print(f"  [red]{error.stage}[/] {error.file}: {error.cause}", highlight=False)
     return EXIT_SOME_FAILED if counts["failed"] else EXIT_OK
+
+
+def _stop_on_sigterm(received: list[signal.Signals]) -> Callable[[], object]:
+    """Make SIGTERM stop the run the way Ctrl-C does; returns the undo.
+
+    asyncio.run already turns Ctrl-C into a cancellation; SIGTERM would otherwise kill the
+    process before it records what it finished.
+    """
+    loop, task = asyncio.get_running_loop(), asyncio.current_task()
+
+    def terminate() -> None:
+        received.append(signal.SIGTERM)
+        if task is not None:
+            task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+    except (NotImplementedError, RuntimeError, ValueError):
+        return lambda: None  # not the main thread: SIGTERM keeps its default
+    return lambda: loop.remove_signal_handler(signal.SIGTERM)
 
 
 @app.command("serve")
@@ -580,6 +627,231 @@ def eval_(
     )
     ask = (lambda q: typer.confirm(q, default=False)) if sys.stdin.isatty() else None
     raise typer.Exit(run_eval_command(options, Console(), err, ask))
+
+
+BATCH_HELP = """
+Run tens of thousands of articles through a provider's batch engine, not live calls.
+
+The requests are the OpenAI Batch API JSONL (custom_id = article id) holding exactly the
+bodies `run` would send. A batch answer gets no re-ask: invalid answers fail per article
+(errors.jsonl); ungrounded items become warnings, as on the last attempt of `run`.
+
+  summarize batch prepare seeds/ --out requests.jsonl --model gpt-4o-mini
+
+  summarize batch submit requests.jsonl     (prints the batch id)
+
+  summarize batch status BATCH_ID
+
+  summarize batch fetch BATCH_ID --out results.jsonl
+
+  summarize batch ingest results.jsonl --src seeds/ --requests requests.jsonl --out out/
+
+Self-hosted: vLLM runs the same file offline (prepare with --mode json_schema):
+
+  python -m vllm.entrypoints.openai.run_batch -i requests.jsonl -o results.jsonl --model M
+"""
+
+batch_app = typer.Typer(name="batch", help=BATCH_HELP, no_args_is_help=True)
+
+
+BatchURL = Annotated[str | None, typer.Option(help="Batch API endpoint (default: OpenAI).")]
+BatchConfig = Annotated[Path | None, typer.Option(help="TOML settings file.")]
+
+
+def _batch_settings(base_url: str | None, config: Path | None) -> Settings:
+    try:
+        return load_settings(config, base_url=base_url)
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+
+
+@batch_app.command("prepare")
+def batch_prepare(
+    src: Annotated[Path, typer.Argument(help="Folder or file of articles.", show_default=False)],
+    out: Annotated[Path, typer.Option(help="Requests file to write.")] = Path("requests.jsonl"),
+    model: Annotated[str | None, typer.Option(help="Model the batch will run.")] = None,
+    mode: Annotated[
+        InstructorMode | None,
+        typer.Option(help="Structured-output mode; auto: tools unless --base-url is not OpenAI."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="Only decides the auto mode, as in `run`.")
+    ] = None,
+    max_output_tokens: Annotated[int | None, typer.Option(help="Output token cap.")] = None,
+    prompt: Annotated[
+        Path | None, typer.Option(help="Prompt template to use instead of the shipped one.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML settings file (default: ./summarize.toml if any).")
+    ] = None,
+) -> None:
+    """Write the Batch API requests for SRC (and requests.meta.json, which ingest reads)."""
+    from summarize.batch import BatchError, prepare
+
+    if not src.exists():
+        raise _fail(f"{src} does not exist: give a folder or file of articles")
+    try:
+        settings = load_settings(
+            config, model=model, mode=mode, base_url=base_url, max_output_tokens=max_output_tokens
+        )
+        template = load_prompt(prompt)
+        summary = prepare(src, out, settings, template)
+    except (SettingsError, PromptError, BatchError) as exc:
+        raise _fail(str(exc)) from None
+    err.print(
+        f"{summary.requests} requests -> {out} ({len(summary.errors)} unreadable) "
+        f"in {summary.seconds:.1f}s",
+        highlight=False,
+    )
+    for error in summary.errors:
+        err.print(f"  [red]{error.stage}[/] {error.file}: {error.cause}", highlight=False)
+    raise typer.Exit(EXIT_SOME_FAILED if summary.errors else EXIT_OK)
+
+
+@batch_app.command("submit")
+def batch_submit(
+    requests: Annotated[Path, typer.Argument(help="Requests file from `batch prepare`.")],
+    base_url: BatchURL = None,
+    description: Annotated[str | None, typer.Option(help="Batch metadata description.")] = None,
+    config: BatchConfig = None,
+) -> None:
+    """Upload the requests and start a batch; prints the batch id on stdout."""
+    from summarize.batch import BatchError, describe, submit
+
+    if not requests.is_file():
+        raise _fail(f"{requests} does not exist: write it with `summarize batch prepare`")
+    try:
+        batch = submit(_batch_settings(base_url, config), requests, description=description)
+    except BatchError as exc:
+        raise _fail(str(exc)) from None
+    err.print(describe(batch), highlight=False)
+    typer.echo(batch.id)
+
+
+@batch_app.command("status")
+def batch_status(
+    batch_id: Annotated[str, typer.Argument(help="Batch id printed by `batch submit`.")],
+    base_url: BatchURL = None,
+    config: BatchConfig = None,
+) -> None:
+    """Show a batch's status and request counts; prints the status on stdout."""
+    from summarize.batch import BatchError, describe, status
+
+    try:
+        batch = status(_batch_settings(base_url, config), batch_id)
+    except BatchError as exc:
+        raise _fail(str(exc)) from None
+    err.print(describe(batch), highlight=False)
+    typer.echo(batch.status)
+
+
+@batch_app.command("fetch")
+def batch_fetch(
+    batch_id: Annotated[str, typer.Argument(help="Batch id printed by `batch submit`.")],
+    out: Annotated[Path, typer.Option(help="Results file to write.")] = Path("results.jsonl"),
+    base_url: BatchURL = None,
+    config: BatchConfig = None,
+) -> None:
+    """Download a completed batch's output and error lines into one results file.
+
+    Exit 1 while the batch is not completed (try again later), 2 on other errors.
+    """
+    from summarize.batch import BatchError, BatchNotReadyError, describe, fetch
+
+    try:
+        batch = fetch(_batch_settings(base_url, config), batch_id, out)
+    except BatchNotReadyError as exc:
+        err.print(f"[yellow]not ready:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_SOME_FAILED) from None
+    except BatchError as exc:
+        raise _fail(str(exc)) from None
+    err.print(f"{describe(batch)} -> {out}", highlight=False)
+
+
+@batch_app.command("ingest")
+def batch_ingest(
+    results: Annotated[Path, typer.Argument(help="Results file from `batch fetch` or vLLM.")],
+    src: Annotated[Path, typer.Option(help="The article folder that was prepared.")],
+    out: Annotated[Path, typer.Option(help="Output folder, as for `run`.")] = Path("out"),
+    requests: Annotated[
+        Path | None,
+        typer.Option(help="The prepared requests file: its .meta.json gives model and mode."),
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Without --requests: the model.")] = None,
+    mode: Annotated[
+        InstructorMode | None, typer.Option(help="Without --requests: the mode.")
+    ] = None,
+    prompt: Annotated[
+        Path | None, typer.Option(help="Without --requests: the prompt template.")
+    ] = None,
+    config: BatchConfig = None,
+    force: Annotated[bool, typer.Option(help="Redo articles that already have a brief.")] = False,
+) -> None:
+    """Validate, ground and write briefs from batch results, exactly as `run` writes them.
+
+    Resumable: current briefs are skipped. Writes run.json and errors.jsonl under --out.
+    """
+    from summarize.batch import (
+        BatchError,
+        IngestPlan,
+        IngestSummary,
+        ingest,
+        ingest_manifest,
+        read_plan,
+    )
+
+    if not results.is_file():
+        raise _fail(f"{results} does not exist: write it with `summarize batch fetch`")
+    if not src.exists():
+        raise _fail(f"{src} does not exist: give the folder that was prepared")
+    try:
+        settings = load_settings(config, model=model, mode=mode)
+        template = load_prompt(prompt)
+        if requests is not None:
+            plan = read_plan(requests)
+        elif settings.model:
+            plan = IngestPlan(
+                settings.model, settings.resolved_mode(), template.version, str(template.path)
+            )
+        else:
+            raise BatchError(
+                "which model answered? pass --requests requests.jsonl (from prepare) or --model"
+            )
+    except (SettingsError, PromptError, BatchError) as exc:
+        raise _fail(str(exc)) from None
+    store = OutputStore(out)
+    summary = IngestSummary(RunSummary())
+    try:
+        with store.lock():
+            try:
+                ingest(
+                    results,
+                    src,
+                    store,
+                    plan,
+                    force=force,
+                    max_output_tokens=settings.max_output_tokens,
+                    summary=summary,
+                )
+            finally:
+                manifest = ingest_manifest(summary, settings, template, plan, src, results)
+                store.write_manifest(manifest)
+                store.write_errors(summary.run.errors)
+    except (OutputLockedError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    counts = manifest["counts"]
+    err.print(
+        f"{counts['done']} done, {counts['skipped']} skipped, {counts['failed']} failed "
+        f"({counts['events']} events), {summary.unanswered} articles without a result "
+        f"-> {store.root}",
+        highlight=False,
+    )
+    for error in summary.run.errors:
+        err.print(f"  [red]{error.stage}[/] {error.file}: {error.cause}", highlight=False)
+    raise typer.Exit(EXIT_SOME_FAILED if counts["failed"] else EXIT_OK)
+
+
+app.add_typer(batch_app, name="batch")
 
 
 def main() -> None:
