@@ -18,6 +18,7 @@ import pytest
 from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 
 from summarize.articles import Article, iter_articles
+from summarize.brief import Brief
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_001 = ROOT / "seeds" / "001_9e3b4aafea83a794.txt"
@@ -207,3 +208,59 @@ def write_articles(folder: Path, count: int) -> list[Path]:
 @pytest.fixture
 def make_articles() -> Callable[[Path, int], list[Path]]:
     return write_articles
+
+
+def extraction_of(brief: Brief, *, participants: bool = True) -> dict[str, Any]:
+    """The model-facing answer that reproduces `brief` (quotes are its evidence quotes)."""
+    return {
+        "source": {
+            "outlet": brief.source.outlet,
+            "headline": brief.source.headline,
+            "published": brief.source.published_text,
+        },
+        "events": [
+            {
+                "event_type": e.event_type.value,
+                "date_text": e.date_text,
+                "location": e.location,
+                "participants": [
+                    {
+                        "name": p.name,
+                        "title": p.title,
+                        "affiliation": p.affiliation,
+                        "evidence": p.evidence.quote,
+                    }
+                    for p in e.participants
+                ]
+                if participants
+                else [],
+                "mentioned": [m.model_dump() for m in e.mentioned],
+                "initiator": {
+                    "party": e.initiator.party,
+                    "evidence": e.initiator.evidence.quote if e.initiator.evidence else None,
+                },
+                "topics": e.topics,
+                "outcomes": [
+                    {
+                        "kind": o.kind.value,
+                        "statement": o.statement,
+                        "stated_by": o.stated_by,
+                        "evidence": o.evidence.quote,
+                    }
+                    for o in e.outcomes
+                ],
+                "follow_ups": [
+                    {
+                        "action": f.action,
+                        "responsible": f.responsible,
+                        "due": f.due_text,
+                        "evidence": f.evidence.quote,
+                    }
+                    for f in e.follow_ups
+                ],
+                "summary": e.summary,
+            }
+            for e in brief.events
+        ],
+        "no_event_reason": brief.no_event_reason,
+    }

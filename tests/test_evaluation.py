@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import extraction_of
 from lxml import html as lxml_html  # type: ignore[import-untyped]
 from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 from rich.console import Console
@@ -57,62 +58,6 @@ path = "baseline.json"
 [fields]
 participants = { weight = 2.0, floor = 0.8, required = true }
 """
-
-
-def extraction_of(brief: Brief, *, participants: bool = True) -> dict[str, Any]:
-    """The model-facing answer that reproduces `brief` (quotes are its evidence quotes)."""
-    return {
-        "source": {
-            "outlet": brief.source.outlet,
-            "headline": brief.source.headline,
-            "published": brief.source.published_text,
-        },
-        "events": [
-            {
-                "event_type": e.event_type.value,
-                "date_text": e.date_text,
-                "location": e.location,
-                "participants": [
-                    {
-                        "name": p.name,
-                        "title": p.title,
-                        "affiliation": p.affiliation,
-                        "evidence": p.evidence.quote,
-                    }
-                    for p in e.participants
-                ]
-                if participants
-                else [],
-                "mentioned": [m.model_dump() for m in e.mentioned],
-                "initiator": {
-                    "party": e.initiator.party,
-                    "evidence": e.initiator.evidence.quote if e.initiator.evidence else None,
-                },
-                "topics": e.topics,
-                "outcomes": [
-                    {
-                        "kind": o.kind.value,
-                        "statement": o.statement,
-                        "stated_by": o.stated_by,
-                        "evidence": o.evidence.quote,
-                    }
-                    for o in e.outcomes
-                ],
-                "follow_ups": [
-                    {
-                        "action": f.action,
-                        "responsible": f.responsible,
-                        "due": f.due_text,
-                        "evidence": f.evidence.quote,
-                    }
-                    for f in e.follow_ups
-                ],
-                "summary": e.summary,
-            }
-            for e in brief.events
-        ],
-        "no_event_reason": brief.no_event_reason,
-    }
 
 
 def golden_model(request: ReceivedRequest) -> Reply:

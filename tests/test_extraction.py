@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from conftest import extraction_of
 from pydantic import ValidationError
 
 from summarize.articles import Article, iter_articles
@@ -14,60 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = sorted((ROOT / "fixtures" / "golden").glob("*.json"))
 
 
-def as_answer(brief: Brief) -> dict[str, object]:
-    """What a perfect model would answer for this golden brief."""
-    return {
-        "source": {
-            "outlet": brief.source.outlet,
-            "headline": brief.source.headline,
-            "published": brief.source.published_text,
-        },
-        "events": [
-            {
-                "event_type": e.event_type.value,
-                "date_text": e.date_text,
-                "location": e.location,
-                "participants": [
-                    {
-                        "name": p.name,
-                        "title": p.title,
-                        "affiliation": p.affiliation,
-                        "evidence": p.evidence.quote,
-                    }
-                    for p in e.participants
-                ],
-                "mentioned": [m.model_dump() for m in e.mentioned],
-                "initiator": {
-                    "party": e.initiator.party,
-                    "evidence": e.initiator.evidence.quote if e.initiator.evidence else None,
-                },
-                "topics": e.topics,
-                "outcomes": [
-                    {
-                        "kind": o.kind.value,
-                        "statement": o.statement,
-                        "stated_by": o.stated_by,
-                        "evidence": o.evidence.quote,
-                    }
-                    for o in e.outcomes
-                ],
-                "follow_ups": [
-                    {
-                        "action": f.action,
-                        "responsible": f.responsible,
-                        "due": f.due_text,
-                        "evidence": f.evidence.quote,
-                    }
-                    for f in e.follow_ups
-                ],
-                "summary": e.summary,
-            }
-            for e in brief.events
-        ],
-        "no_event_reason": brief.no_event_reason,
-    }
-
-
 def _article(brief: Brief) -> Article:
     articles = [a for a in iter_articles(ROOT / "seeds") if isinstance(a, Article)]
     return next(a for a in articles if a.id == brief.article_id)
@@ -77,7 +24,7 @@ def _article(brief: Brief) -> Article:
 def test_every_golden_fits_the_bounds_and_grounds(path: Path) -> None:
     brief = Brief.model_validate_json(path.read_text(encoding="utf-8"))
     check = GroundingCheck(article=ArticleText(_article(brief).text), max_attempts=2, attempts=1)
-    extraction = Extraction.model_validate(as_answer(brief), context={"grounding": check})
+    extraction = Extraction.model_validate(extraction_of(brief), context={"grounding": check})
     assert len(extraction.events) == len(brief.events)
     assert check.rejected == 0
 
@@ -85,7 +32,7 @@ def test_every_golden_fits_the_bounds_and_grounds(path: Path) -> None:
 def test_ungrounded_quotes_are_rejected_while_attempts_remain() -> None:
     path = GOLDEN[0]
     brief = Brief.model_validate_json(path.read_text(encoding="utf-8"))
-    answer = as_answer(brief)
+    answer = extraction_of(brief)
     answer["events"][0]["outcomes"][0]["evidence"] = "Both sides agreed to lift all sanctions."  # type: ignore[index]
     text = ArticleText(_article(brief).text)
     check = GroundingCheck(article=text, max_attempts=3, attempts=1)
@@ -97,7 +44,7 @@ def test_ungrounded_quotes_are_rejected_while_attempts_remain() -> None:
 
 def test_runaway_strings_are_bounded() -> None:
     brief = Brief.model_validate_json(GOLDEN[0].read_text(encoding="utf-8"))
-    answer = as_answer(brief)
+    answer = extraction_of(brief)
     answer["events"][0]["summary"] = "word " * 500  # type: ignore[index]
     with pytest.raises(ValidationError, match="summary"):
         Extraction.model_validate(answer)
