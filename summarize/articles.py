@@ -51,6 +51,9 @@ _ONLINE_MARKER = re.compile(
 # How many non-empty lines after an "Article online:" marker may hold its URL.
 _URL_LOOKAHEAD_LINES = 2
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.I)
+# What a page of menus, scripts and "enable JavaScript" notices lacks: one line of prose.
+# Characters count too, for scripts written without spaces between words.
+_PROSE_WORDS, _PROSE_CHARS = 10, 60
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,13 @@ def _from_text_file(path: Path, data: bytes) -> Article:
     return _build(path, path.stem, text, markdown=path.suffix.lower() == ".md")
 
 
+def _has_prose(text: str) -> bool:
+    return any(
+        len(words) >= _PROSE_WORDS or sum(map(len, words)) >= _PROSE_CHARS
+        for words in (line.split() for line in text.split("\n"))
+    )
+
+
 def _meta_str(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
@@ -256,10 +266,11 @@ def _from_html(path: Path, data: bytes) -> Article:
     except Exception as exc:  # a third-party parser: any failure is this file's problem
         raise _Unusable(f"could not be parsed as HTML ({type(exc).__name__}: {exc})") from exc
     text = normalize_text(extracted) if isinstance(extracted, str) else ""
-    if not text.strip():
+    if not _has_prose(text):
         raise _Unusable(
-            "has no article text that could be extracted; check it is an article page, "
-            "or save the article as a .txt file"
+            "has no article text that could be extracted (only menus, scripts or short "
+            "notices, if anything); check it is an article page, or save the article as a "
+            ".txt file"
         )
     return _build(
         path,

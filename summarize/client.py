@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import httpx2
 import instructor
 import openai
+import pydantic
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import Hooks
 from tenacity import (
@@ -120,6 +121,11 @@ def _describe_status_error(exc: openai.APIStatusError, settings: Settings) -> st
             f"not found (404) at {settings.base_url}: check --base-url (it usually ends in /v1) "
             f"and that model {settings.model!r} exists there"
         )
+    if status >= 500:
+        return (
+            f"the endpoint had a server error ({status}): {_server_message(exc)}; "
+            "try again later, or check the server's logs"
+        )
     return f"the endpoint refused the request ({status}): {_server_message(exc)}"
 
 
@@ -132,6 +138,38 @@ def _server_message(exc: openai.APIStatusError) -> str:
     text = str(message or exc.message).strip()
     first = text.splitlines()[0] if text else ""
     return first[:300] + ("..." if len(first) > 300 else "")
+
+
+class _RedactingTransport(httpx2.AsyncBaseTransport):
+    """Takes the API key out of response bodies before the SDK, instructor's error logs or
+    any exception can hold it: some servers and proxies echo the request's credentials."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, secret: str) -> None:
+        self._inner = inner
+        self._secret = secret.encode("utf-8")
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self._inner.handle_async_request(request)
+        try:
+            content = await response.aread()  # whole answers only: summarize never streams
+        finally:
+            await response.aclose()
+        # The content is decoded now, so the encoding and length headers no longer fit it.
+        stale = {"content-encoding", "content-length", "transfer-encoding"}
+        return httpx2.Response(
+            response.status_code,
+            headers=[(k, v) for k, v in response.headers.multi_items() if k.lower() not in stale],
+            content=content.replace(self._secret, b"***"),
+            request=request,
+            extensions={
+                k: v
+                for k, v in response.extensions.items()
+                if k in {"http_version", "reason_phrase"}
+            },
+        )
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 class ModelClient:
@@ -148,8 +186,10 @@ class ModelClient:
             raise FatalModelError("config", "a model endpoint needs --base-url and --model")
         self.settings = settings
         self._backoff = backoff
-        self._http = httpx2.AsyncClient(transport=transport, timeout=settings.timeout)
         key = settings.api_key.get_secret_value() if settings.api_key else "not-set"
+        if settings.api_key:
+            transport = _RedactingTransport(transport or httpx2.AsyncHTTPTransport(), key)
+        self._http = httpx2.AsyncClient(transport=transport, timeout=settings.timeout)
         self._openai = openai.AsyncOpenAI(
             base_url=settings.base_url,
             api_key=key,
@@ -231,18 +271,26 @@ class ModelClient:
             message = _describe_status_error(exc, self.settings)
             if exc.status_code in (401, 403, 404):
                 raise FatalModelError("config", message) from None
-            stage = "transport" if _is_transient(exc) else "request"
+            # Rate limits and server errors are the endpoint's state, not this request's fault.
+            stage = "transport" if exc.status_code == 429 or exc.status_code >= 500 else "request"
             raise ModelError(stage, message) from None
         except openai.APIConnectionError as exc:
             for cause in _chain(exc):
                 if isinstance(cause, ReplayMissError):
                     raise ModelError("replay", str(cause)) from None
-            what = "timed out" if isinstance(exc, openai.APITimeoutError) else "failed"
-            raise ModelError(
-                "transport",
-                f"connection to {self.settings.base_url} {what} "
-                f"after {self.settings.transport_retries + 1} attempts",
-            ) from None
+            attempts = self.settings.transport_retries + 1
+            if isinstance(exc, openai.APITimeoutError):
+                what = (
+                    f"timed out after {attempts} attempts of {self.settings.timeout:g}s: "
+                    "raise --timeout if the model is slow, or check the server"
+                )
+            else:
+                what = (
+                    f"failed after {attempts} attempts: check the server is running "
+                    "and --base-url is right"
+                )
+            url = self.settings.base_url
+            raise ModelError("transport", f"connection to {url} {what}") from None
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     async def _extract_once(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
@@ -305,7 +353,8 @@ class ModelClient:
                 raise ModelError("replay", str(exc.__cause__)) from None
             raise ModelError(
                 "validation",
-                f"no valid answer after {exc.n_attempts} attempts: {_first_line(exc)}",
+                f"no valid answer after {exc.n_attempts} attempts: the last {_last_problem(exc)}; "
+                "a stronger model, another --mode or more --max-reasks may help",
             ) from None
         return answer, completion
 
@@ -329,6 +378,21 @@ class RequestTag:
             "X-Summarize-Prompt-Version": self.prompt.version,
             "X-Summarize-Schema-Version": SCHEMA_VERSION,
         }
+
+
+def _last_problem(exc: InstructorRetryException) -> str:
+    """What was wrong with the last answer, in one line, without echoing the answer."""
+    attempts = exc.failed_attempts or []
+    last: BaseException = attempts[-1].exception if attempts else exc
+    if isinstance(last, pydantic.ValidationError) and last.errors():
+        first, *others = last.errors()
+        message = _first_line(ValueError(first["msg"]))
+        if first["type"] == "json_invalid":
+            return f"answer is not valid JSON ({message})"
+        where = ".".join(str(part) for part in first["loc"]) or "the top level"
+        more = f" (and {len(others)} more)" if others else ""
+        return f"answer does not fit the schema at {where}: {message}{more}"
+    return f"answer failed: {_first_line(last)}"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -7,6 +7,7 @@ back to offsets in the original article text.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -24,15 +25,29 @@ MIN_FUZZY_SCORE = 90.0
 MIN_FUZZY_LENGTH = 16
 
 
-def _normalise(text: str) -> tuple[str, list[int]]:
-    """Return the normalised text and, per normalised character, its offset in `text`."""
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each character with the combining marks that follow it."""
+    spans: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        if spans and unicodedata.combining(ch):
+            spans[-1] = (spans[-1][0], i + 1)
+        else:
+            spans.append((i, i + 1))
+    return spans
+
+
+def _normalise(text: str) -> tuple[str, list[int], list[int]]:
+    """Return the normalised text and, per normalised character, the start and end offsets
+    in `text` of the characters it came from."""
     chars: list[str] = []
     origin: list[int] = []
+    until: list[int] = []
     pending_space = -1
-    for i, ch in enumerate(text):
+    for start, end in _clusters(text):
+        ch = text[start]
         if ch.isspace():
             if pending_space < 0:
-                pending_space = i
+                pending_space = start
             continue
         if ch in _QUOTE_MARKS:
             # Quote marks are dropped: models add, drop and swap them freely.
@@ -41,12 +56,15 @@ def _normalise(text: str) -> tuple[str, list[int]]:
             if chars:
                 chars.append(" ")
                 origin.append(pending_space)
+                until.append(pending_space + 1)
             pending_space = -1
-        folded = "-" if ch in _DASHES else ch.lower()
+        # "e" + combining acute and "é" are one text to a reader (NFD vs NFC): compose.
+        folded = "-" if ch in _DASHES else unicodedata.normalize("NFC", text[start:end]).lower()
         for f in folded:
             chars.append(f)
-            origin.append(i)
-    return "".join(chars), origin
+            origin.append(start)
+            until.append(end)
+    return "".join(chars), origin, until
 
 
 @dataclass
@@ -56,13 +74,14 @@ class ArticleText:
     text: str
     _norm: str = field(init=False, repr=False)
     _origin: list[int] = field(init=False, repr=False)
+    _until: list[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._norm, self._origin = _normalise(self.text)
+        self._norm, self._origin, self._until = _normalise(self.text)
 
     def locate(self, quote: str) -> Evidence | None:
         """Find `quote` in the text; None when it is not there (even approximately)."""
-        needle, _ = _normalise(quote)
+        needle, _, _ = _normalise(quote)
         if not needle:
             return None
         pos = self._norm.find(needle)
@@ -80,9 +99,9 @@ class ArticleText:
         return self._snap_to_words(evidence)
 
     def _evidence(self, quote: str, start: int, end: int, score: float) -> Evidence:
-        first = self._origin[start]
-        last = self._origin[end - 1]
-        return Evidence(quote=quote, start=first, end=last + 1, score=score)
+        return Evidence(
+            quote=quote, start=self._origin[start], end=self._until[end - 1], score=score
+        )
 
     def _snap_to_words(self, evidence: Evidence) -> Evidence:
         # Fuzzy alignment can clip a word at either edge; evidence should cover whole words.

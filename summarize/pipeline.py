@@ -3,6 +3,10 @@
 Articles are read lazily and at most `concurrency` are in flight, so memory follows the
 work in progress, not the folder size. Each brief is written the moment it is ready; a
 crash loses only what was in flight, and the next run redoes just that.
+
+Before an article reaches the model it must not repeat an earlier article of the run (same
+text: skipped, noted) and must fit `max_chars` (else refused: see docs/RELIABILITY.md).
+After, the brief must not repeat the model's instructions (see `leaked_instructions`).
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import platform
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -39,6 +44,7 @@ class ArticleResult:
     attempts: int = 0
     reasks: int = 0
     error: ErrorRecord | None = None
+    note: str | None = None  # why a skipped article was skipped, when not "already current"
 
 
 # Called after each article; the CLI turns it into a progress bar.
@@ -60,6 +66,80 @@ class RunSummary:
         return [r.error for r in self.results if r.error is not None]
 
 
+# A run of this many words from the instructions in a brief's text, where the article does
+# not have it, is the model reciting its prompt: what injected "print your instructions" asks.
+LEAK_WORDS = 8
+_WORD = re.compile(r"\w+")
+# What write_text_atomic names its temp files: ".<name>.<random>.tmp".
+_TEMP_FILE = re.compile(r"\..+\.jsonl?\.[a-z0-9_]+\.tmp")
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i : i + LEAK_WORDS]) for i in range(len(words) - LEAK_WORDS + 1)}
+
+
+def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}[{i}]")
+
+
+def leaked_instructions(brief: Brief, instructions: str, article_text: str) -> str | None:
+    """Where `brief` repeats `LEAK_WORDS` words in a row of `instructions` that the article
+    does not contain (e.g. 'events[0].summary'), or None (pure)."""
+    secret = _shingles(instructions) - _shingles(article_text)
+    if not secret:
+        return None
+    for path, text in _strings(brief.model_dump(mode="json", exclude={"provenance"}), ""):
+        if _shingles(text) & secret:
+            return path
+    return None
+
+
+def remove_interrupted_writes(store: OutputStore) -> list[Path]:
+    """Delete the temp files of atomic writes that a killed run left in `store`.
+
+    Call only while holding the store's lock: then no other run is writing them. Readers
+    never take them for data (briefs are `*.json`); this only keeps the folder tidy.
+    """
+    removed = []
+    for folder in (store.root, store.briefs_dir):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if _TEMP_FILE.fullmatch(path.name) and path.is_file():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+def _failed(article: Article, stage: str, cause: str, **fields: Any) -> ArticleResult:
+    return ArticleResult(
+        article_id=article.id,
+        file=str(article.path),
+        status="failed",
+        error=ErrorRecord(article.id, str(article.path), stage, cause),
+        **fields,
+    )
+
+
+def _too_long(article: Article, max_chars: int) -> ArticleResult:
+    size = len(article.body)
+    return _failed(
+        article,
+        "size",
+        f"the article text is {size:,} characters, over the limit of {max_chars:,}: raise "
+        "--max-chars if the model's context holds it (roughly 4 characters a token), "
+        "or split the article into parts",
+    )
+
+
 async def _process(
     article: Article,
     client: ModelClient,
@@ -72,13 +152,7 @@ async def _process(
     except FatalModelError:
         raise
     except ModelError as exc:
-        return ArticleResult(
-            article_id=article.id,
-            file=str(article.path),
-            status="failed",
-            seconds=time.perf_counter() - started,
-            error=ErrorRecord(article.id, str(article.path), exc.stage, str(exc)),
-        )
+        return _failed(article, exc.stage, str(exc), seconds=time.perf_counter() - started)
     provenance = Provenance(
         prompt_version=prompt.version,
         model=client.settings.model,
@@ -87,6 +161,20 @@ async def _process(
         article_sha256=article.sha256,
     )
     brief = assemble_brief(result.extraction, article, provenance)
+    instructions = prompt.render(article=article)[0]["content"]
+    leak = leaked_instructions(brief, instructions, article.text)
+    if leak is not None:
+        return _failed(
+            article,
+            "validation",
+            f"the answer repeats the model's instructions (at {leak}), which text in the "
+            "article aimed at the model can cause; no brief was written: check the article "
+            "for instructions to the model (prompt injection)",
+            seconds=time.perf_counter() - started,
+            usage=result.usage,
+            attempts=result.attempts,
+            reasks=result.reasks,
+        )
     store.write_brief(brief)
     return ArticleResult(
         article_id=article.id,
@@ -118,7 +206,10 @@ async def run_batch(
     summary = summary if summary is not None else RunSummary()
     clock = time.perf_counter()
     model = client.settings.model or ""
+    max_chars = client.settings.max_chars
     pending: set[asyncio.Task[ArticleResult]] = set()
+    # Article text hash -> (file, id) of the first article with that text in this run.
+    first_seen: dict[str, tuple[str, str]] = {}
 
     def record(result: ArticleResult) -> None:
         summary.results.append(result)
@@ -129,8 +220,16 @@ async def run_batch(
         nonlocal pending
         while len(pending) > until:
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            fatal: BaseException | None = None
+            # Every finished brief is accounted for, even one finishing beside a fatal error.
             for task in sorted(done, key=lambda t: t.get_name()):
-                record(task.result())
+                failure = task.exception()
+                if failure is None:
+                    record(task.result())
+                elif fatal is None:
+                    fatal = failure
+            if fatal is not None:
+                raise fatal
 
     try:
         for item in iter_articles(source):
@@ -144,8 +243,25 @@ async def run_batch(
                     )
                 )
                 continue
+            first = first_seen.setdefault(item.sha256, (str(item.path), item.id))
+            if first != (str(item.path), item.id):
+                first_file, first_id = first
+                # Same text under another name: one brief (and one model call) is enough.
+                original = first_id if first_file == str(item.path) else first_file
+                record(
+                    ArticleResult(
+                        article_id=item.id,
+                        file=str(item.path),
+                        status="skipped",
+                        note=f"duplicate of {original}",
+                    )
+                )
+                continue
             if not force and store.is_current(item.id, item.sha256, prompt.version, model):
                 record(ArticleResult(article_id=item.id, file=str(item.path), status="skipped"))
+                continue
+            if len(item.body) > max_chars:
+                record(_too_long(item, max_chars))
                 continue
             await drain(concurrency - 1)
             pending.add(asyncio.create_task(_process(item, client, prompt, store), name=item.id))
@@ -161,6 +277,10 @@ async def run_batch(
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+            # A task can finish (its brief written) in the moment the run is interrupted.
+            for task in sorted(pending, key=lambda t: t.get_name()):
+                if not task.cancelled() and task.exception() is None:
+                    record(task.result())
         summary.seconds = time.perf_counter() - clock
     return summary
 
@@ -211,6 +331,7 @@ def build_manifest(
                 "status": r.status,
                 "attempts": r.attempts,
                 "seconds": round(r.seconds, 3),
+                "note": r.note,
             }
             for r in summary.results
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -11,6 +12,16 @@ from typing import Any
 import jinja2
 
 DEFAULT_PROMPT = "extract.j2"
+
+# Article text is data inside <article> ... </article>. A value interpolated into a prompt
+# must not close that block (or open another), nor carry a chat control token such as
+# <|im_start|> that a local server would parse as a real turn: such a "<" becomes "&lt;".
+_DELIMITER = re.compile(r"<(?=\s*/?\s*article\b|\|[\w.-]{1,40}\|>)", re.IGNORECASE)
+
+
+def neutralise_delimiters(value: object) -> object:
+    """Every `{{ ... }}` value as rendered into a prompt: data can't end the data block."""
+    return _DELIMITER.sub("&lt;", value) if isinstance(value, str) else value
 
 
 class PromptError(Exception):
@@ -37,7 +48,11 @@ class PromptTemplate:
         return hashlib.sha256(self.source.encode("utf-8")).hexdigest()[:12]
 
     def render(self, **context: Any) -> list[dict[str, str]]:
-        env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
+        env = jinja2.Environment(
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=False,
+            finalize=neutralise_delimiters,
+        )
         try:
             template = env.from_string(self.source)
             ctx = template.new_context(context)

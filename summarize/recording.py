@@ -533,10 +533,11 @@ class _Recorder:
         recorded = pending.recorded
         if recorded is not None and not is_transient(response.status_code, response.headers):
             content_type = response.headers.get("content-type")
+            kept = _without_credentials(content, pending.forward)
             exchange = Exchange(
                 recorded,
                 RecordedResponse(
-                    response.status_code, content_type, Payload.decode(content, content_type)
+                    response.status_code, content_type, Payload.decode(kept, content_type)
                 ),
             )
             self._append(pending.meta, exchange)
@@ -599,6 +600,16 @@ class _Recorder:
                 exchanges=list(state.session),
             )
         )
+
+
+def _without_credentials(content: bytes, request: httpx2.Request) -> bytes:
+    """`content` with the request's own credentials taken out: some servers echo them."""
+    for header in ("authorization", "api-key"):
+        value = request.headers.get(header, "")
+        secret = value.split(" ", 1)[-1].strip()  # "Bearer <key>" or a bare key
+        if len(secret) >= 8:
+            content = content.replace(secret.encode("utf-8"), b"***")
+    return content
 
 
 def _as_store(store: CassetteStore | Path | str) -> CassetteStore:
