@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 import signal
 import sys
@@ -16,9 +17,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
-from summarize.brief import Brief
+from summarize.brief import SCHEMA_VERSION, Brief
 from summarize.client import FatalModelError, ModelClient, ModelError
+from summarize.ledger import LEDGER_NAME, Ledger, LedgerTransport
 from summarize.local_server import LocalServer, LocalServerError
 from summarize.memo import (
     BriefLoadError,
@@ -263,8 +266,6 @@ def _run_with_local_server(
 async def _run(
     src: Path, store: OutputStore, settings: Settings, template: PromptTemplate, *, force: bool
 ) -> int:
-    transport = AsyncRecordingTransport(settings.recording, settings.recordings_dir)
-    client = ModelClient(settings, transport=transport)
     progress = Progress(
         TextColumn("[bold]summarize[/]"),
         BarColumn(),
@@ -290,6 +291,20 @@ async def _run(
         with stack:
             stack.enter_context(store.lock())
             remove_interrupted_writes(store)  # safe: no other run writes here while we lock
+            ledger = Ledger(store.root / LEDGER_NAME)
+            run_id = ledger.start_run(
+                source=str(src),
+                model=settings.model,
+                prompt_version=template.version,
+                schema_version=SCHEMA_VERSION,
+                recording=settings.recording.value,
+            )
+            transport = LedgerTransport(
+                AsyncRecordingTransport(settings.recording, settings.recordings_dir),
+                ledger,
+                run_id,
+            )
+            client = ModelClient(settings, transport=transport)
             stack.enter_context(progress)
             try:  # the lock is ours from here: the manifest below describes this run
                 await run_batch(
@@ -307,6 +322,9 @@ async def _run(
                 manifest = build_manifest(summary, settings, template, src)
                 store.write_manifest(manifest)
                 store.write_errors(summary.errors)
+                ledger.finish_run(
+                    run_id, "interrupted" if summary.interrupted else "done", manifest["counts"]
+                )
                 await client.aclose()  # closes the transport too
     except (OutputLockedError, FatalModelError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
@@ -328,6 +346,9 @@ async def _run(
     )
     for error in summary.errors:
         err.print(f"  [red]{error.stage}[/] {error.file}: {error.cause}", highlight=False)
+    for result in summary.results:
+        if result.note is not None:
+            err.print(f"  [dim]skipped[/] {result.file}: {result.note}", highlight=False)
     return EXIT_SOME_FAILED if counts["failed"] else EXIT_OK
 
 
@@ -377,6 +398,82 @@ def serve(
         raise _fail(str(exc)) from None
     except KeyboardInterrupt:
         err.print("stopped")
+
+
+@app.command("log")
+def log(
+    out: Annotated[Path, typer.Argument(help="A `summarize run` output folder.")] = Path("out"),
+    run_id: Annotated[
+        int | None, typer.Option("--run", help="Show this run's exchanges (default: runs).")
+    ] = None,
+    article: Annotated[str | None, typer.Option(help="With --run: one article's attempts.")] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of a table.")
+    ] = False,
+) -> None:
+    """Show the runs recorded in OUT's ledger, or one run's exchanges (attempts, tokens, time)."""
+    path = out / LEDGER_NAME
+    if not path.is_file():
+        raise _fail(f"no ledger at {path}: run `summarize run SRC --out {out}` first")
+    ledger = Ledger(path)
+    if run_id is None:
+        rows = [dict(r) for r in ledger.runs()]
+        if json_out:
+            typer.echo(json.dumps(rows, indent=2))
+            return
+        table = Table(
+            "run",
+            "started (UTC)",
+            "status",
+            "model",
+            "prompt",
+            "done",
+            "failed",
+            "skipped",
+            "exchanges",
+            "tokens",
+        )
+        for r in rows:
+            counts = json.loads(r["counts"] or "{}")
+            table.add_row(
+                str(r["id"]),
+                r["started_at"][:19].replace("T", " "),
+                r["status"],
+                r["model"] or "-",
+                r["prompt_version"] or "-",
+                *(str(counts.get(k, "-")) for k in ("done", "failed", "skipped")),
+                str(r["exchanges"]),
+                str(r["tokens"]),
+            )
+        Console().print(table)
+        return
+    exchanges = [dict(r) for r in ledger.exchanges(run_id, article)]
+    if not exchanges:
+        raise _fail(
+            f"no exchanges for run {run_id}" + (f" and article {article}" if article else "")
+        )
+    if json_out:
+        typer.echo(json.dumps(exchanges, indent=2))
+        return
+    table = Table(
+        "article", "attempt", "outcome", "finish", "prompt tok", "completion tok", "seconds"
+    )
+    for e in exchanges:
+        table.add_row(
+            e["article_id"] or "-",
+            str(e["attempt"]),
+            e["outcome"],
+            e["finish_reason"] or "-",
+            str(e["prompt_tokens"]),
+            str(e["completion_tokens"]),
+            f"{e['seconds']:.2f}",
+        )
+    Console().print(table)
+    totals = ledger.tokens(run_id)
+    typer.echo(
+        f"run {run_id}: {len(exchanges)} exchanges, {totals.prompt_tokens} prompt + "
+        f"{totals.completion_tokens} completion = {totals.total_tokens} tokens"
+    )
 
 
 @app.command("schema")

@@ -75,3 +75,46 @@ def test_a_connection_failure_is_recorded_as_an_error(tmp_path: Path) -> None:
     (row,) = ledger.exchanges(run)
     assert row["outcome"].startswith("error: ")
     assert row["response"] is None
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_run_is_logged_and_summarize_log_shows_it(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from summarize.cli import app
+
+    out = tmp_path / "out"
+    args = [
+        "run",
+        str(ROOT / "seeds"),
+        "--replay",
+        "--out",
+        str(out),
+        "--recordings",
+        str(ROOT / "fixtures" / "recordings"),
+    ]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert CliRunner().invoke(app, [*args, "--force"]).exit_code == 0
+    result = CliRunner().invoke(app, ["log", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    runs = json.loads(result.output)
+    assert [r["status"] for r in runs] == ["done", "done"]
+    manifest = json.loads((out / "run.json").read_text())
+    attempts = sum(a["attempts"] for a in manifest["articles"])
+    assert runs[1]["exchanges"] == attempts, "every exchange of the run is in the ledger"
+    assert runs[1]["tokens"] == manifest["usage"]["total_tokens"]
+    detail = CliRunner().invoke(app, ["log", str(out), "--run", "2", "--json"])
+    attempts = [(e["article_id"][:3], e["attempt"]) for e in json.loads(detail.output)]
+    assert ("001", 3) in attempts
+
+
+def test_log_without_a_ledger_says_how_to_make_one(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from summarize.cli import app
+
+    result = CliRunner().invoke(app, ["log", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "summarize run" in result.output
