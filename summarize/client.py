@@ -26,7 +26,7 @@ from tenacity import (
 
 from summarize.articles import Article
 from summarize.brief import SCHEMA_VERSION, Usage
-from summarize.extraction import Extraction, GroundingCheck
+from summarize.extraction import Extraction, GroundingCheck, checking
 from summarize.grounding import ArticleText
 from summarize.prompts import PromptTemplate
 from summarize.recording import ReplayMissError
@@ -214,7 +214,6 @@ class ModelClient:
         messages: list[dict[str, str]],
         *,
         tag: RequestTag,
-        context: dict[str, Any] | None = None,
     ) -> tuple[T, Usage, int]:
         """Any other structured answer (a memo synthesis), with the same retries and recording.
 
@@ -230,7 +229,7 @@ class ModelClient:
 
             hooks = Hooks()
             hooks.on("completion:response", count)
-            answer, completion = await self._create(response_model, messages, context, hooks, tag)
+            answer, completion = await self._create(response_model, messages, hooks, tag)
             return answer, _usage(completion), max(attempts, 1)
 
         return await self._guarded(once)
@@ -303,13 +302,13 @@ class ModelClient:
 
         hooks = Hooks()
         hooks.on("completion:response", count_response)
-        extraction, completion = await self._create(
-            Extraction,
-            prompt.render(article=article),
-            {"grounding": check},
-            hooks,
-            RequestTag(key=article.id, content_sha256=article.sha256, prompt=prompt),
-        )
+        with checking(check):
+            extraction, completion = await self._create(
+                Extraction,
+                prompt.render(article=article),
+                hooks,
+                RequestTag(key=article.id, content_sha256=article.sha256, prompt=prompt),
+            )
         attempts = max(check.attempts, 1)
         return ExtractionResult(
             extraction=extraction,
@@ -323,7 +322,6 @@ class ModelClient:
         self,
         response_model: type[T],
         messages: list[dict[str, str]],
-        context: dict[str, Any] | None,
         hooks: Hooks,
         tag: RequestTag,
     ) -> tuple[T, Any]:
@@ -335,7 +333,6 @@ class ModelClient:
                 temperature=self.settings.temperature,
                 max_tokens=self.settings.max_output_tokens,
                 max_retries=self.settings.max_reasks,
-                context=context,
                 hooks=hooks,
                 extra_headers=tag.headers(),
             )

@@ -8,10 +8,12 @@ model on every request, so each one earns its tokens.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import BaseModel, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from summarize.brief import EventType, OutcomeKind
 from summarize.grounding import ArticleText
@@ -113,9 +115,9 @@ class Extraction(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _evidence_is_in_the_article(self, info: ValidationInfo) -> Extraction:
-        check = (info.context or {}).get("grounding")
-        if isinstance(check, GroundingCheck):
+    def _evidence_is_in_the_article(self) -> Extraction:
+        check = _grounding.get()
+        if check is not None:
             check.enforce(self)
         return self
 
@@ -131,6 +133,23 @@ def evidence_items(extraction: Extraction) -> Iterator[tuple[str, str]]:
             yield f"events[{i}].outcomes[{j}]", outcome.evidence
         for j, follow_up in enumerate(event.follow_ups):
             yield f"events[{i}].follow_ups[{j}]", follow_up.evidence
+
+
+# The check reaches the validator through a context variable, not instructor's `context=`:
+# given a context, instructor renders every message as a Jinja template, so an article
+# containing "{{ 7*7 }}" would reach the model as "49" (and "{#" would crash the call).
+# Each asyncio task has its own copy, so concurrent articles never see each other's check.
+_grounding: ContextVar[GroundingCheck | None] = ContextVar("grounding", default=None)
+
+
+@contextmanager
+def checking(check: GroundingCheck) -> Iterator[GroundingCheck]:
+    """Validate `Extraction`s inside this block against `check`'s article."""
+    token = _grounding.set(check)
+    try:
+        yield check
+    finally:
+        _grounding.reset(token)
 
 
 @dataclass

@@ -17,7 +17,9 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +27,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from summarize.atomic import write_text_atomic
 from summarize.brief import Brief, EventType
@@ -109,8 +111,8 @@ class CitedSentence(BaseModel):
 class MemoSynthesis(BaseModel):
     """The BLUF a model writes for `--synthesize`: every sentence cites its events.
 
-    Validate with `context={"event_ids": [...]}` (instructor's validation context) to have
-    uncited sentences and unknown ids rejected, which makes instructor re-ask.
+    Validate inside `citing(event_ids)` to have uncited sentences and unknown ids rejected,
+    which makes instructor re-ask.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -118,13 +120,27 @@ class MemoSynthesis(BaseModel):
     sentences: list[CitedSentence] = Field(min_length=1, max_length=6)
 
     @model_validator(mode="after")
-    def _citations_hold(self, info: ValidationInfo) -> MemoSynthesis:
-        context = info.context
-        if isinstance(context, dict) and "event_ids" in context:
-            problems = check_citations(self, context["event_ids"])
+    def _citations_hold(self) -> MemoSynthesis:
+        known = _citable.get()
+        if known is not None:
+            problems = check_citations(self, known)
             if problems:
                 raise ValueError("; ".join(problems))
         return self
+
+
+# Not instructor's `context=`: that would render the messages as Jinja templates.
+_citable: ContextVar[frozenset[str] | None] = ContextVar("citable_events", default=None)
+
+
+@contextmanager
+def citing(event_ids: Collection[str]) -> Iterator[None]:
+    """Validate `MemoSynthesis` inside this block against these event ids."""
+    token = _citable.set(frozenset(event_ids))
+    try:
+        yield
+    finally:
+        _citable.reset(token)
 
 
 def check_citations(synthesis: MemoSynthesis, known_ids: Collection[str]) -> list[str]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from summarize.brief import Brief, Usage
 from summarize.client import ModelClient, RequestTag
-from summarize.memo import MemoSynthesis
+from summarize.memo import MemoSynthesis, citing
 from summarize.merging import merge_briefs
 from summarize.prompts import PromptTemplate, load_prompt, prompts_dir
 
@@ -33,7 +33,6 @@ async def synthesize(
     digest = hashlib.sha256(json.dumps(messages, sort_keys=True).encode("utf-8")).hexdigest()
     # Recordings are filed per key: one per distinct set of events, like one per article.
     tag = RequestTag(key=f"memo-{digest[:16]}", content_sha256=digest, prompt=prompt)
-    answer, usage, _ = await client.structured(
-        MemoSynthesis, messages, tag=tag, context={"event_ids": [e.id for e in events]}
-    )
+    with citing([e.id for e in events]):
+        answer, usage, _ = await client.structured(MemoSynthesis, messages, tag=tag)
     return answer, usage

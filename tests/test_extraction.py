@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from summarize.articles import Article, iter_articles
 from summarize.brief import Brief
-from summarize.extraction import Extraction, GroundingCheck
+from summarize.extraction import Extraction, GroundingCheck, checking
 from summarize.grounding import ArticleText
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,8 @@ def _article(brief: Brief) -> Article:
 def test_every_golden_fits_the_bounds_and_grounds(path: Path) -> None:
     brief = Brief.model_validate_json(path.read_text(encoding="utf-8"))
     check = GroundingCheck(article=ArticleText(_article(brief).text), max_attempts=2, attempts=1)
-    extraction = Extraction.model_validate(extraction_of(brief), context={"grounding": check})
+    with checking(check):
+        extraction = Extraction.model_validate(extraction_of(brief))
     assert len(extraction.events) == len(brief.events)
     assert check.rejected == 0
 
@@ -36,10 +37,11 @@ def test_ungrounded_quotes_are_rejected_while_attempts_remain() -> None:
     answer["events"][0]["outcomes"][0]["evidence"] = "Both sides agreed to lift all sanctions."  # type: ignore[index]
     text = ArticleText(_article(brief).text)
     check = GroundingCheck(article=text, max_attempts=3, attempts=1)
-    with pytest.raises(ValidationError, match="lift all sanctions"):
-        Extraction.model_validate(answer, context={"grounding": check})
+    with pytest.raises(ValidationError, match="lift all sanctions"), checking(check):
+        Extraction.model_validate(answer)
     last = GroundingCheck(article=text, max_attempts=3, attempts=3)
-    Extraction.model_validate(answer, context={"grounding": last})  # the last attempt passes
+    with checking(last):
+        Extraction.model_validate(answer)  # the last attempt passes
 
 
 def test_runaway_strings_are_bounded() -> None:

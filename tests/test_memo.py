@@ -30,6 +30,7 @@ from summarize.memo import (
     MemoSynthesis,
     build_memo,
     check_citations,
+    citing,
     default_as_of,
     github_slug,
     load_briefs,
@@ -284,10 +285,11 @@ def test_check_citations_rejects_uncited_sentences_and_unknown_ids() -> None:
 
 def test_synthesis_validation_context_makes_bad_citations_a_validation_error() -> None:
     raw = {"sentences": [{"text": "Relations are warming.", "event_ids": []}]}
-    with pytest.raises(ValidationError, match="cites no event"):
-        MemoSynthesis.model_validate(raw, context={"event_ids": ["E1"]})
+    with pytest.raises(ValidationError, match="cites no event"), citing(["E1"]):
+        MemoSynthesis.model_validate(raw)
     good = {"sentences": [{"text": "A call on Syria.", "event_ids": ["E1"]}]}
-    assert MemoSynthesis.model_validate(good, context={"event_ids": ["E1"]}).sentences
+    with citing(["E1"]):
+        assert MemoSynthesis.model_validate(good).sentences
 
 
 def test_a_checked_synthesis_replaces_the_deterministic_bluf() -> None:
