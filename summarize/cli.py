@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from summarize.brief import SCHEMA_VERSION, Brief
 from summarize.client import FatalModelError, ModelClient, ModelError
@@ -32,6 +33,7 @@ from summarize.memo import (
 )
 from summarize.pipeline import (
     ArticleResult,
+    Budget,
     RunSummary,
     build_manifest,
     remove_interrupted_writes,
@@ -60,8 +62,17 @@ logging.getLogger("instructor").propagate = False
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+def _say(label: str, style: str, message: str) -> None:
+    """One line on stderr: a styled label, then text that is never read as markup.
+
+    Messages carry paths, TOML snippets like [prices."m"] and server text; Rich would
+    swallow anything in square brackets.
+    """
+    err.print(Text.assemble((label, style), " ", message), highlight=False)
+
+
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    _say("error:", "bold red", f"{message}")
     return typer.Exit(EXIT_USAGE)
 
 
@@ -150,6 +161,14 @@ def run(
         Path | None,
         typer.Option(help="Also write a briefing memo of all briefs in --out (.md or .html)."),
     ] = None,
+    max_tokens_total: Annotated[
+        int | None,
+        typer.Option(help="Stop starting articles once the run has used this many tokens."),
+    ] = None,
+    max_cost: Annotated[
+        float | None,
+        typer.Option(help="Stop starting articles at this cost (needs [prices] in the config)."),
+    ] = None,
 ) -> None:
     recording = _recording_mode(replay, record, record_missing)
     if not src.exists():
@@ -167,6 +186,8 @@ def run(
             max_chars=max_chars,
             recording=recording,
             recordings_dir=recordings,
+            max_tokens_total=max_tokens_total,
+            max_cost=max_cost,
         )
         template = load_prompt(prompt)
     except (SettingsError, PromptError) as exc:
@@ -235,13 +256,13 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
     try:
         briefs = load_briefs(store.briefs_dir) if store.briefs_dir.is_dir() else []
     except BriefLoadError as exc:
-        err.print(f"[bold red]error:[/] memo not written: {exc}", highlight=False)
+        _say("error:", "bold red", f"memo not written: {exc}")
         return EXIT_SOME_FAILED
     if not briefs:
         err.print("[yellow]memo not written:[/] no briefs to summarise", highlight=False)
         return code
     write_memo(briefs, memo, fmt=None, title=None, as_of=None)
-    err.print(f"memo of {len(briefs)} briefs -> {memo}", highlight=False)
+    err.print(f"memo of {len(briefs)} briefs -> {memo}", markup=False, highlight=False)
     return code
 
 
@@ -256,7 +277,11 @@ def _run_with_local_server(
 ) -> int:
     try:
         with LocalServer(path) as server:
-            err.print(f"local model server {server.model} at {server.base_url}", highlight=False)
+            err.print(
+                f"local model server {server.model} at {server.base_url}",
+                markup=False,
+                highlight=False,
+            )
             local = settings.model_copy(update={"base_url": server.base_url, "model": server.model})
             return asyncio.run(_run(src, store, local, template, force=force))
     except LocalServerError as exc:
@@ -279,10 +304,16 @@ async def _run(
     task = progress.add_task("run", total=None, last="")
 
     def on_result(result: ArticleResult) -> None:
-        mark = {"done": "[green]done[/]", "skipped": "[dim]skipped[/]", "failed": "[red]failed[/]"}
+        mark = {
+            "done": "[green]done[/]",
+            "skipped": "[dim]skipped[/]",
+            "failed": "[red]failed[/]",
+            "not_attempted": "[yellow]not attempted[/]",
+        }
         name = result.article_id or result.file
         progress.update(task, advance=1, last=f"{mark[result.status]} {name}")
 
+    budget = _budget(settings)
     summary = RunSummary()
     received: list[signal.Signals] = []
     stack = ExitStack()
@@ -303,6 +334,7 @@ async def _run(
                 AsyncRecordingTransport(settings.recording, settings.recordings_dir),
                 ledger,
                 run_id,
+                secret=settings.api_key.get_secret_value() if settings.api_key else None,
             )
             client = ModelClient(settings, transport=transport)
             stack.enter_context(progress)
@@ -316,6 +348,7 @@ async def _run(
                     force=force,
                     on_result=on_result,
                     summary=summary,
+                    budget=budget,
                 )
             finally:
                 # Written even when interrupted: what was done stays done and is accounted for.
@@ -327,7 +360,7 @@ async def _run(
                 )
                 await client.aclose()  # closes the transport too
     except (OutputLockedError, FatalModelError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        _say("error:", "bold red", f"{exc}")
         return EXIT_USAGE
     except asyncio.CancelledError:
         # Ctrl-C or SIGTERM. Returning (not raising) ends the run quietly, without a traceback.
@@ -335,6 +368,7 @@ async def _run(
             f"interrupted: {summary.count('done')} done, {summary.count('skipped')} skipped, "
             f"{summary.count('failed')} failed so far, recorded in {store.manifest_path}; "
             "run the same command again to do the rest",
+            markup=False,
             highlight=False,
         )
         return 128 + (received[0] if received else signal.SIGINT)
@@ -342,14 +376,39 @@ async def _run(
     err.print(
         f"{counts['done']} done, {counts['skipped']} skipped, {counts['failed']} failed "
         f"({counts['events']} events) in {summary.seconds:.1f}s -> {store.root}",
+        markup=False,
         highlight=False,
     )
     for error in summary.errors:
-        err.print(f"  [red]{error.stage}[/] {error.file}: {error.cause}", highlight=False)
+        _say(f"  {error.stage}", "red", f"{error.file}: {error.cause}")
     for result in summary.results:
-        if result.note is not None:
-            err.print(f"  [dim]skipped[/] {result.file}: {result.note}", highlight=False)
-    return EXIT_SOME_FAILED if counts["failed"] else EXIT_OK
+        if result.note is not None and result.status == "skipped":
+            _say("  skipped", "dim", f"{result.file}: {result.note}")
+    if summary.budget_stop:
+        _say(
+            "stopped:",
+            "yellow",
+            f"{summary.budget_stop}; {counts['not_attempted']} articles not attempted. Run "
+            "again (with a larger budget) to do them: done ones are skipped.",
+        )
+    return EXIT_SOME_FAILED if counts["failed"] or counts["not_attempted"] else EXIT_OK
+
+
+def _budget(settings: Settings) -> Budget | None:
+    if settings.max_tokens_total is None and settings.max_cost is None:
+        return None
+    price = settings.prices.get(settings.model or "")
+    if settings.max_cost is not None and price is None:
+        raise _fail(
+            f"--max-cost needs the price of model {settings.model!r}: add "
+            f'[prices."{settings.model}"] with prompt = ... and completion = ... '
+            "(per million tokens) to summarize.toml"
+        )
+    return Budget(
+        max_tokens=settings.max_tokens_total,
+        max_cost=settings.max_cost,
+        price=(price.prompt, price.completion) if price else None,
+    )
 
 
 def _stop_on_sigterm(received: list[signal.Signals]) -> Callable[[], object]:
@@ -496,9 +555,9 @@ def schema(
         if not check:
             out.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-            err.print(f"wrote {path}", highlight=False)
+            err.print(f"wrote {path}", markup=False, highlight=False)
     if check and stale:
-        err.print(f"[red]out of date:[/] {', '.join(map(str, stale))}; run `summarize schema`")
+        _say("out of date:", "red", f"{', '.join(map(str, stale))}; run `summarize schema`")
         raise typer.Exit(1)
 
 
@@ -575,13 +634,14 @@ def memo(
         except FatalModelError as exc:
             raise _fail(str(exc)) from None
         except ModelError as exc:
-            err.print(
-                f"[yellow]synthesis failed ({exc.stage}):[/] {exc}; keeping the deterministic BLUF",
-                highlight=False,
+            _say(
+                f"synthesis failed ({exc.stage}):",
+                "yellow",
+                f"{exc}; keeping the deterministic BLUF",
             )
             code = EXIT_SOME_FAILED
     write_memo(briefs, out, fmt=chosen, title=title, as_of=as_of_date, synthesis=synthesis)
-    err.print(f"memo of {len(briefs)} briefs -> {out}", highlight=False)
+    err.print(f"memo of {len(briefs)} briefs -> {out}", markup=False, highlight=False)
     raise typer.Exit(code)
 
 
@@ -798,10 +858,11 @@ def batch_prepare(
     err.print(
         f"{summary.requests} requests -> {out} ({len(summary.errors)} unreadable) "
         f"in {summary.seconds:.1f}s",
+        markup=False,
         highlight=False,
     )
     for error in summary.errors:
-        err.print(f"  [red]{error.stage}[/] {error.file}: {error.cause}", highlight=False)
+        _say(f"  {error.stage}", "red", f"{error.file}: {error.cause}")
     raise typer.Exit(EXIT_SOME_FAILED if summary.errors else EXIT_OK)
 
 
@@ -821,7 +882,7 @@ def batch_submit(
         batch = submit(_batch_settings(base_url, config), requests, description=description)
     except BatchError as exc:
         raise _fail(str(exc)) from None
-    err.print(describe(batch), highlight=False)
+    err.print(describe(batch), markup=False, highlight=False)
     typer.echo(batch.id)
 
 
@@ -838,7 +899,7 @@ def batch_status(
         batch = status(_batch_settings(base_url, config), batch_id)
     except BatchError as exc:
         raise _fail(str(exc)) from None
-    err.print(describe(batch), highlight=False)
+    err.print(describe(batch), markup=False, highlight=False)
     typer.echo(batch.status)
 
 
@@ -858,11 +919,11 @@ def batch_fetch(
     try:
         batch = fetch(_batch_settings(base_url, config), batch_id, out)
     except BatchNotReadyError as exc:
-        err.print(f"[yellow]not ready:[/] {exc}", highlight=False)
+        _say("not ready:", "yellow", f"{exc}")
         raise typer.Exit(EXIT_SOME_FAILED) from None
     except BatchError as exc:
         raise _fail(str(exc)) from None
-    err.print(f"{describe(batch)} -> {out}", highlight=False)
+    err.print(f"{describe(batch)} -> {out}", markup=False, highlight=False)
 
 
 @batch_app.command("ingest")
@@ -941,10 +1002,11 @@ def batch_ingest(
         f"{counts['done']} done, {counts['skipped']} skipped, {counts['failed']} failed "
         f"({counts['events']} events), {summary.unanswered} articles without a result "
         f"-> {store.root}",
+        markup=False,
         highlight=False,
     )
     for error in summary.run.errors:
-        err.print(f"  [red]{error.stage}[/] {error.file}: {error.cause}", highlight=False)
+        _say(f"  {error.stage}", "red", f"{error.file}: {error.cause}")
     raise typer.Exit(EXIT_SOME_FAILED if counts["failed"] else EXIT_OK)
 
 

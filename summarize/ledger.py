@@ -21,7 +21,6 @@ import httpx2
 
 LEDGER_NAME = "ledger.sqlite"
 _ARTICLE_HEADER = "x-summarize-article"
-_WIRE_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -190,10 +189,19 @@ class LedgerTransport(httpx2.AsyncBaseTransport):
     Only bodies are kept: headers carry the API key and are never written.
     """
 
-    def __init__(self, inner: httpx2.AsyncBaseTransport, ledger: Ledger, run_id: int) -> None:
+    def __init__(
+        self,
+        inner: httpx2.AsyncBaseTransport,
+        ledger: Ledger,
+        run_id: int,
+        *,
+        secret: str | None = None,
+    ) -> None:
         self._inner = inner
         self._ledger = ledger
         self._run_id = run_id
+        # Servers and proxies can echo the key in a body; the ledger keeps none.
+        self._secret = secret
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         article_id = request.headers.get(_ARTICLE_HEADER)
@@ -214,6 +222,9 @@ class LedgerTransport(httpx2.AsyncBaseTransport):
             )
             raise
         body = _decoded(content)
+        response_text = json.dumps(body, ensure_ascii=False)
+        if self._secret:
+            response_text = response_text.replace(self._secret, "***")
         self._ledger.add_exchange(
             self._run_id,
             article_id,
@@ -222,17 +233,10 @@ class LedgerTransport(httpx2.AsyncBaseTransport):
             status=response.status_code,
             outcome="ok" if response.is_success else f"http {response.status_code}",
             request=request_body,
-            response=json.dumps(body, ensure_ascii=False),
+            response=response_text,
             **_usage_of(body),
         )
-        # The body is read and decoded now; headers describing the wire form no longer apply.
-        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _WIRE_HEADERS]
-        return httpx2.Response(
-            status_code=response.status_code,
-            headers=headers,
-            content=content,
-            extensions=response.extensions,
-        )
+        return response  # its body is read and cached: the client reads it again freely
 
     async def aclose(self) -> None:
         await self._inner.aclose()

@@ -30,7 +30,32 @@ from summarize.prompts import PromptTemplate
 from summarize.settings import Settings
 from summarize.store import ErrorRecord, OutputStore
 
-Status = Literal["done", "skipped", "failed"]
+Status = Literal["done", "skipped", "failed", "not_attempted"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Limits on a run's spend; the run stops starting articles once one is reached.
+
+    Articles already in flight finish (their tokens are spent), so a run can end up to
+    `concurrency` articles past the limit.
+    """
+
+    max_tokens: int | None = None
+    max_cost: float | None = None
+    # Price per million tokens, (prompt, completion), for max_cost.
+    price: tuple[float, float] | None = None
+
+    def cost(self, usage: Usage) -> float:
+        prompt, completion = self.price or (0.0, 0.0)
+        return (usage.prompt_tokens * prompt + usage.completion_tokens * completion) / 1e6
+
+    def reached(self, spent: Usage) -> str | None:
+        if self.max_tokens is not None and spent.total_tokens >= self.max_tokens:
+            return f"token budget reached ({spent.total_tokens} of {self.max_tokens} tokens)"
+        if self.max_cost is not None and self.cost(spent) >= self.max_cost:
+            return f"cost budget reached ({self.cost(spent):.4f} of {self.max_cost:.4f})"
+        return None
 
 
 @dataclass(frozen=True)
@@ -57,9 +82,13 @@ class RunSummary:
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     seconds: float = 0.0
     interrupted: str | None = None
+    budget_stop: str | None = None
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status == status)
+
+    def spent(self) -> Usage:
+        return sum((r.usage for r in self.results), Usage())
 
     @property
     def errors(self) -> list[ErrorRecord]:
@@ -198,6 +227,7 @@ async def run_batch(
     force: bool = False,
     on_result: Progress | None = None,
     summary: RunSummary | None = None,
+    budget: Budget | None = None,
 ) -> RunSummary:
     """Extract a brief for every article under `source` that lacks a current one.
 
@@ -264,6 +294,15 @@ async def run_batch(
                 record(_too_long(item, max_chars))
                 continue
             await drain(concurrency - 1)
+            stop = budget.reached(summary.spent()) if budget is not None else None
+            if stop is not None:
+                summary.budget_stop = stop
+                record(
+                    ArticleResult(
+                        article_id=item.id, file=str(item.path), status="not_attempted", note=stop
+                    )
+                )
+                continue
             pending.add(asyncio.create_task(_process(item, client, prompt, store), name=item.id))
         await drain(0)
     except FatalModelError as exc:
@@ -298,6 +337,7 @@ def build_manifest(
         "python": platform.python_version(),
         "started_at": summary.started.isoformat(timespec="seconds"),
         "interrupted": summary.interrupted,
+        "budget_stop": summary.budget_stop,
         "source": str(source),
         "model": settings.model,
         "base_url": settings.base_url,
@@ -311,6 +351,7 @@ def build_manifest(
             "done": len(done),
             "skipped": summary.count("skipped"),
             "failed": summary.count("failed"),
+            "not_attempted": summary.count("not_attempted"),
             "events": sum(len(b.events) for b in briefs),
         },
         "usage": usage.model_dump(),

@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -30,6 +30,14 @@ class SettingsError(Exception):
     """Settings that cannot work; the message says which and how to fix it."""
 
 
+class Price(BaseModel):
+    """Dollars (or any currency) per million tokens."""
+
+    model_config = ConfigDict(extra="forbid")
+    prompt: float = Field(ge=0)
+    completion: float = Field(ge=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SUMMARIZE_", extra="forbid")
     config_file: ClassVar[Path | None] = None
@@ -51,6 +59,12 @@ class Settings(BaseSettings):
     max_chars: int = Field(
         50_000, ge=1, description="Longest article text (characters) sent to the model."
     )
+    max_tokens_total: int | None = Field(
+        None, ge=1, description="Stop starting articles once a run has used this many tokens."
+    )
+    max_cost: float | None = Field(None, gt=0, description="Same, in money, using `prices`.")
+    # [prices."model-name"] prompt = ..., completion = ... in summarize.toml.
+    prices: dict[str, Price] = Field(default_factory=dict)
     recording: RecordingMode = RecordingMode.LIVE
     recordings_dir: Path = Path("fixtures/recordings")
 

@@ -10,12 +10,14 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -115,6 +117,12 @@ def assert_every_file_is_whole(*roots: Path) -> list[Path]:
                 continue
             if re.fullmatch(r"\..+\.json\.[a-z0-9_]+\.tmp", path.name):
                 temp.append(path)  # an atomic write cut short; never read (not *.json)
+                continue
+            if path.name.endswith(("-journal", "-wal", "-shm")):
+                continue  # SQLite's own crash safety: rolled back on the next open
+            if path.suffix == ".sqlite":
+                with closing(sqlite3.connect(path)) as db:
+                    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", path
                 continue
             text = path.read_text(encoding="utf-8")
             if path.parent.name == "briefs":

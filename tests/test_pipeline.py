@@ -154,6 +154,7 @@ def test_manifest_counts_usage_and_quality(
         "done": 2,
         "skipped": 0,
         "failed": 1,
+        "not_attempted": 0,
         "events": 2,
     }
     # conftest's model reports 10 prompt and 5 completion tokens per answer.
