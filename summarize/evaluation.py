@@ -305,7 +305,13 @@ async def _produce(
     try:
         with store.lock():
             summary = await run_batch(
-                src, store, client, template, concurrency=settings.concurrency, force=True
+                src,
+                store,
+                client,
+                template,
+                concurrency=settings.concurrency,
+                force=True,
+                keep_briefs=True,
             )
     finally:
         await client.aclose()

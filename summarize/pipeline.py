@@ -17,7 +17,7 @@ import platform
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,7 +69,10 @@ class ArticleResult:
     attempts: int = 0
     reasks: int = 0
     error: ErrorRecord | None = None
-    note: str | None = None  # why a skipped article was skipped, when not "already current"
+    note: str | None = None
+    # Counts from the brief, kept when the brief itself is not (see `keep_briefs`).
+    events: int = 0
+    dropped: int = 0  # why a skipped article was skipped, when not "already current"
 
 
 # Called after each article; the CLI turns it into a progress bar.
@@ -214,6 +217,8 @@ async def _process(
         usage=result.usage,
         attempts=result.attempts,
         reasks=result.reasks,
+        events=len(brief.events),
+        dropped=len(brief.warnings),
     )
 
 
@@ -228,10 +233,13 @@ async def run_batch(
     on_result: Progress | None = None,
     summary: RunSummary | None = None,
     budget: Budget | None = None,
+    keep_briefs: bool = False,
 ) -> RunSummary:
     """Extract a brief for every article under `source` that lacks a current one.
 
-    Pass `summary` to keep what was done when the run is cancelled part way.
+    Pass `summary` to keep what was done when the run is cancelled part way. Briefs are on
+    disk; results keep them too only with `keep_briefs`, so memory does not grow with the
+    folder.
     """
     summary = summary if summary is not None else RunSummary()
     clock = time.perf_counter()
@@ -242,6 +250,8 @@ async def run_batch(
     first_seen: dict[str, tuple[str, str]] = {}
 
     def record(result: ArticleResult) -> None:
+        if not keep_briefs and result.brief is not None:
+            result = replace(result, brief=None)
         summary.results.append(result)
         if on_result is not None:
             on_result(result)
@@ -329,7 +339,6 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The run manifest (`run.json`): what ran, on what, with which results."""
     done = [r for r in summary.results if r.status == "done"]
-    briefs = [r.brief for r in done if r.brief is not None]
     usage = sum((r.usage for r in done), Usage())
     timings = [r.seconds for r in done]
     return {
@@ -352,13 +361,13 @@ def build_manifest(
             "skipped": summary.count("skipped"),
             "failed": summary.count("failed"),
             "not_attempted": summary.count("not_attempted"),
-            "events": sum(len(b.events) for b in briefs),
+            "events": sum(r.events for r in done),
         },
         "usage": usage.model_dump(),
         "quality": {
-            "grounding_dropped_items": sum(len(b.warnings) for b in briefs),
+            "grounding_dropped_items": sum(r.dropped for r in done),
             "reasks": sum(r.reasks for r in done),
-            "articles_without_event": sum(1 for b in briefs if not b.events),
+            "articles_without_event": sum(1 for r in done if not r.events),
         },
         "durations": {
             "total_seconds": round(summary.seconds, 3),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -47,14 +48,22 @@ class PromptTemplate:
     def version(self) -> str:
         return hashlib.sha256(self.source.encode("utf-8")).hexdigest()[:12]
 
-    def render(self, **context: Any) -> list[dict[str, str]]:
+    @cached_property
+    def _compiled(self) -> jinja2.Template:
+        # Compiled once per template, not once per article (it was a fifth of client CPU).
         env = jinja2.Environment(
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=False,
             finalize=neutralise_delimiters,
         )
         try:
-            template = env.from_string(self.source)
+            return env.from_string(self.source)
+        except jinja2.TemplateError as exc:
+            raise PromptError(f"{self.path}: {exc}") from exc
+
+    def render(self, **context: Any) -> list[dict[str, str]]:
+        template = self._compiled
+        try:
             ctx = template.new_context(context)
             messages = []
             for role in ("system", "user"):

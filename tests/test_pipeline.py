@@ -17,7 +17,7 @@ import pytest
 from model_server import ModelServer, ReceivedRequest, Reply
 
 from summarize.articles import Article
-from summarize.brief import SCHEMA_VERSION
+from summarize.brief import SCHEMA_VERSION, Brief
 from summarize.client import FatalModelError, ModelClient
 from summarize.pipeline import ArticleResult, RunSummary, build_manifest, run_batch
 from summarize.prompts import PromptTemplate, load_prompt
@@ -342,9 +342,13 @@ def test_reasks_and_dropped_items_reach_the_manifest(
     manifest = build_manifest(summary, settings, PROMPT, src)
 
     (result,) = summary.results
-    assert result.status == "done" and result.brief is not None
-    assert result.brief.provenance.attempts == 2
-    assert [w.path for w in result.brief.warnings] == ["events[0].participants[1]"]
+    assert result.status == "done" and result.brief is None, "briefs stay on disk only"
+    assert (result.events, result.dropped, result.attempts) == (1, 1, 2)
+    brief = Brief.model_validate_json(
+        (tmp_path / "out" / "briefs" / f"{result.article_id}.json").read_text()
+    )
+    assert brief.provenance.attempts == 2
+    assert [w.path for w in brief.warnings] == ["events[0].participants[1]"]
     assert manifest["quality"]["reasks"] == 1
     assert manifest["quality"]["grounding_dropped_items"] == 1
     assert manifest["usage"]["total_tokens"] == 30
