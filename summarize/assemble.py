@@ -39,12 +39,12 @@ def _source(x: extraction.Source, article: Article, text: ArticleText) -> brief.
     published_text, published_date = article.published_text, article.published_date
     claimed = _clean(x.published)
     # The model's reading of the date counts only if the article really shows it.
-    if published_date is None and claimed and text.locate(claimed) is not None:
+    if published_date is None and claimed and text.mentions(claimed):
         found = find_publication_date(claimed)
         if found is not None:
             published_text, published_date = claimed, found[1]
     outlet = article.outlet
-    if outlet is None and _clean(x.outlet) and text.locate(x.outlet or "") is not None:
+    if outlet is None and _clean(x.outlet) and text.mentions(x.outlet or ""):
         outlet = _clean(x.outlet)
     return brief.Source(
         outlet=outlet,

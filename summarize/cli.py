@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from summarize.articles import SUPPORTED_SUFFIXES
 from summarize.brief import SCHEMA_VERSION, Brief
 from summarize.client import FatalModelError, ModelClient, ModelError
 from summarize.ledger import LEDGER_NAME, Ledger, LedgerTransport
@@ -373,6 +374,14 @@ async def _run(
         )
         return 128 + (received[0] if received else signal.SIGINT)
     counts = manifest["counts"]
+    if not summary.results:
+        _say(
+            "error:",
+            "bold red",
+            f"no articles found in {src}: summarize reads {', '.join(sorted(SUPPORTED_SUFFIXES))} "
+            "files (hidden files and folders are skipped)",
+        )
+        return EXIT_USAGE
     err.print(
         f"{counts['done']} done, {counts['skipped']} skipped, {counts['failed']} failed "
         f"({counts['events']} events) in {summary.seconds:.1f}s -> {store.root}",

@@ -7,6 +7,7 @@ back to offsets in the original article text.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -23,6 +24,9 @@ _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 MIN_FUZZY_SCORE = 90.0
 # Short quotes have too little text for a fuzzy score to mean anything.
 MIN_FUZZY_LENGTH = 16
+# A quote of one word ("1", "Putin") matches somewhere in any article and shows nothing.
+MIN_QUOTE_WORDS = 2
+_WORDS = re.compile(r"\w+")
 
 
 def _clusters(text: str) -> list[tuple[int, int]]:
@@ -79,10 +83,18 @@ class ArticleText:
     def __post_init__(self) -> None:
         self._norm, self._origin, self._until = _normalise(self.text)
 
+    def mentions(self, phrase: str) -> bool:
+        """Whether `phrase` (a name, a date as written) appears, exactly after normalisation.
+
+        Unlike `locate`, a single word counts: this checks a fact's presence, not evidence.
+        """
+        needle, _, _ = _normalise(phrase)
+        return bool(needle) and needle in self._norm
+
     def locate(self, quote: str) -> Evidence | None:
         """Find `quote` in the text; None when it is not there (even approximately)."""
         needle, _, _ = _normalise(quote)
-        if not needle:
+        if len(_WORDS.findall(needle)) < MIN_QUOTE_WORDS:
             return None
         pos = self._norm.find(needle)
         if pos >= 0:

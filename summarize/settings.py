@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
@@ -100,6 +101,8 @@ def load_settings(config: Path | None, **flags: Any) -> Settings:
     try:
         settings_cls = type("ConfiguredSettings", (Settings,), {"config_file": path})
         return settings_cls(**given)  # type: ignore[no-any-return]
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
     except ValidationError as exc:
         where = f" (config file: {path})" if path else ""
         problems = "; ".join(

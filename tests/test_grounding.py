@@ -1,7 +1,9 @@
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarize.grounding import _QUOTE_MARKS, ArticleText
+from summarize.grounding import MIN_QUOTE_WORDS, ArticleText
 
 SEED = (
     "The Kremlin press office described Friday's phone conversation as \u201cconstructive in "
@@ -33,6 +35,13 @@ def test_small_typos_match_fuzzily_on_whole_words() -> None:
     assert 90 <= found.score < 100
     assert text[found.start : found.end].startswith("Obama agreed")
     assert text[found.start : found.end].endswith("summit")
+
+
+def test_one_word_quotes_are_not_evidence() -> None:
+    text = ArticleText("Putin met Obama on 1 March; 2 aides attended.")
+    assert text.locate("1") is None
+    assert text.locate("Putin") is None
+    assert text.locate("Putin met") is not None
 
 
 def test_invented_quotes_are_rejected() -> None:
@@ -67,9 +76,16 @@ def test_any_substring_is_found_where_it_is(text: str, start: int, length: int) 
     start = min(start, len(text) - 1)
     quote = text[start : start + length]
     found = ArticleText(text).locate(quote)
-    if all(c.isspace() or c in _QUOTE_MARKS for c in quote):
-        assert found is None  # nothing is left to match once those are folded away
+    if len(re.findall(r"\w+", quote.lower())) < MIN_QUOTE_WORDS:
+        assert found is None  # too short to show anything, or nothing left once folded
         return
     assert found is not None, "a verbatim substring must always be found"
     located = ArticleText(text[found.start : found.end]).locate(quote)
     assert located is not None, "the located span must itself contain the quote"
+
+
+def test_mentions_checks_presence_of_short_names() -> None:
+    text = ArticleText("CNN\nObama and Putin met on Monday.")
+    assert text.mentions("CNN") and text.mentions("cnn")
+    assert not text.mentions("BBC")
+    assert not text.mentions("")
