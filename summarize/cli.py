@@ -118,12 +118,18 @@ def run(
         InstructorMode | None,
         typer.Option(help="Structured-output mode; auto: tools on OpenAI, json_schema elsewhere."),
     ] = None,
-    concurrency: Annotated[int | None, typer.Option(help="Articles in flight at once.")] = None,
-    timeout: Annotated[float | None, typer.Option(help="Seconds per model request.")] = None,
-    max_reasks: Annotated[
-        int | None, typer.Option(help="Re-asks after an invalid or ungrounded answer.")
+    concurrency: Annotated[
+        int | None, typer.Option(help="Articles in flight at once (default 4).")
     ] = None,
-    max_output_tokens: Annotated[int | None, typer.Option(help="Output token cap.")] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Seconds per model request (default 120).")
+    ] = None,
+    max_reasks: Annotated[
+        int | None, typer.Option(help="Re-asks after an invalid or ungrounded answer (default 2).")
+    ] = None,
+    max_output_tokens: Annotated[
+        int | None, typer.Option(help="Output token cap per answer (default 2048).")
+    ] = None,
     max_chars: Annotated[
         int | None,
         typer.Option(help="Refuse articles whose text is longer (default 50000 characters)."),
@@ -568,6 +574,8 @@ def schema(
     if check and stale:
         _say("out of date:", "red", f"{', '.join(map(str, stale))}; run `summarize schema`")
         raise typer.Exit(1)
+    if not stale:
+        err.print(f"{out}/ is up to date with the code", markup=False, highlight=False)
 
 
 MEMO_HELP = (
@@ -724,7 +732,9 @@ def eval_(
     recordings: Annotated[
         Path | None, typer.Option(help="Recordings folder (default: fixtures/recordings).")
     ] = None,
-    concurrency: Annotated[int | None, typer.Option(help="Articles in flight at once.")] = None,
+    concurrency: Annotated[
+        int | None, typer.Option(help="Articles in flight at once (default 4).")
+    ] = None,
     baseline: Annotated[
         Path | None, typer.Option(help="Report to compare with (default: fixtures/baseline.json).")
     ] = None,
@@ -843,7 +853,9 @@ def batch_prepare(
     base_url: Annotated[
         str | None, typer.Option(help="Only decides the auto mode, as in `run`.")
     ] = None,
-    max_output_tokens: Annotated[int | None, typer.Option(help="Output token cap.")] = None,
+    max_output_tokens: Annotated[
+        int | None, typer.Option(help="Output token cap per answer (default 2048).")
+    ] = None,
     prompt: Annotated[
         Path | None, typer.Option(help="Prompt template to use instead of the shipped one.")
     ] = None,
