@@ -20,11 +20,9 @@ import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import jinja2
 from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.markup import escape
@@ -36,6 +34,7 @@ from summarize.client import FatalModelError, ModelClient
 from summarize.pipeline import ArticleResult, run_batch
 from summarize.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.recording import AsyncRecordingTransport, RecordingMode, recorded_model
+from summarize.rendering import environment
 from summarize.scoring import (
     EXIT_SETUP,
     REPORT_FORMAT,
@@ -645,31 +644,8 @@ def junit_xml(report: Report) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _md(value: object) -> str:
-    """Plain text safe inside a Markdown table cell."""
-    text = " ".join(str(value).split())
-    for char in "\\`*_[]<>|":
-        text = text.replace(char, "\\" + char)
-    return text
-
-
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("summarize", "templates"),
-        # Everything bound for HTML is escaped; Markdown goes through the `md` filter.
-        autoescape=lambda name: name is not None and ".html" in name,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = _md
-    return env
-
-
 def render_report(report: Report, fmt: Literal["html", "md"]) -> str:
-    template = _environment().get_template(f"eval_report.{fmt}.j2")
+    template = environment().get_template(f"eval_report.{fmt}.j2")
     cases = []
     for case in report.run.cases:
         change = report.comparison.case(case.article_id) if report.comparison else None

@@ -45,6 +45,7 @@ from summarize.merging import (
     track_follow_ups,
     who_is_who,
 )
+from summarize.rendering import environment
 
 FORMATS: dict[str, str] = {"md": "memo.md.j2", "html": "memo.html.j2"}
 _SUFFIX_FORMATS: dict[str, str] = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -869,16 +870,8 @@ def _undated_note(e: MergedEvent) -> str:
 
 # --- rendering -----------------------------------------------------------------------------
 
+
 # Inline Markdown that would change meaning: emphasis, links, code, tables, raw HTML.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-
-
-def md_escape(value: object) -> str:
-    """Text safe inside a Markdown paragraph or table cell (one line, markup escaped)."""
-    text = " ".join(str(value).split()).replace("&", "&amp;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
 def md_refs(notes: Sequence[int]) -> str:
     """Footnote references: [^3][^7]."""
     return "".join(f"[^{n}]" for n in notes)
@@ -892,26 +885,10 @@ def html_refs(notes: Sequence[int]) -> Markup:
     return Markup(f'<sup class="ref">{links}</sup>')
 
 
-def md_url(url: str) -> str:
-    """A URL for Markdown's `[text](<url>)` form, which only forbids angle brackets."""
-    return url.replace("<", "%3C").replace(">", "%3E")
-
-
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("summarize", "templates"),
-        # Everything bound for HTML is escaped; Markdown uses the `md` filter instead.
-        autoescape=lambda name: name is not None and ".html" in name,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = md_escape
-    env.filters["md_url"] = md_url
-    env.filters["md_refs"] = md_refs
-    env.filters["html_refs"] = html_refs
+def _memo_environment() -> jinja2.Environment:
+    env = environment().overlay()
+    env.filters = {**env.filters, "md_refs": md_refs, "html_refs": html_refs}
     return env
 
 
@@ -932,7 +909,7 @@ def resolve_format(out: Path | None, fmt: str | None) -> str:
 
 def render_view(view: MemoView, fmt: str) -> str:
     """Fill the template for `fmt` ("md" or "html")."""
-    text = _environment().get_template(FORMATS[fmt]).render(memo=view)
+    text = _memo_environment().get_template(FORMATS[fmt]).render(memo=view)
     lines = [line.rstrip() for line in text.splitlines()]
     # Template control blocks leave runs of blank lines; Markdown needs at most one.
     tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")

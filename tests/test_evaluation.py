@@ -412,7 +412,7 @@ def test_markdown_report_escapes_data(regressed: Report) -> None:
     text = render_report(regressed, "md")
     assert text.startswith("# summarize eval\n")
     assert "<b>" not in text.split("```")[0]
-    assert "\\<b\\>Zed0\\</b\\> & co" in text
+    assert "\\<b\\>Zed0\\</b\\> &amp; co" in text
     assert "| participants (required) |" in text
     assert "regressed" in text
 

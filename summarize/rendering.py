@@ -1,0 +1,37 @@
+"""The Jinja2 environment for memo and report templates, and the Markdown escaping they share."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import jinja2
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def md_escape(value: object) -> str:
+    """Text safe inside a Markdown paragraph or table cell (one line, markup escaped)."""
+    text = " ".join(str(value).split()).replace("&", "&amp;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_url(url: str) -> str:
+    """A URL for Markdown's `[text](<url>)` form, which only forbids angle brackets."""
+    return url.replace("<", "%3C").replace(">", "%3E")
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """Templates from summarize/templates; `.html` ones autoescaped, Markdown via `md`."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("summarize", "templates"),
+        autoescape=lambda name: name is not None and ".html" in name,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["md_url"] = md_url
+    return env
