@@ -334,6 +334,7 @@ class MemoView:
     n_single_source: int
     bluf: tuple[CitedSentence, ...]
     bluf_by_model: bool
+    caution: str | None
     anchors: dict[str, tuple[str, str]]
     timeline: tuple[TimelineRow, ...]
     events: tuple[EventView, ...]
@@ -845,6 +846,7 @@ def build_memo(
         n_single_source=sum(1 for e in events if len({m.article_id for m in e.mentions}) == 1),
         bluf=tuple(bluf),
         bluf_by_model=synthesis is not None,
+        caution=_caution(ordered),
         anchors=anchors,
         timeline=timeline,
         events=tuple(views),
@@ -854,6 +856,23 @@ def build_memo(
         people=people,
         articles=articles,
         notes=notes.all(),
+    )
+
+
+def _caution(briefs: Sequence[Brief]) -> str | None:
+    """A warning for the reader when grounding dropped items: the briefs are weaker than
+    they look, and the memo shows only what survived."""
+    dropped = sum(len(b.warnings) for b in briefs)
+    if not dropped:
+        return None
+    affected = sum(1 for b in briefs if b.warnings)
+    models = sorted({b.provenance.model for b in briefs if b.provenance.model})
+    by = f" The briefs come from {', '.join(models)}." if models else ""
+    return (
+        f"{dropped} item{'s' if dropped != 1 else ''} in {affected} of {len(briefs)} briefs "
+        "were dropped because their evidence quotes could not be found in the articles; what "
+        f"remains is grounded, but the extraction was unreliable.{by} Check details against "
+        "the sources before relying on them."
     )
 
 

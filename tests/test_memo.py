@@ -444,3 +444,26 @@ def test_an_event_with_nothing_but_a_type_renders_with_placeholders() -> None:
     assert "1 article from no named outlet reports 1 contact." in md
     assert "follow-ups judged as of **not determinable" in md
     assert "<h2>" not in render_memo([brief], "html").split("<main>")[0]
+
+
+def test_memo_cautions_the_reader_when_grounding_dropped_items() -> None:
+    from summarize.brief import GroundingWarning
+
+    golden = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "golden").glob("*.json"))
+    briefs = [Brief.model_validate_json(p.read_bytes()) for p in golden]
+    for fmt in ("md", "html"):
+        assert "Caution" not in render_memo(briefs, fmt), "clean briefs need no caution"
+    weak = briefs[0].model_copy(
+        update={
+            "warnings": [
+                GroundingWarning(path="events[0].outcomes[3]", quote="x y", reason="not found")
+            ]
+            * 3,
+            "provenance": briefs[0].provenance.model_copy(update={"model": "tiny-model"}),
+        }
+    )
+    for fmt in ("md", "html"):
+        text = render_memo([weak, *briefs[1:]], fmt)
+        assert "Caution" in text
+        assert "3 items in 1 of 5 briefs were dropped" in text
+        assert "tiny-model" in text
