@@ -29,6 +29,19 @@ class _Grounder:
             )
         return found
 
+    def as_written(self, path: str, value: str | None) -> str | None:
+        """A date "as written" only if the article writes it; else dropped with a warning.
+
+        Explicit dates resolve without an anchor, so an invented one would become a fact.
+        """
+        value = _clean(value)
+        if value is None or self.text.mentions(value):
+            return value
+        self.warnings.append(
+            brief.GroundingWarning(path=path, quote=value, reason="not written in the article")
+        )
+        return None
+
 
 def _clean(value: str | None) -> str | None:
     value = (value or "").strip()
@@ -59,6 +72,7 @@ def _event(
     i: int, x: extraction.Event, article: Article, published: brief.Source, g: _Grounder
 ) -> brief.Event:
     at = f"events[{i}]"
+    date_text = g.as_written(f"{at}.date_text", x.date_text)
     participants = []
     for j, p in enumerate(x.participants):
         ev = g.evidence(f"{at}.participants[{j}]", p.evidence)
@@ -94,20 +108,21 @@ def _event(
     for j, f in enumerate(x.follow_ups):
         ev = g.evidence(f"{at}.follow_ups[{j}]", f.evidence)
         if ev is not None:
+            due = g.as_written(f"{at}.follow_ups[{j}].due", f.due)
             follow_ups.append(
                 brief.FollowUp(
                     action=f.action.strip(),
                     responsible=[r.strip() for r in f.responsible if r.strip()],
-                    due_text=_clean(f.due),
-                    due_date=resolve_date(f.due, published.published_date),
+                    due_text=due,
+                    due_date=resolve_date(due, published.published_date),
                     evidence=ev,
                 )
             )
     return brief.Event(
         id=f"{article.id}#{i + 1}",
         event_type=x.event_type,
-        date=resolve_date(x.date_text, published.published_date),
-        date_text=_clean(x.date_text),
+        date=resolve_date(date_text, published.published_date),
+        date_text=date_text,
         location=_clean(x.location),
         participants=participants,
         mentioned=[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +181,10 @@ def test_follow_up_due_dates_are_resolved_against_publication(
     due: str | None, expected: dt.date | None, seed001: Article, answer001: dict[str, Any]
 ) -> None:
     answer001["events"][0]["follow_ups"][0]["due"] = due
-    (follow_up,) = assemble(answer001, seed001).events[0].follow_ups
+    # Due dates count only as the article writes them: give it a sentence that does.
+    text = seed001.text + (f"\nThe Council vote is expected {due}.\n" if due else "")
+    article = replace(seed001, text=text, body_end=len(text))
+    (follow_up,) = assemble(answer001, article).events[0].follow_ups
     assert follow_up.due_text == due
     assert follow_up.due_date == expected
     assert follow_up.responsible == ["UN Security Council"]
@@ -248,3 +252,20 @@ def test_models_publication_date_counts_only_when_the_article_shows_it(
 
     invented = {"source": {"published": "June 6, 2015"}, "events": [], "no_event_reason": "x"}
     assert assemble(invented, article).source.published_date is None
+
+
+def test_a_date_the_article_does_not_write_is_dropped_not_resolved(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    answer001["events"][0]["date_text"] = "31 August 2014"  # explicit, so it would resolve
+    answer001["events"][0]["follow_ups"][0]["due"] = "by 1 May 2015"
+    brief = assemble_brief(
+        Extraction.model_validate(answer001), seed001, Provenance(article_sha256=seed001.sha256)
+    )
+    event = brief.events[0]
+    assert (event.date, event.date_text) == (None, None)
+    assert (event.follow_ups[0].due_text, event.follow_ups[0].due_date) == (None, None)
+    assert {(w.path, w.reason) for w in brief.warnings} == {
+        ("events[0].date_text", "not written in the article"),
+        ("events[0].follow_ups[0].due", "not written in the article"),
+    }
