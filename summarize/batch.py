@@ -39,7 +39,7 @@ from summarize.articles import Article, IngestError, iter_articles
 from summarize.assemble import assemble_brief
 from summarize.atomic import write_text_atomic
 from summarize.brief import SCHEMA_VERSION, Brief, Provenance, Usage
-from summarize.client import ModelClient, ModelError
+from summarize.client import ModelClient, ModelError, usage_of
 from summarize.extraction import Extraction
 from summarize.pipeline import ArticleResult, RunSummary, build_manifest
 from summarize.prompts import PromptTemplate
@@ -166,17 +166,6 @@ class AnswerError(Exception):
         self.stage = stage
 
 
-def _usage(completion: ChatCompletion) -> Usage:
-    raw = completion.usage
-    if raw is None:
-        return Usage()
-    return Usage(
-        prompt_tokens=raw.prompt_tokens or 0,
-        completion_tokens=raw.completion_tokens or 0,
-        total_tokens=raw.total_tokens or 0,
-    )
-
-
 def parse_extraction(
     body: dict[str, Any], mode: InstructorMode, max_output_tokens: int | None = None
 ) -> tuple[Extraction, Usage]:
@@ -210,7 +199,7 @@ def parse_extraction(
         ) from None
     if not isinstance(parsed, Extraction):
         raise AnswerError("validation", f"the answer parsed as {type(parsed).__name__}")
-    return parsed, _usage(completion)
+    return parsed, usage_of(completion)
 
 
 def brief_from_completion(

@@ -41,7 +41,7 @@ from summarize.pipeline import (
     run_batch,
 )
 from summarize.prompts import PromptError, PromptTemplate, load_prompt
-from summarize.recording import AsyncRecordingTransport, RecordingMode, recorded_model
+from summarize.recording import AsyncRecordingTransport, RecordingMode
 from summarize.schema_export import exported_schemas
 from summarize.settings import InstructorMode, Settings, SettingsError, load_settings
 from summarize.store import OutputLockedError, OutputStore
@@ -237,17 +237,12 @@ def _recording_mode(replay: bool, record: bool, record_missing: bool) -> Recordi
 
 def _endpoint(settings: Settings) -> Settings:
     """Settings with a usable endpoint, or a usage error saying how to give one."""
-    if settings.recording is RecordingMode.REPLAY:
-        # Replay never reaches a server, so the endpoint only has to look like one.
-        updates: dict[str, object] = {"base_url": settings.base_url or "http://replay.invalid/v1"}
-        if settings.model is None:
-            updates["model"] = recorded_model(settings.recordings_dir)
-            if updates["model"] is None:
-                raise _fail(
-                    f"no recordings in {settings.recordings_dir}: record some first with "
-                    "--record (and --base-url, --model), or point --recordings at a folder"
-                )
-        settings = settings.model_copy(update=updates)
+    settings = settings.with_replay_endpoint()
+    if settings.recording is RecordingMode.REPLAY and settings.model is None:
+        raise _fail(
+            f"no recordings in {settings.recordings_dir}: record some first with "
+            "--record (and --base-url, --model), or point --recordings at a folder"
+        )
     if not settings.base_url or not settings.model:
         raise _fail(
             "no model endpoint: pass --base-url and --model (or set SUMMARIZE_BASE_URL and "

@@ -97,7 +97,8 @@ def _retry_after(exc: BaseException | None, cap: float | None = MAX_RETRY_AFTER)
     return min(seconds, cap) if seconds is not None and cap is not None else seconds
 
 
-def _usage(completion: Any) -> Usage:
+def usage_of(completion: Any) -> Usage:
+    """Token usage of a chat completion (zeros when the server reports none)."""
     raw = getattr(completion, "usage", None)
     if raw is None:
         return Usage()
@@ -230,7 +231,7 @@ class ModelClient:
             hooks = Hooks()
             hooks.on("completion:response", count)
             answer, completion = await self._create(response_model, messages, hooks, tag)
-            return answer, _usage(completion), max(attempts, 1)
+            return answer, usage_of(completion), max(attempts, 1)
 
         return await self._guarded(once)
 
@@ -312,7 +313,7 @@ class ModelClient:
         attempts = max(check.attempts, 1)
         return ExtractionResult(
             extraction=extraction,
-            usage=_usage(completion),
+            usage=usage_of(completion),
             attempts=attempts,
             reasks=attempts - 1,
             grounding_reasks=check.rejected,

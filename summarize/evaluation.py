@@ -33,7 +33,7 @@ from summarize.brief import SCHEMA_VERSION, Brief, Provenance, Usage
 from summarize.client import FatalModelError, ModelClient
 from summarize.pipeline import ArticleResult, run_batch
 from summarize.prompts import PromptError, PromptTemplate, load_prompt
-from summarize.recording import AsyncRecordingTransport, RecordingMode, recorded_model
+from summarize.recording import AsyncRecordingTransport, RecordingMode
 from summarize.rendering import environment
 from summarize.scoring import (
     EXIT_SETUP,
@@ -55,13 +55,12 @@ from summarize.scoring import (
     score_case,
     setup_error_case,
 )
-from summarize.settings import Settings, SettingsError, load_settings
+from summarize.settings import REPLAY_URL, Settings, SettingsError, load_settings
 from summarize.store import OutputLockedError, OutputStore
 
 DEFAULT_CONFIG = Path("eval.toml")
 DEFAULT_SOURCE = Path("seeds")
 DEFAULT_GOLDEN = Path("fixtures/golden")
-REPLAY_URL = "http://replay.invalid/v1"
 
 
 class Report(BaseModel):
@@ -384,12 +383,7 @@ def _settings(options: EvalOptions, recordings: Path | None) -> Settings:
         recordings_dir=recordings,
         concurrency=options.concurrency,
     )
-    if settings.recording is RecordingMode.REPLAY:
-        updates: dict[str, object] = {"base_url": settings.base_url or REPLAY_URL}
-        if settings.model is None:
-            updates["model"] = recorded_model(settings.recordings_dir)
-        settings = settings.model_copy(update=updates)
-    return settings
+    return settings.with_replay_endpoint()
 
 
 @dataclass
