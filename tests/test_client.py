@@ -11,12 +11,20 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import instructor
 import pytest
 from model_server import ModelServer, Reply, chat_completion
 
 from summarize.articles import Article
 from summarize.brief import SCHEMA_VERSION
-from summarize.client import ExtractionResult, FatalModelError, ModelClient, ModelError
+from summarize.client import (
+    ExtractionResult,
+    FatalModelError,
+    ModelClient,
+    ModelError,
+    prepared,
+)
+from summarize.extraction import Extraction
 from summarize.prompts import load_prompt
 from summarize.settings import InstructorMode, Settings
 
@@ -99,6 +107,22 @@ def test_grounded_answer_is_returned_after_one_request_shaped_for_json_schema(
     assert request.headers["x-summarize-article"] == seed001.id
     assert request.headers["x-summarize-prompt-version"] == PROMPT.version
     assert request.headers["x-summarize-schema-version"] == SCHEMA_VERSION
+
+
+def test_every_request_carries_the_schema_instructor_itself_would_build(
+    server: ModelServer, seed001: Article, answer001: dict[str, Any], reply_with: ReplyWith
+) -> None:
+    # The schema is built once per process; a caller editing its copy must not reach a later
+    # request, and the bytes must be what instructor builds from the plain model.
+    server.enqueue(reply_with(answer001), reply_with(answer001))
+    expected = instructor.response_schema(Extraction).model_json_schema()
+    prepared(Extraction).model_json_schema()["properties"].clear()
+    extract(settings_for(server), seed001)
+    extract(settings_for(server), seed001)
+
+    first, second = (r.json()["response_format"]["json_schema"] for r in server.requests)
+    assert first == second == {"name": "Extraction", "schema": expected}
+    assert prepared(Extraction) is prepared(Extraction)
 
 
 def test_tools_mode_reads_the_answer_from_the_tool_call(
