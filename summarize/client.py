@@ -274,7 +274,7 @@ class ModelClient:
 
     async def _with_transport_retries(self, call: Callable[[], Awaitable[R]]) -> R:
         initial, ceiling = self._backoff
-        exponential = wait_exponential_jitter(initial=initial, max=ceiling)
+        exponential = wait_exponential_jitter(multiplier=initial, max=ceiling)
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
