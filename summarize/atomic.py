@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 # mkstemp makes 0600 files; outputs should get the permissions any other new file would.
@@ -12,14 +13,15 @@ os.umask(_UMASK)
 _MODE = 0o666 & ~_UMASK
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` via a synced temp file in the same folder and a rename."""
+def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text` (or its pieces, in order) to `path` via a synced temp file in the same
+    folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, _MODE)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            handle.writelines([text] if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

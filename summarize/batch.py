@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -41,7 +41,7 @@ from summarize.atomic import write_text_atomic
 from summarize.brief import SCHEMA_VERSION, Brief, Provenance, Usage
 from summarize.client import ModelClient, ModelError, usage_of
 from summarize.extraction import Extraction
-from summarize.pipeline import ArticleResult, RunSummary, build_manifest
+from summarize.pipeline import ArticleResult, RunSummary, build_manifest, log_article
 from summarize.prompts import PromptTemplate
 from summarize.recording import HEADER_ARTICLE
 from summarize.settings import InstructorMode, Settings
@@ -443,14 +443,6 @@ class IngestSummary:
     unanswered: int = 0
     unknown_ids: int = 0
     result_lines: int = 0
-    events: int = 0
-    dropped_items: int = 0
-    without_event: int = 0
-
-    def count_brief(self, brief: Brief) -> None:
-        self.events += len(brief.events)
-        self.dropped_items += len(brief.warnings)
-        self.without_event += not brief.events
 
 
 def ingest(
@@ -466,17 +458,30 @@ def ingest(
     """Turn a batch results file into briefs under `store`, as `run` would have written them.
 
     Walks SRC one article at a time and reads only that article's line, so memory follows
-    the id index, not the texts. Current briefs are skipped (resumable).
+    the id index, not the texts. Each outcome goes into the store's ledger as one run, and
+    briefs the ledger says are current are skipped (resumable).
     """
     summary = summary if summary is not None else IngestSummary(RunSummary())
     clock = time.perf_counter()
+    ledger = store.ledger
+    run_id = ledger.start_run(
+        source=str(src),
+        model=plan.model,
+        prompt_version=plan.prompt_version,
+        schema_version=SCHEMA_VERSION,
+        recording="batch",
+    )
+    summary.run.run_id = run_id
+
+    def record(result: ArticleResult) -> None:
+        log_article(ledger, run_id, result)
+        summary.run.add(result)
+
     try:
         index = ResultIndex.build(results)
         summary.result_lines = index.lines
-        summary.run.results.extend(
-            ArticleResult(article_id=None, file=e.file, status="failed", error=e)
-            for e in index.errors
-        )
+        for e in index.errors:
+            record(ArticleResult(article_id=None, file=e.file, status="failed", error=e))
         seen: set[str] = set()
         with results.open("rb") as handle:
             for item in iter_articles(src):
@@ -486,10 +491,7 @@ def ingest(
                     continue
                 if result.article_id is not None:
                     seen.add(result.article_id)
-                if result.brief is not None:
-                    summary.count_brief(result.brief)
-                    result = replace(result, brief=None)
-                summary.run.results.append(result)
+                record(result)
         for custom_id in sorted(index.offsets.keys() - seen):
             summary.unknown_ids += 1
             _, _, number = index.offsets[custom_id]
@@ -500,7 +502,7 @@ def ingest(
                 f"no article with id {custom_id} under {src}: its text changed since prepare "
                 "(the id holds a content hash) or --src is not the prepared folder",
             )
-            summary.run.results.append(
+            record(
                 ArticleResult(article_id=custom_id, file=error.file, status="failed", error=error)
             )
     except asyncio.CancelledError:
@@ -527,7 +529,7 @@ def _ingest_one(
         return None  # not in this results file: perhaps in another batch
     file = str(item.path)
     if not force and store.is_current(item.id, item.sha256, plan.prompt_version, plan.model):
-        return ArticleResult(article_id=item.id, file=file, status="skipped")
+        return ArticleResult(article_id=item.id, file=file, status="skipped", sha256=item.sha256)
     started = time.perf_counter()
     line, where = index.read(handle, item.id)
     try:
@@ -542,16 +544,20 @@ def _ingest_one(
             status="failed",
             seconds=time.perf_counter() - started,
             error=error,
+            sha256=item.sha256,
         )
-    store.write_brief(brief)
+    written = store.write_brief(brief)
     return ArticleResult(
         article_id=item.id,
         file=file,
         status="done",
         seconds=time.perf_counter() - started,
-        brief=brief,
         usage=brief.provenance.usage,
         attempts=1,
+        events=len(brief.events),
+        dropped=len(brief.warnings),
+        sha256=item.sha256,
+        brief_sha256=written,
     )
 
 
@@ -568,9 +574,6 @@ def ingest_manifest(
         update={"model": plan.model, "mode": plan.mode, "base_url": settings.base_url}
     )
     manifest = build_manifest(summary.run, stamped, prompt, src)
-    manifest["counts"]["events"] = summary.events
-    manifest["quality"]["grounding_dropped_items"] = summary.dropped_items
-    manifest["quality"]["articles_without_event"] = summary.without_event
     manifest["prompt_file"] = plan.prompt_file
     manifest["prompt_version"] = plan.prompt_version
     manifest["recording"] = "batch"

@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from summarize.articles import SUPPORTED_SUFFIXES
-from summarize.brief import SCHEMA_VERSION, Brief
+from summarize.brief import Brief
 from summarize.client import FatalModelError, ModelClient, ModelError
 from summarize.ledger import LEDGER_NAME, Ledger, LedgerTransport
 from summarize.local_server import LocalServer, LocalServerError
@@ -39,6 +39,8 @@ from summarize.pipeline import (
     build_manifest,
     remove_interrupted_writes,
     run_batch,
+    start_run,
+    write_run,
 )
 from summarize.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.recording import AsyncRecordingTransport, RecordingMode
@@ -324,14 +326,9 @@ async def _run(
         with stack:
             stack.enter_context(store.lock())
             remove_interrupted_writes(store)  # safe: no other run writes here while we lock
-            ledger = Ledger(store.root / LEDGER_NAME)
-            run_id = ledger.start_run(
-                source=str(src),
-                model=settings.model,
-                prompt_version=template.version,
-                schema_version=SCHEMA_VERSION,
-                recording=settings.recording.value,
-            )
+            stack.callback(store.close)
+            ledger = store.ledger
+            run_id = start_run(ledger, src, settings, template)
             transport = LedgerTransport(
                 AsyncRecordingTransport(settings.recording, settings.recordings_dir),
                 ledger,
@@ -351,15 +348,12 @@ async def _run(
                     on_result=on_result,
                     summary=summary,
                     budget=budget,
+                    run_id=run_id,
                 )
             finally:
                 # Written even when interrupted: what was done stays done and is accounted for.
                 manifest = build_manifest(summary, settings, template, src)
-                store.write_manifest(manifest)
-                store.write_errors(summary.errors)
-                ledger.finish_run(
-                    run_id, "interrupted" if summary.interrupted else "done", manifest["counts"]
-                )
+                write_run(store, summary, manifest)
                 await client.aclose()  # closes the transport too
     except (OutputLockedError, FatalModelError) as exc:
         _say("error:", "bold red", f"{exc}")
@@ -375,7 +369,7 @@ async def _run(
         )
         return 128 + (received[0] if received else signal.SIGINT)
     counts = manifest["counts"]
-    if not summary.results:
+    if not summary.total:
         _say(
             "error:",
             "bold red",
@@ -391,9 +385,8 @@ async def _run(
     )
     for error in summary.errors:
         _say(f"  {error.stage}", "red", f"{error.file}: {error.cause}")
-    for result in summary.results:
-        if result.note is not None and result.status == "skipped":
-            _say("  skipped", "dim", f"{result.file}: {result.note}")
+    for result in summary.notes:
+        _say("  skipped", "dim", f"{result.file}: {result.note}")
     if summary.budget_stop:
         _say(
             "stopped:",
@@ -1009,10 +1002,11 @@ def batch_ingest(
                 )
             finally:
                 manifest = ingest_manifest(summary, settings, template, plan, src, results)
-                store.write_manifest(manifest)
-                store.write_errors(summary.run.errors)
+                write_run(store, summary.run, manifest)
     except (OutputLockedError, OSError) as exc:
         raise _fail(str(exc)) from None
+    finally:
+        store.close()
     counts = manifest["counts"]
     err.print(
         f"{counts['done']} done, {counts['skipped']} skipped, {counts['failed']} failed "

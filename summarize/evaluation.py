@@ -309,7 +309,7 @@ async def _produce(
                 template,
                 concurrency=settings.concurrency,
                 force=True,
-                keep_briefs=True,
+                keep_results=True,
             )
     finally:
         await client.aclose()

@@ -1,8 +1,11 @@
-"""The run ledger: every model exchange of every run, in SQLite inside the output folder.
+"""The run ledger: every run, every article's outcome and every model exchange, in SQLite
+inside the output folder.
 
 `LedgerTransport` sits outermost in the client's transport stack, so it sees each request
 with its article tag (before recording strips it) and each response as the client gets it,
-replayed or live. `summarize log` reads the ledger back.
+replayed or live. The `articles` table is what resume consults: a brief is current when the
+ledger says it was made from this text, prompt, schema and model, and the file on disk is
+still the one the ledger recorded. `summarize log` reads the ledger back.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +56,21 @@ CREATE TABLE IF NOT EXISTS exchanges (
     response TEXT
 );
 CREATE INDEX IF NOT EXISTS exchanges_by_article ON exchanges(article_id, run_id);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    article_id TEXT,
+    file TEXT NOT NULL,
+    article_sha256 TEXT,
+    status TEXT NOT NULL,
+    brief_sha256 TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    seconds REAL NOT NULL DEFAULT 0,
+    note TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_by_id ON articles(article_id, status);
+CREATE INDEX IF NOT EXISTS articles_by_text ON articles(run_id, article_sha256);
 """
 
 
@@ -66,21 +85,50 @@ class TokenTotals:
     total_tokens: int
 
 
+@dataclass(frozen=True)
+class BriefMade:
+    """How the last brief written for an article was made, as the ledger recorded it."""
+
+    brief_sha256: str
+    article_sha256: str
+    prompt_version: str
+    schema_version: str
+    model: str
+
+
 class Ledger:
-    """One SQLite file; a connection per call keeps it safe to use from any thread."""
+    """One SQLite file in WAL mode, one connection shared under a lock (any thread may call).
+
+    WAL with synchronous=NORMAL commits without an fsync each time: a killed process loses
+    nothing committed, a power cut at most the last few rows. The briefs themselves are
+    fsync'd files, and a brief the ledger lost is simply made again.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         with self._connect() as db:
             db.executescript(_SCHEMA)
 
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=30)) as db:
-            db.row_factory = sqlite3.Row
-            with db:  # one transaction: committed on success, rolled back on error
-                yield db
+        with self._lock, self._db:  # one transaction: committed on success, else rolled back
+            yield self._db
 
     def start_run(self, **fields: str | None) -> int:
         with self._connect() as db:
@@ -131,6 +179,94 @@ class Ledger:
                     row.get("response"),
                 ),
             )
+
+    def add_article(
+        self,
+        run_id: int,
+        *,
+        file: str,
+        article_id: str | None,
+        article_sha256: str | None,
+        status: str,
+        brief_sha256: str | None = None,
+        attempts: int = 0,
+        seconds: float = 0.0,
+        note: str | None = None,
+    ) -> int:
+        """One article of a run: how it ended, or "running" until `finish_article` says."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "INSERT INTO articles (run_id, article_id, file, article_sha256, status,"
+                " brief_sha256, attempts, seconds, note, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    article_id,
+                    file,
+                    article_sha256,
+                    status,
+                    brief_sha256,
+                    attempts,
+                    seconds,
+                    note,
+                    _now(),
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_article(
+        self,
+        row: int,
+        *,
+        status: str,
+        brief_sha256: str | None = None,
+        attempts: int = 0,
+        seconds: float = 0.0,
+        note: str | None = None,
+    ) -> None:
+        with self._connect() as db:
+            db.execute(
+                "UPDATE articles SET status = ?, brief_sha256 = ?, attempts = ?, seconds = ?,"
+                " note = ?, updated_at = ? WHERE id = ?",
+                (status, brief_sha256, attempts, seconds, note, _now(), row),
+            )
+
+    def first_with_text(self, run_id: int, article_sha256: str) -> tuple[str, str | None] | None:
+        """(file, article id) of the first article of the run with this text, if any."""
+        with self._connect() as db:
+            found = db.execute(
+                "SELECT file, article_id FROM articles WHERE run_id = ? AND article_sha256 = ?"
+                " ORDER BY id LIMIT 1",
+                (run_id, article_sha256),
+            ).fetchone()
+        return (found["file"], found["article_id"]) if found else None
+
+    def last_brief(self, article_id: str) -> BriefMade | None:
+        """How the brief last written for `article_id` (by any run) was made."""
+        with self._connect() as db:
+            found = db.execute(
+                "SELECT a.brief_sha256, a.article_sha256, r.prompt_version, r.schema_version,"
+                " r.model FROM articles a JOIN runs r ON r.id = a.run_id"
+                " WHERE a.article_id = ? AND a.status = 'done' ORDER BY a.id DESC LIMIT 1",
+                (article_id,),
+            ).fetchone()
+        if found is None or None in tuple(found):
+            return None
+        return BriefMade(*tuple(found))
+
+    def articles(self, run_id: int) -> Iterator[sqlite3.Row]:
+        """A run's articles in the order they were taken up, read in pages (memory stays flat)."""
+        last = 0
+        while True:
+            with self._connect() as db:
+                page = db.execute(
+                    "SELECT * FROM articles WHERE run_id = ? AND id > ? ORDER BY id LIMIT 500",
+                    (run_id, last),
+                ).fetchall()
+            if not page:
+                return
+            yield from page
+            last = page[-1]["id"]
 
     def tokens(self, run_id: int) -> TokenTotals:
         with self._connect() as db:

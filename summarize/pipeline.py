@@ -16,6 +16,7 @@ import datetime as dt
 import platform
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,11 +27,13 @@ from summarize.articles import Article, IngestError, iter_articles
 from summarize.assemble import assemble_brief
 from summarize.brief import SCHEMA_VERSION, Brief, Provenance, Usage
 from summarize.client import FatalModelError, ModelClient, ModelError
+from summarize.ledger import Ledger
 from summarize.prompts import PromptTemplate
 from summarize.settings import Settings
 from summarize.store import ErrorRecord, OutputStore
 
-Status = Literal["done", "skipped", "failed", "not_attempted"]
+# "interrupted": in flight when the run was cancelled (no brief; the next run redoes it).
+Status = Literal["done", "skipped", "failed", "not_attempted", "interrupted"]
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,12 @@ class ArticleResult:
     attempts: int = 0
     reasks: int = 0
     error: ErrorRecord | None = None
-    note: str | None = None
-    # Counts from the brief, kept when the brief itself is not (see `keep_briefs`).
+    note: str | None = None  # why a skipped article was skipped, when not "already current"
+    # Counts from the brief, kept when the brief itself is not (see `keep_results`).
     events: int = 0
-    dropped: int = 0  # why a skipped article was skipped, when not "already current"
+    dropped: int = 0
+    sha256: str | None = None  # of the article text
+    brief_sha256: str | None = None  # of the brief file written, for the ledger
 
 
 # Called after each article; the CLI turns it into a progress bar.
@@ -81,21 +86,56 @@ Progress = Callable[[ArticleResult], None]
 
 @dataclass
 class RunSummary:
-    results: list[ArticleResult] = field(default_factory=list)
+    """What a run did, in counts: per-article records live in the ledger, not in memory
+    (`results` keeps them too only when asked, as the evaluator does)."""
+
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     seconds: float = 0.0
     interrupted: str | None = None
     budget_stop: str | None = None
+    run_id: int | None = None
+    counts: Counter[Status] = field(default_factory=Counter)
+    # All tokens spent (failed articles' too, for budgets), and those of done articles.
+    spent_usage: Usage = field(default_factory=Usage)
+    done_usage: Usage = field(default_factory=Usage)
+    events: int = 0
+    dropped: int = 0
+    reasks: int = 0
+    without_event: int = 0
+    done_seconds: float = 0.0
+    max_seconds: float = 0.0
+    errors: list[ErrorRecord] = field(default_factory=list)
+    # Skipped articles with a reason (duplicates), for the end-of-run report.
+    notes: list[ArticleResult] = field(default_factory=list)
+    results: list[ArticleResult] = field(default_factory=list)
+
+    def add(self, result: ArticleResult, *, keep: bool = False) -> None:
+        self.counts[result.status] += 1
+        self.spent_usage += result.usage
+        if result.error is not None:
+            self.errors.append(result.error)
+        if result.status == "skipped" and result.note is not None:
+            self.notes.append(replace(result, brief=None))
+        if result.status == "done":
+            self.done_usage += result.usage
+            self.events += result.events
+            self.dropped += result.dropped
+            self.reasks += result.reasks
+            self.without_event += not result.events
+            self.done_seconds += result.seconds
+            self.max_seconds = max(self.max_seconds, result.seconds)
+        if keep:
+            self.results.append(result)
 
     def count(self, status: Status) -> int:
-        return sum(1 for r in self.results if r.status == status)
-
-    def spent(self) -> Usage:
-        return sum((r.usage for r in self.results), Usage())
+        return self.counts[status]
 
     @property
-    def errors(self) -> list[ErrorRecord]:
-        return [r.error for r in self.results if r.error is not None]
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def spent(self) -> Usage:
+        return self.spent_usage
 
 
 # A run of this many words from the instructions in a brief's text, where the article does
@@ -207,7 +247,7 @@ async def _process(
             attempts=result.attempts,
             reasks=result.reasks,
         )
-    store.write_brief(brief)
+    written = store.write_brief(brief)
     return ArticleResult(
         article_id=article.id,
         file=str(article.path),
@@ -219,6 +259,8 @@ async def _process(
         reasks=result.reasks,
         events=len(brief.events),
         dropped=len(brief.warnings),
+        sha256=article.sha256,
+        brief_sha256=written,
     )
 
 
@@ -233,87 +275,91 @@ async def run_batch(
     on_result: Progress | None = None,
     summary: RunSummary | None = None,
     budget: Budget | None = None,
-    keep_briefs: bool = False,
+    keep_results: bool = False,
+    run_id: int | None = None,
 ) -> RunSummary:
     """Extract a brief for every article under `source` that lacks a current one.
 
-    Pass `summary` to keep what was done when the run is cancelled part way. Briefs are on
-    disk; results keep them too only with `keep_briefs`, so memory does not grow with the
-    folder.
+    Every article's outcome goes into the store's ledger under `run_id` (a new run when
+    None), which is also what says whether a brief is current. Pass `summary` to keep what
+    was done when the run is cancelled part way. Briefs are on disk; `summary.results` keeps
+    each article's result (with its brief) only with `keep_results`, so that memory does not
+    grow with the folder.
     """
     summary = summary if summary is not None else RunSummary()
     clock = time.perf_counter()
     model = client.settings.model or ""
     max_chars = client.settings.max_chars
-    pending: set[asyncio.Task[ArticleResult]] = set()
-    # Article text hash -> (file, id) of the first article with that text in this run.
-    first_seen: dict[str, tuple[str, str]] = {}
+    ledger = store.ledger
+    if run_id is None:
+        run_id = start_run(ledger, source, client.settings, prompt)
+    summary.run_id = run_id
+    pending: dict[asyncio.Task[ArticleResult], int] = {}  # task -> its ledger row
 
-    def record(result: ArticleResult) -> None:
-        if not keep_briefs and result.brief is not None:
-            result = replace(result, brief=None)
-        summary.results.append(result)
+    def record(result: ArticleResult, row: int | None = None) -> None:
+        if row is None:
+            log_article(ledger, run_id, result)
+        else:
+            ledger.finish_article(
+                row,
+                status=result.status,
+                brief_sha256=result.brief_sha256,
+                attempts=result.attempts,
+                seconds=result.seconds,
+                note=result.note,
+            )
+        summary.add(result, keep=keep_results)
         if on_result is not None:
             on_result(result)
 
     async def drain(until: int) -> None:
-        nonlocal pending
         while len(pending) > until:
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             fatal: BaseException | None = None
             # Every finished brief is accounted for, even one finishing beside a fatal error.
             for task in sorted(done, key=lambda t: t.get_name()):
+                row = pending.pop(task)
                 failure = task.exception()
                 if failure is None:
-                    record(task.result())
-                elif fatal is None:
-                    fatal = failure
+                    record(task.result(), row)
+                else:
+                    ledger.finish_article(row, status="failed", note=str(failure)[:300])
+                    fatal = fatal or failure
             if fatal is not None:
                 raise fatal
 
     try:
         for item in iter_articles(source):
             if isinstance(item, IngestError):
-                record(
-                    ArticleResult(
-                        article_id=None,
-                        file=str(item.path),
-                        status="failed",
-                        error=ErrorRecord(None, str(item.path), item.stage, item.cause),
-                    )
-                )
+                error = ErrorRecord(None, str(item.path), item.stage, item.cause)
+                record(ArticleResult(None, str(item.path), "failed", error=error))
                 continue
-            first = first_seen.setdefault(item.sha256, (str(item.path), item.id))
-            if first != (str(item.path), item.id):
+            file = str(item.path)
+            first = ledger.first_with_text(run_id, item.sha256)
+            if first is not None:
                 first_file, first_id = first
                 # Same text under another name: one brief (and one model call) is enough.
-                original = first_id if first_file == str(item.path) else first_file
-                record(
-                    ArticleResult(
-                        article_id=item.id,
-                        file=str(item.path),
-                        status="skipped",
-                        note=f"duplicate of {original}",
-                    )
-                )
+                original = first_id if first_file == file else first_file
+                note = f"duplicate of {original}"
+                record(ArticleResult(item.id, file, "skipped", note=note, sha256=item.sha256))
                 continue
             if not force and store.is_current(item.id, item.sha256, prompt.version, model):
-                record(ArticleResult(article_id=item.id, file=str(item.path), status="skipped"))
+                record(ArticleResult(item.id, file, "skipped", sha256=item.sha256))
                 continue
             if len(item.body) > max_chars:
-                record(_too_long(item, max_chars))
+                record(replace(_too_long(item, max_chars), sha256=item.sha256))
                 continue
             await drain(concurrency - 1)
             stop = budget.reached(summary.spent()) if budget is not None else None
             if stop is not None:
                 summary.budget_stop = stop
-                record(
-                    ArticleResult(
-                        article_id=item.id, file=str(item.path), status="not_attempted", note=stop
-                    )
-                )
+                record(ArticleResult(item.id, file, "not_attempted", note=stop, sha256=item.sha256))
                 continue
-            pending.add(asyncio.create_task(_process(item, client, prompt, store), name=item.id))
+            row = ledger.add_article(
+                run_id, file=file, article_id=item.id, article_sha256=item.sha256, status="running"
+            )
+            task = asyncio.create_task(_process(item, client, prompt, store), name=item.id)
+            pending[task] = row
         await drain(0)
     except FatalModelError as exc:
         summary.interrupted = str(exc)
@@ -327,20 +373,71 @@ async def run_batch(
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
             # A task can finish (its brief written) in the moment the run is interrupted.
-            for task in sorted(pending, key=lambda t: t.get_name()):
+            for task, row in sorted(pending.items(), key=lambda item: item[0].get_name()):
                 if not task.cancelled() and task.exception() is None:
-                    record(task.result())
+                    record(task.result(), row)
+                else:
+                    ledger.finish_article(row, status="interrupted")
+                    summary.counts["interrupted"] += 1
         summary.seconds = time.perf_counter() - clock
     return summary
+
+
+def log_article(ledger: Ledger, run_id: int, result: ArticleResult) -> None:
+    """Put a finished article's outcome in the ledger."""
+    ledger.add_article(
+        run_id,
+        file=result.file,
+        article_id=result.article_id,
+        article_sha256=result.sha256,
+        status=result.status,
+        brief_sha256=result.brief_sha256,
+        attempts=result.attempts,
+        seconds=result.seconds,
+        note=result.note,
+    )
+
+
+def start_run(ledger: Ledger, source: Path, settings: Settings, prompt: PromptTemplate) -> int:
+    """A new run in the ledger, described by what it reads and how it asks."""
+    return ledger.start_run(
+        source=str(source),
+        model=settings.model,
+        prompt_version=prompt.version,
+        schema_version=SCHEMA_VERSION,
+        recording=settings.recording.value,
+    )
+
+
+def write_run(store: OutputStore, summary: RunSummary, manifest: dict[str, Any]) -> None:
+    """End a run: run.json (its article list read from the ledger), errors.jsonl, and the
+    run's status and counts in the ledger."""
+    run_id = summary.run_id
+    store.write_manifest(manifest, manifest_articles(store.ledger, run_id) if run_id else ())
+    store.write_errors(summary.errors)
+    if run_id is not None:
+        status = "interrupted" if summary.interrupted else "done"
+        store.ledger.finish_run(run_id, status, manifest["counts"])
+
+
+def manifest_articles(ledger: Ledger, run_id: int) -> Iterator[dict[str, Any]]:
+    """run.json's per-article list, read from the ledger as it is written out."""
+    for row in ledger.articles(run_id):
+        yield {
+            "id": row["article_id"],
+            "file": row["file"],
+            "status": row["status"],
+            "attempts": row["attempts"],
+            "seconds": round(row["seconds"], 3),
+            "note": row["note"],
+        }
 
 
 def build_manifest(
     summary: RunSummary, settings: Settings, prompt: PromptTemplate, source: Path
 ) -> dict[str, Any]:
-    """The run manifest (`run.json`): what ran, on what, with which results."""
-    done = [r for r in summary.results if r.status == "done"]
-    usage = sum((r.usage for r in done), Usage())
-    timings = [r.seconds for r in done]
+    """The run manifest (`run.json`) without its per-article list (`manifest_articles`)."""
+    done = summary.count("done")
     return {
         "summarize_version": __version__,
         "python": platform.python_version(),
@@ -356,33 +453,23 @@ def build_manifest(
         "prompt_version": prompt.version,
         "schema_version": SCHEMA_VERSION,
         "counts": {
-            "articles": len(summary.results),
-            "done": len(done),
+            "articles": summary.total,
+            "done": done,
             "skipped": summary.count("skipped"),
             "failed": summary.count("failed"),
             "not_attempted": summary.count("not_attempted"),
-            "events": sum(r.events for r in done),
+            "interrupted": summary.count("interrupted"),
+            "events": summary.events,
         },
-        "usage": usage.model_dump(),
+        "usage": summary.done_usage.model_dump(),
         "quality": {
-            "grounding_dropped_items": sum(r.dropped for r in done),
-            "reasks": sum(r.reasks for r in done),
-            "articles_without_event": sum(1 for r in done if not r.events),
+            "grounding_dropped_items": summary.dropped,
+            "reasks": summary.reasks,
+            "articles_without_event": summary.without_event,
         },
         "durations": {
             "total_seconds": round(summary.seconds, 3),
-            "per_article_mean_seconds": round(sum(timings) / len(timings), 3) if timings else 0,
-            "per_article_max_seconds": round(max(timings), 3) if timings else 0,
+            "per_article_mean_seconds": round(summary.done_seconds / done, 3) if done else 0,
+            "per_article_max_seconds": round(summary.max_seconds, 3),
         },
-        "articles": [
-            {
-                "id": r.article_id,
-                "file": r.file,
-                "status": r.status,
-                "attempts": r.attempts,
-                "seconds": round(r.seconds, 3),
-                "note": r.note,
-            }
-            for r in summary.results
-        ],
     }

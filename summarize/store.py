@@ -1,13 +1,16 @@
-"""The output folder of a run: briefs, manifest, errors, and the lock that guards them."""
+"""The output folder of a run: briefs, manifest, errors, the ledger, and the lock that guards
+them."""
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ from pydantic import ValidationError
 
 from summarize.atomic import write_text_atomic
 from summarize.brief import SCHEMA_VERSION, Brief
+from summarize.ledger import LEDGER_NAME, Ledger
 
 
 class OutputLockedError(Exception):
@@ -32,13 +36,27 @@ class ErrorRecord:
 
 
 class OutputStore:
-    """`<out>/briefs/<article-id>.json`, `<out>/run.json`, `<out>/errors.jsonl`."""
+    """`<out>/briefs/<article-id>.json`, `<out>/run.json`, `<out>/errors.jsonl` and
+    `<out>/ledger.sqlite`."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.briefs_dir = root / "briefs"
         self.manifest_path = root / "run.json"
         self.errors_path = root / "errors.jsonl"
+        self._ledger: Ledger | None = None
+
+    @property
+    def ledger(self) -> Ledger:
+        """The folder's ledger, opened (and made) on first use."""
+        if self._ledger is None:
+            self._ledger = Ledger(self.root / LEDGER_NAME)
+        return self._ledger
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -74,26 +92,50 @@ class OutputStore:
             return None
 
     def is_current(self, article_id: str, sha256: str, prompt_version: str, model: str) -> bool:
-        """True when a brief exists for this content, prompt, schema and model."""
-        old = self.existing(article_id)
-        if old is None:
-            return False
-        p = old.provenance
+        """True when the ledger says the brief on disk was made from this text, prompt, schema
+        and model, and the file is still the one it recorded (not removed, replaced or edited).
+        """
+        made = self.ledger.last_brief(article_id)
         return (
-            p.article_sha256 == sha256
-            and p.prompt_version == prompt_version
-            and p.schema_version == SCHEMA_VERSION
-            and p.model == model
+            made is not None
+            and made.article_sha256 == sha256
+            and made.prompt_version == prompt_version
+            and made.schema_version == SCHEMA_VERSION
+            and made.model == model
+            and self.brief_sha256(article_id) == made.brief_sha256
         )
 
-    def write_brief(self, brief: Brief) -> Path:
-        path = self.brief_path(brief.article_id)
-        write_text_atomic(path, brief.model_dump_json(indent=2) + "\n")
-        return path
+    def brief_sha256(self, article_id: str) -> str | None:
+        try:
+            return hashlib.sha256(self.brief_path(article_id).read_bytes()).hexdigest()
+        except OSError:
+            return None
 
-    def write_manifest(self, manifest: dict[str, Any]) -> None:
-        write_text_atomic(self.manifest_path, json.dumps(manifest, indent=2) + "\n")
+    def write_brief(self, brief: Brief) -> str:
+        """Write the brief; returns the sha256 of the file, for the ledger."""
+        text = brief.model_dump_json(indent=2) + "\n"
+        write_text_atomic(self.brief_path(brief.article_id), text)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def write_manifest(
+        self, manifest: dict[str, Any], articles: Iterable[dict[str, Any]] = ()
+    ) -> None:
+        """Write run.json; `articles` (its per-article list) is streamed, not held."""
+        head = json.dumps({**manifest, "articles": []}, indent=2)
+        before, _, after = head.rpartition('"articles": []')
+        chunks = (json.dumps(a, indent=2).replace("\n", "\n    ") for a in articles)
+        write_text_atomic(self.manifest_path, chain([before], _joined(chunks), [after, "\n"]))
 
     def write_errors(self, errors: Sequence[ErrorRecord]) -> None:
         lines = "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in errors)
         write_text_atomic(self.errors_path, lines)
+
+
+def _joined(chunks: Iterable[str]) -> Iterator[str]:
+    """A JSON list of already-encoded items, as pieces of text."""
+    yield '"articles": ['
+    first = True
+    for chunk in chunks:
+        yield ("\n    " if first else ",\n    ") + chunk
+        first = False
+    yield "]" if first else "\n  ]"

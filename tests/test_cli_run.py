@@ -338,6 +338,7 @@ def test_malformed_json_fails_that_article_and_the_others_are_done(
         "skipped": 0,
         "failed": 1,
         "not_attempted": 0,
+        "interrupted": 0,
         "events": 2,
     }
     assert len(list((out / "briefs").iterdir())) == 2

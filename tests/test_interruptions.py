@@ -201,6 +201,9 @@ def test_a_stop_signal_ends_the_run_quietly_and_records_it(
     # The manifest accounts for every brief on disk, and only those.
     done = sorted(a["id"] for a in manifest["articles"] if a["status"] == "done")
     assert done == [p.stem for p in briefs_in(out)]
+    # The two held requests were in flight: listed, so the user sees what the rerun will redo.
+    cut = [a["file"] for a in manifest["articles"] if a["status"] == "interrupted"]
+    assert len(cut) == manifest["counts"]["interrupted"] == 2
     assert (out / "errors.jsonl").read_text(encoding="utf-8") == ""
     assert assert_every_file_is_whole(out) == []
 

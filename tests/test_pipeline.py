@@ -19,7 +19,13 @@ from model_server import ModelServer, ReceivedRequest, Reply
 from summarize.articles import Article
 from summarize.brief import SCHEMA_VERSION, Brief
 from summarize.client import FatalModelError, ModelClient
-from summarize.pipeline import ArticleResult, RunSummary, build_manifest, run_batch
+from summarize.pipeline import (
+    ArticleResult,
+    RunSummary,
+    build_manifest,
+    manifest_articles,
+    run_batch,
+)
 from summarize.prompts import PromptTemplate, load_prompt
 from summarize.settings import Settings
 from summarize.store import OutputStore
@@ -87,6 +93,7 @@ def run(
     concurrency: int = 2,
     force: bool = False,
     seen: list[ArticleResult] | None = None,
+    keep_results: bool = True,
 ) -> RunSummary:
     async def go() -> RunSummary:
         client = ModelClient(settings, backoff=TINY_BACKOFF)
@@ -99,6 +106,7 @@ def run(
                 concurrency=concurrency,
                 force=force,
                 on_result=None if seen is None else seen.append,
+                keep_results=keep_results,
             )
         finally:
             await client.aclose()
@@ -155,6 +163,7 @@ def test_manifest_counts_usage_and_quality(
         "skipped": 0,
         "failed": 1,
         "not_attempted": 0,
+        "interrupted": 0,
         "events": 2,
     }
     # conftest's model reports 10 prompt and 5 completion tokens per answer.
@@ -170,7 +179,8 @@ def test_manifest_counts_usage_and_quality(
     assert manifest["prompt_version"] == PROMPT.version
     assert manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["interrupted"] is None
-    assert sorted((a["status"], a["attempts"]) for a in manifest["articles"]) == [
+    articles = manifest_articles(OutputStore(tmp_path / "out").ledger, summary.run_id or 0)
+    assert sorted((a["status"], a["attempts"]) for a in articles) == [
         ("done", 1),
         ("done", 1),
         ("failed", 0),
@@ -196,6 +206,32 @@ def test_rerun_skips_current_briefs_and_force_redoes_them(
     forced = run(src, out, settings, force=True)
     assert set(statuses(forced).values()) == {"done"}
     assert len(good_model.requests) == asked + 3
+
+
+def test_resume_follows_the_ledger_not_the_files_alone(
+    tmp_path: Path, good_model: ModelServer, make_articles: MakeArticles
+) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    make_articles(src, 3)
+    settings = settings_for(good_model)
+    first = run(src, out, settings)
+    asked = len(good_model.requests)
+    edited, *_ = sorted((out / "briefs").iterdir())
+    edited.write_text(edited.read_text().replace('"summary": "', '"summary": "Edited. '))
+
+    again = run(src, out, settings)
+    # Only the brief that no longer matches what the ledger recorded is made again.
+    assert sorted(statuses(again).values()) == ["done", "skipped", "skipped"]
+    assert len(good_model.requests) == asked + 1
+    ledger = OutputStore(out).ledger
+    assert [a["status"] for a in manifest_articles(ledger, first.run_id or 0)] == ["done"] * 3
+
+    (out / "ledger.sqlite").unlink()
+    for leftover in out.glob("ledger.sqlite-*"):
+        leftover.unlink()
+    lost = run(src, out, settings)
+    assert set(statuses(lost).values()) == {"done"}, "without the ledger nothing is current"
+    assert len(good_model.requests) == asked + 4
 
 
 def test_edited_article_changed_prompt_or_other_model_are_redone(
@@ -338,14 +374,15 @@ def test_reasks_and_dropped_items_reach_the_manifest(
     server.enqueue(reply_with(answer001), reply_with(answer001))
     settings = settings_for(server, max_reasks=1)
 
-    summary = run(src, tmp_path / "out", settings)
+    summary = run(src, tmp_path / "out", settings, keep_results=False)
     manifest = build_manifest(summary, settings, PROMPT, src)
 
-    (result,) = summary.results
-    assert result.status == "done" and result.brief is None, "briefs stay on disk only"
-    assert (result.events, result.dropped, result.attempts) == (1, 1, 2)
+    assert summary.results == [], "results are counted, and kept in the ledger, not in memory"
+    assert (summary.events, summary.dropped, summary.reasks) == (1, 1, 1)
+    (article,) = manifest_articles(OutputStore(tmp_path / "out").ledger, summary.run_id or 0)
+    assert (article["status"], article["attempts"]) == ("done", 2)
     brief = Brief.model_validate_json(
-        (tmp_path / "out" / "briefs" / f"{result.article_id}.json").read_text()
+        (tmp_path / "out" / "briefs" / f"{article['id']}.json").read_text()
     )
     assert brief.provenance.attempts == 2
     assert [w.path for w in brief.warnings] == ["events[0].participants[1]"]

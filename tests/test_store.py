@@ -1,7 +1,9 @@
-"""OutputStore on real files: atomic writes, which briefs count as current, the run lock."""
+"""OutputStore on real files and a real SQLite ledger: atomic writes, which briefs count as
+current (the ledger decides), the run lock."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -26,6 +28,29 @@ def brief(**provenance: str) -> Brief:
     )
 
 
+def made(
+    store: OutputStore,
+    written: Brief,
+    *,
+    sha256: str = SHA,
+    prompt_version: str = "prompt-1",
+    model: str = "model-a",
+    schema_version: str = SCHEMA_VERSION,
+) -> None:
+    """Write `written` as a run made with these inputs would: the file and its ledger row."""
+    run = store.ledger.start_run(
+        source="src", model=model, prompt_version=prompt_version, schema_version=schema_version
+    )
+    store.ledger.add_article(
+        run,
+        file="talks.txt",
+        article_id=ARTICLE_ID,
+        article_sha256=sha256,
+        status="done",
+        brief_sha256=store.write_brief(written),
+    )
+
+
 def files_under(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
@@ -33,9 +58,10 @@ def files_under(root: Path) -> list[str]:
 def test_brief_round_trips_through_its_file(tmp_path: Path) -> None:
     store = OutputStore(tmp_path / "out")
     written = brief()
-    path = store.write_brief(written)
+    digest = store.write_brief(written)
 
-    assert path == tmp_path / "out" / "briefs" / f"{ARTICLE_ID}.json"
+    path = tmp_path / "out" / "briefs" / f"{ARTICLE_ID}.json"
+    assert digest == hashlib.sha256(path.read_bytes()).hexdigest() == store.brief_sha256(ARTICLE_ID)
     assert store.existing(ARTICLE_ID) == written
     assert json.loads(path.read_text(encoding="utf-8"))["provenance"]["model"] == "model-a"
 
@@ -63,8 +89,41 @@ def test_absent_brief_is_not_current(tmp_path: Path) -> None:
 
 def test_brief_made_the_same_way_is_current(tmp_path: Path) -> None:
     store = OutputStore(tmp_path / "out")
-    store.write_brief(brief())
+    made(store, brief())
     assert store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+    # The ledger is on disk: a new store over the same folder (the next run) agrees.
+    store.close()
+    assert OutputStore(tmp_path / "out").is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+
+
+def test_a_brief_the_ledger_never_recorded_is_not_current(tmp_path: Path) -> None:
+    # Copied in by hand, or left by a run whose ledger was lost: resume consults the ledger.
+    store = OutputStore(tmp_path / "out")
+    store.write_brief(brief())
+    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+
+
+@pytest.mark.parametrize("change", ["edited", "removed"])
+def test_a_brief_changed_on_disk_since_the_ledger_recorded_it_is_not_current(
+    change: str, tmp_path: Path
+) -> None:
+    store = OutputStore(tmp_path / "out")
+    made(store, brief())
+    path = store.brief_path(ARTICLE_ID)
+    if change == "edited":
+        path.write_text(path.read_text().replace("Background piece.", "Edited."))
+    else:
+        path.unlink()
+    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+
+
+def test_only_the_last_brief_written_counts(tmp_path: Path) -> None:
+    # A run with prompt 2 replaced prompt 1's brief: asking for prompt 1 again must redo it.
+    store = OutputStore(tmp_path / "out")
+    made(store, brief())
+    made(store, brief(prompt_version="prompt-2"), prompt_version="prompt-2")
+    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+    assert store.is_current(ARTICLE_ID, SHA, "prompt-2", "model-a")
 
 
 @pytest.mark.parametrize(
@@ -79,13 +138,15 @@ def test_any_changed_input_makes_a_brief_stale(
     sha256: str, prompt_version: str, model: str, tmp_path: Path
 ) -> None:
     store = OutputStore(tmp_path / "out")
-    store.write_brief(brief())
+    made(store, brief())
     assert not store.is_current(ARTICLE_ID, sha256, prompt_version, model)
 
 
 def test_brief_of_another_schema_version_is_stale(tmp_path: Path) -> None:
     store = OutputStore(tmp_path / "out")
-    store.write_brief(brief(schema_version=SCHEMA_VERSION + ".old"))
+    made(
+        store, brief(schema_version=SCHEMA_VERSION + ".old"), schema_version=SCHEMA_VERSION + ".old"
+    )
     assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
 
 
@@ -100,7 +161,7 @@ def test_brief_of_another_schema_version_is_stale(tmp_path: Path) -> None:
 )
 def test_corrupted_brief_counts_as_absent(content: bytes, tmp_path: Path) -> None:
     store = OutputStore(tmp_path / "out")
-    store.write_brief(brief())
+    made(store, brief())
     store.brief_path(ARTICLE_ID).write_bytes(content)
 
     assert store.existing(ARTICLE_ID) is None
