@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 import instructor
+import pydantic
 import pytest
+from instructor.v2.validation import async_field_validator, async_validators
 from model_server import ModelServer, Reply, chat_completion
 
 from summarize.articles import Article
@@ -22,6 +24,7 @@ from summarize.client import (
     FatalModelError,
     ModelClient,
     ModelError,
+    RequestTag,
     prepared,
 )
 from summarize.extraction import Extraction
@@ -123,6 +126,37 @@ def test_every_request_carries_the_schema_instructor_itself_would_build(
     first, second = (r.json()["response_format"]["json_schema"] for r in server.requests)
     assert first == second == {"name": "Extraction", "schema": expected}
     assert prepared(Extraction) is prepared(Extraction)
+
+
+class _AsyncChecked(pydantic.BaseModel):
+    name: str
+
+    @async_field_validator("name")
+    async def _check(self, value: str) -> str:
+        return value
+
+
+def test_a_model_with_async_validators_is_still_refused_on_every_call(
+    server: ModelServer,
+) -> None:
+    # summarize remembers the classes that passed instructor's async-validator check; one that
+    # fails must keep failing, through the client instructor really builds.
+    async def ask() -> None:
+        client = ModelClient(settings_for(server), backoff=TINY_BACKOFF)
+        try:
+            tag = RequestTag(key="a", content_sha256="0" * 64, prompt=PROMPT)
+            await client.structured(_AsyncChecked, [{"role": "user", "content": "hi"}], tag=tag)
+        finally:
+            await client.aclose()
+
+    for _ in range(2):
+        with pytest.raises(ValueError, match="async validators are not supported"):
+            asyncio.run(ask())
+    assert server.requests == []
+    check = async_validators.reject_async_validators
+    check(prepared(Extraction))
+    assert prepared(Extraction) in check.passed  # type: ignore[attr-defined]
+    assert _AsyncChecked not in check.passed  # type: ignore[attr-defined]
 
 
 def test_tools_mode_reads_the_answer_from_the_tool_call(
