@@ -144,7 +144,7 @@ def assemble_brief(
     x: extraction.Extraction, article: Article, provenance: brief.Provenance
 ) -> brief.Brief:
     """Ground, resolve and stamp one extraction; ungrounded items become warnings."""
-    text = ArticleText(article.text)
+    text = ArticleText.of(article.text)
     grounder = _Grounder(text=text, warnings=[])
     source = _source(x.source, article, text)
     events = [_event(i, e, article, source, grounder) for i, e in enumerate(x.events)]

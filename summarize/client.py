@@ -353,7 +353,7 @@ class ModelClient:
 
     async def _extract_once(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
         check = GroundingCheck(
-            article=ArticleText(article.text), max_attempts=self.settings.max_reasks + 1
+            article=ArticleText.of(article.text), max_attempts=self.settings.max_reasks + 1
         )
 
         def count_response(*_: Any, **__: Any) -> None:

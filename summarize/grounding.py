@@ -7,6 +7,7 @@ back to offsets in the original article text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ def _clusters(text: str) -> list[tuple[int, int]]:
     """(start, end) of each character with the combining marks that follow it."""
     spans: list[tuple[int, int]] = []
     for i, ch in enumerate(text):
-        if spans and unicodedata.combining(ch):
+        # No combining mark sits below U+0300: skip the lookup for most characters.
+        if spans and ch >= "\u0300" and unicodedata.combining(ch):
             spans[-1] = (spans[-1][0], i + 1)
         else:
             spans.append((i, i + 1))
@@ -62,8 +64,13 @@ def _normalise(text: str) -> tuple[str, list[int], list[int]]:
                 origin.append(pending_space)
                 until.append(pending_space + 1)
             pending_space = -1
-        # "e" + combining acute and "é" are one text to a reader (NFD vs NFC): compose.
-        folded = "-" if ch in _DASHES else unicodedata.normalize("NFC", text[start:end]).lower()
+        if ch in _DASHES:
+            folded = "-"
+        elif end - start == 1 and ch < "\u0080":
+            folded = ch.lower()  # ASCII is its own NFC
+        else:
+            # "e" + combining acute and "é" are one text to a reader (NFD vs NFC): compose.
+            folded = unicodedata.normalize("NFC", text[start:end]).lower()
         for f in folded:
             chars.append(f)
             origin.append(start)
@@ -82,6 +89,13 @@ class ArticleText:
 
     def __post_init__(self) -> None:
         self._norm, self._origin, self._until = _normalise(self.text)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=32)
+    def of(text: str) -> ArticleText:
+        """The prepared text, shared: the client's grounding check and the brief's assembly
+        look up quotes in the same article moments apart."""
+        return ArticleText(text)
 
     def mentions(self, phrase: str) -> bool:
         """Whether `phrase` (a name, a date as written) appears, exactly after normalisation.

@@ -87,3 +87,10 @@ def test_mentions_checks_presence_of_short_names() -> None:
     assert text.mentions("CNN") and text.mentions("cnn")
     assert not text.mentions("BBC")
     assert not text.mentions("")
+
+
+def test_the_shared_prepared_text_locates_as_a_fresh_one() -> None:
+    text = "Putin told Obama \u201cwe will meet again\u201d \u2014 Kremlin."
+    shared = ArticleText.of(text)
+    assert ArticleText.of(text) is shared
+    assert shared.locate("we will meet again") == ArticleText(text).locate("we will meet again")
