@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from summarize.atomic import write_text_atomic
@@ -45,7 +45,7 @@ from summarize.merging import (
     track_follow_ups,
     who_is_who,
 )
-from summarize.rendering import environment
+from summarize.rendering import environment, md_escape, md_url
 
 FORMATS: dict[str, str] = {"md": "memo.md.j2", "html": "memo.html.j2"}
 _SUFFIX_FORMATS: dict[str, str] = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -904,10 +904,66 @@ def html_refs(notes: Sequence[int]) -> Markup:
     return Markup(f'<sup class="ref">{links}</sup>')
 
 
+# The helpers below are filters, not template macros, for the same reason: they run for
+# every source, evidence note and article row (tens of thousands of calls in a large memo).
+
+
+def md_source(outlet: str, headline: str | None, url: str | None) -> str:
+    """The outlet and the headline, linked when there is a URL: `TASS, [Headline](<url>)`."""
+    text = md_escape(outlet)
+    if headline:
+        if url:
+            return f"{text}, [{md_escape(headline)}](<{md_url(url)}>)"
+        return f"{text}, *{md_escape(headline)}*"
+    if url:
+        return f"{text}, [link](<{md_url(url)}>)"
+    return text
+
+
+def html_source(outlet: str, headline: str | None, url: str | None) -> Markup:
+    """The outlet and the headline, linked when there is a URL."""
+    text = f'<span class="outlet">{escape(outlet)}</span>'
+    if headline:
+        if url:
+            link = f'<a class="headline" href="{escape(url)}">{escape(headline)}</a>'
+            return Markup(f"{text}, {link}")
+        return Markup(f'{text}, <cite class="headline">{escape(headline)}</cite>')
+    if url:
+        return Markup(f'{text}, <a href="{escape(url)}">link</a>')
+    return Markup(text)
+
+
+def md_event_links(refs: Iterable[tuple[str, str, str]]) -> str:
+    """Links to events by (id, HTML anchor, Markdown anchor); empty for none."""
+    return ", ".join(f"[{event_id}](#{md_anchor})" for event_id, _, md_anchor in refs)
+
+
+def html_event_links(refs: Iterable[tuple[str, str, str]]) -> Markup:
+    """Links to events by (id, HTML anchor, Markdown anchor); a dash for none."""
+    links = " ".join(
+        f'<a class="evlink" href="#{escape(anchor)}">{escape(event_id)}</a>'
+        for event_id, anchor, _ in refs
+    )
+    return Markup(links or '<span class="none">—</span>')
+
+
+def html_badge(status: str, label: str) -> Markup:
+    return Markup(f'<span class="badge badge-{escape(status)}">{escape(label)}</span>')
+
+
 @lru_cache(maxsize=1)
 def _memo_environment() -> jinja2.Environment:
     env = environment().overlay()
-    env.filters = {**env.filters, "md_refs": md_refs, "html_refs": html_refs}
+    env.filters = {
+        **env.filters,
+        "md_refs": md_refs,
+        "html_refs": html_refs,
+        "md_source": md_source,
+        "html_source": html_source,
+        "md_event_links": md_event_links,
+        "html_event_links": html_event_links,
+        "html_badge": html_badge,
+    }
     return env
 
 
@@ -926,12 +982,16 @@ def resolve_format(out: Path | None, fmt: str | None) -> str:
     )
 
 
+# Spelled with a literal prefix, which the regex engine scans for far faster than `\n{3,}`.
+_BLANK_RUNS = re.compile(r"\n\n\n+")
+
+
 def render_view(view: MemoView, fmt: str) -> str:
     """Fill the template for `fmt` ("md" or "html")."""
     text = _memo_environment().get_template(FORMATS[fmt]).render(memo=view)
     lines = [line.rstrip() for line in text.splitlines()]
     # Template control blocks leave runs of blank lines; Markdown needs at most one.
-    tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    tidy = _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
     return tidy + "\n"
 
 
@@ -944,15 +1004,8 @@ def render_memo(
     synthesis: MemoSynthesis | None = None,
 ) -> str:
     """The memo text for the briefs; byte-identical for the same briefs and options."""
-    paused = gc.isenabled()
-    # Thousands of briefs are many objects and no cycles: the cyclic collector would
-    # rescan them over and over (it doubled the time for 5,000 briefs). Refcounting still frees.
-    gc.disable()
-    try:
+    with _cyclic_gc_paused():
         return render_view(build_memo(briefs, title=title, as_of=as_of, synthesis=synthesis), fmt)
-    finally:
-        if paused:
-            gc.enable()
 
 
 # --- file shell ----------------------------------------------------------------------------
@@ -966,6 +1019,53 @@ def _looks_like_brief(data: object) -> bool:
     return isinstance(data, dict) and "article_id" in data and "provenance" in data
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (refcounting still frees all but cycles).
+
+    Thousands of briefs are many objects and no cycles: the collector would rescan them
+    over and over (it doubled the memo time for 5,000 briefs and quadrupled their loading).
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            # Move everything young to the oldest generation in one step; else the first
+            # collection after enabling walks all that was made meanwhile (0.1 s for 5,000
+            # briefs). Nothing escapes collection: full collections still see it. Skipped
+            # when someone froze objects on purpose, as unfreezing would release theirs.
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
+def _read_brief(path: Path) -> Brief | None:
+    """The brief in `path`, or None for JSON that is not a brief."""
+    raw = path.read_bytes()
+    # Only a file naming both keys can be a brief, and pydantic reads one in a single pass.
+    # Its parser refuses some JSON that `json` takes (lone surrogates, deep nesting), so
+    # only its successes count: every other file goes through `json` below, which decides
+    # between skipping and which error, with the same messages as before.
+    if b'"article_id"' in raw and b'"provenance"' in raw:
+        try:
+            return Brief.model_validate_json(raw)
+        except ValidationError:
+            pass
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BriefLoadError(f"{path}: not valid JSON ({exc})") from exc
+    if not _looks_like_brief(data):
+        return None
+    try:
+        return Brief.model_validate(data)
+    except ValidationError as exc:
+        raise BriefLoadError(f"{path}: not a valid brief:\n{exc}") from exc
+
+
 def load_briefs(folder: Path) -> list[Brief]:
     """Every brief (*.json, searched recursively) in `folder`, in path order.
 
@@ -975,25 +1075,19 @@ def load_briefs(folder: Path) -> list[Brief]:
     if not folder.is_dir():
         raise BriefLoadError(f"{folder} is not a folder")
     briefs: dict[str, tuple[Path, Brief]] = {}
-    for path in sorted(folder.rglob("*.json")):
-        if not path.is_file():
-            continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BriefLoadError(f"{path}: not valid JSON ({exc})") from exc
-        if not _looks_like_brief(data):
-            continue
-        try:
-            brief = Brief.model_validate(data)
-        except ValidationError as exc:
-            raise BriefLoadError(f"{path}: not a valid brief:\n{exc}") from exc
-        if brief.article_id in briefs:
-            first = briefs[brief.article_id][0]
-            raise BriefLoadError(
-                f"{path}: a second brief for article {brief.article_id!r} (first: {first})"
-            )
-        briefs[brief.article_id] = (path, brief)
+    with _cyclic_gc_paused():
+        for path in sorted(folder.rglob("*.json")):
+            if not path.is_file():
+                continue
+            brief = _read_brief(path)
+            if brief is None:
+                continue
+            if brief.article_id in briefs:
+                first = briefs[brief.article_id][0]
+                raise BriefLoadError(
+                    f"{path}: a second brief for article {brief.article_id!r} (first: {first})"
+                )
+            briefs[brief.article_id] = (path, brief)
     return [brief for _, brief in briefs.values()]
 
 

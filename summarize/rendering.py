@@ -7,13 +7,17 @@ from functools import lru_cache
 
 import jinja2
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+# Markdown's inline markup characters get a backslash; "&" becomes an entity so "&lt;"
+# in a quote stays literal text.
+_MD_ESCAPES = str.maketrans({"&": "&amp;", **{c: "\\" + c for c in "\\`*_[]<>|~"}})
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&]")
 
 
 def md_escape(value: object) -> str:
     """Text safe inside a Markdown paragraph or table cell (one line, markup escaped)."""
-    text = " ".join(str(value).split()).replace("&", "&amp;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = " ".join(str(value).split())
+    # Most text has nothing to escape, and the search is cheaper than the translation.
+    return text.translate(_MD_ESCAPES) if _MD_SPECIAL.search(text) else text
 
 
 def md_url(url: str) -> str:

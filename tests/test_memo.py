@@ -362,6 +362,27 @@ def test_load_briefs_refuses_broken_and_duplicate_briefs(tmp_path: Path) -> None
         load_briefs(out)
 
 
+def test_load_briefs_reads_a_brief_only_the_json_module_parses(tmp_path: Path) -> None:
+    # A lone surrogate escape is JSON to `json` but not to pydantic's parser.
+    out = run_output(tmp_path)
+    path = next((out / "briefs").glob("*.json"))
+    data = json.loads(path.read_text())
+    data["source"]["headline"] = "\ud800 headline"
+    path.write_text(json.dumps(data))
+    assert "\\ud800" in path.read_text()
+    headlines = {b.article_id: b.source.headline for b in load_briefs(out)}
+    assert headlines[data["article_id"]] == "\ud800 headline"
+    assert len(headlines) == len(golden_briefs())
+
+
+def test_load_briefs_skips_json_that_only_nests_the_keys_of_a_brief(tmp_path: Path) -> None:
+    out = run_output(tmp_path)
+    report = {"cases": [{"article_id": "x", "provenance": {}}]}
+    (out / "report.json").write_text(json.dumps(report))
+    briefs = load_briefs(out)
+    assert [b.article_id for b in briefs] == sorted(p.stem for p in GOLDEN.glob("*.json"))
+
+
 def test_write_memo_writes_the_rendered_bytes(tmp_path: Path) -> None:
     briefs = golden_briefs()
     write_memo(briefs, tmp_path / "sub" / "memo.html", fmt=None, title="T", as_of=None)
