@@ -143,14 +143,7 @@ def bench_overhead(quick: bool) -> Result:
             return raw, instructor.from_openai(raw, mode=instructor.Mode.JSON_SCHEMA)
 
         async def bare_once(client: Any, response_model: Any = Extraction) -> None:
-            await client.create_with_completion(
-                response_model=response_model,
-                messages=messages,
-                model=MODEL,
-                temperature=0.0,
-                max_tokens=2048,
-                max_retries=2,
-            )
+            await bare_instructor_call(client, response_model, messages)
 
         async def warm_rounds() -> None:
             raw, bare = bare_client()
@@ -257,6 +250,18 @@ def bench_overhead(quick: bool) -> Result:
     )
 
 
+async def bare_instructor_call(client: Any, response_model: Any, messages: Any) -> None:
+    """One extraction as a user would write it with instructor, with summarize's defaults."""
+    await client.create_with_completion(
+        response_model=response_model,
+        messages=messages,
+        model=MODEL,
+        temperature=0.0,
+        max_tokens=2048,
+        max_retries=2,
+    )
+
+
 # -- 2. concurrency ------------------------------------------------------------------------------
 
 
@@ -356,14 +361,7 @@ def sdk_floor(name: str, src: Path, base_url: str, concurrency: int) -> float:
                 if name == "raw":
                     await raw.chat.completions.create(messages=messages, model=MODEL)
                     return
-                await client.create_with_completion(
-                    response_model=model,
-                    messages=messages,
-                    model=MODEL,
-                    temperature=0.0,
-                    max_tokens=2048,
-                    max_retries=2,
-                )
+                await bare_instructor_call(client, model, messages)
 
         started = time.perf_counter()
         await asyncio.gather(*(one(m) for m in requests))

@@ -297,17 +297,7 @@ async def run_batch(
     pending: dict[asyncio.Task[ArticleResult], int] = {}  # task -> its ledger row
 
     def record(result: ArticleResult, row: int | None = None) -> None:
-        if row is None:
-            log_article(ledger, run_id, result)
-        else:
-            ledger.finish_article(
-                row,
-                status=result.status,
-                brief_sha256=result.brief_sha256,
-                attempts=result.attempts,
-                seconds=result.seconds,
-                note=result.note,
-            )
+        log_article(ledger, run_id, result, row)
         summary.add(result, keep=keep_results)
         if on_result is not None:
             on_result(result)
@@ -383,18 +373,25 @@ async def run_batch(
     return summary
 
 
-def log_article(ledger: Ledger, run_id: int, result: ArticleResult) -> None:
-    """Put a finished article's outcome in the ledger."""
+def log_article(ledger: Ledger, run_id: int, result: ArticleResult, row: int | None = None) -> None:
+    """Put a finished article's outcome in the ledger: a new row, or `row` (its "running"
+    row) finished."""
+    outcome: dict[str, Any] = {
+        "status": result.status,
+        "brief_sha256": result.brief_sha256,
+        "attempts": result.attempts,
+        "seconds": result.seconds,
+        "note": result.note,
+    }
+    if row is not None:
+        ledger.finish_article(row, **outcome)
+        return
     ledger.add_article(
         run_id,
         file=result.file,
         article_id=result.article_id,
         article_sha256=result.sha256,
-        status=result.status,
-        brief_sha256=result.brief_sha256,
-        attempts=result.attempts,
-        seconds=result.seconds,
-        note=result.note,
+        **outcome,
     )
 
 
