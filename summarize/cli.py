@@ -65,6 +65,25 @@ logging.getLogger("instructor").propagate = False
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+# Options several commands share, declared once so that they read the same in every --help.
+ConfigOption = Annotated[
+    Path | None, typer.Option(help="TOML settings file (default: ./summarize.toml if any).")
+]
+BaseUrlOption = Annotated[
+    str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://host:8080/v1.")
+]
+ModelOption = Annotated[str | None, typer.Option(help="Model name at the endpoint.")]
+ConcurrencyOption = Annotated[
+    int | None, typer.Option(help="Articles in flight at once (default 4).")
+]
+RecordingsOption = Annotated[
+    Path | None, typer.Option(help="Recordings folder (default: fixtures/recordings).")
+]
+RecordMissingOption = Annotated[
+    bool, typer.Option("--record-missing", help="Replay what is recorded, record the rest.")
+]
+
+
 def _say(label: str, style: str, message: str) -> None:
     """One line on stderr: a styled label, then text that is never read as markup.
 
@@ -84,27 +103,31 @@ Extract one event brief per article in SRC (a folder, searched recursively, or a
 
 Reads .txt, .md, .html/.htm, .json and .jsonl. Writes, under --out:
 
-  briefs/<article-id>.json   one validated, grounded brief per article
-  run.json                   the run manifest: model, prompt and schema versions, counts,
-                             token usage, durations, quality signals
-  errors.jsonl               one line per article that failed: file, stage, cause
+  briefs/<id>.json   one validated, grounded brief per article
+  run.json           the run manifest: model, prompt and schema versions,
+                     counts, token usage, durations, quality signals
+  errors.jsonl       one line per article that failed: file, stage, cause
+  ledger.sqlite      every run, each article's outcome, every model exchange
+                     (see `summarize log`)
 
-Articles whose brief is current (same content, prompt, schema and model) are skipped;
+Articles whose brief is current are skipped: the ledger says it was made from
+the same content, prompt, schema and model, and the file is unchanged since.
 --force redoes them.
 
-Model endpoint: --base-url and --model (or SUMMARIZE_BASE_URL / SUMMARIZE_MODEL, or a
-summarize.toml), API key from OPENAI_API_KEY. Any OpenAI-compatible server works: OpenAI,
-Ollama, vLLM, LM Studio, llama.cpp.
+Model endpoint: --base-url and --model (or SUMMARIZE_BASE_URL and
+SUMMARIZE_MODEL, or a summarize.toml), API key from OPENAI_API_KEY. Any
+OpenAI-compatible server works: OpenAI, Ollama, vLLM, LM Studio, llama.cpp.
 
-Recordings: --replay answers from fixtures/recordings without any network; --record and
---record-missing save what the endpoint answers there.
+Recordings: --replay answers from fixtures/recordings without any network;
+--record and --record-missing save what the endpoint answers there.
 
 Exit codes: 0 every article done, 1 some articles failed (see errors.jsonl),
 2 usage or configuration error.
 
 Example:
 
-  summarize run seeds/ --out out/ --base-url http://127.0.0.1:8080/v1 --model smollm2
+  summarize run seeds/ --out out/ --base-url http://127.0.0.1:8080/v1 \\
+      --model smollm2
 """
 
 
@@ -112,17 +135,13 @@ Example:
 def run(
     src: Annotated[Path, typer.Argument(help="Folder or file of articles.", show_default=False)],
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
-    base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://host:8080/v1.")
-    ] = None,
-    model: Annotated[str | None, typer.Option(help="Model name at the endpoint.")] = None,
+    base_url: BaseUrlOption = None,
+    model: ModelOption = None,
     mode: Annotated[
         InstructorMode | None,
         typer.Option(help="Structured-output mode; auto: tools on OpenAI, json_schema elsewhere."),
     ] = None,
-    concurrency: Annotated[
-        int | None, typer.Option(help="Articles in flight at once (default 4).")
-    ] = None,
+    concurrency: ConcurrencyOption = None,
     timeout: Annotated[
         float | None, typer.Option(help="Seconds per model request (default 120).")
     ] = None,
@@ -139,9 +158,7 @@ def run(
     prompt: Annotated[
         Path | None, typer.Option(help="Prompt template to use instead of the shipped one.")
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option(help="TOML settings file (default: ./summarize.toml if any).")
-    ] = None,
+    config: ConfigOption = None,
     force: Annotated[bool, typer.Option(help="Redo articles that already have a brief.")] = False,
     replay: Annotated[
         bool, typer.Option("--replay", help="Answer from recordings only; no network.")
@@ -149,13 +166,8 @@ def run(
     record: Annotated[
         bool, typer.Option("--record", help="Call the endpoint and save every exchange.")
     ] = False,
-    record_missing: Annotated[
-        bool,
-        typer.Option("--record-missing", help="Replay what is recorded, record the rest."),
-    ] = False,
-    recordings: Annotated[
-        Path | None, typer.Option(help="Recordings folder (default: fixtures/recordings).")
-    ] = None,
+    record_missing: RecordMissingOption = False,
+    recordings: RecordingsOption = None,
     local: Annotated[
         bool,
         typer.Option(
@@ -698,9 +710,7 @@ def eval_(
     eval_config: Annotated[
         Path | None, typer.Option(help="Scoring rules (default: ./eval.toml if any).")
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option(help="TOML settings file (default: ./summarize.toml if any).")
-    ] = None,
+    config: ConfigOption = None,
     prompt: Annotated[
         Path | None, typer.Option(help="Prompt template to evaluate instead of the shipped one.")
     ] = None,
@@ -712,17 +722,11 @@ def eval_(
         Path | None, typer.Option(help="Recordings folder for the --against prompt.")
     ] = None,
     live: Annotated[bool, typer.Option("--live", help="Call the model; record nothing.")] = False,
-    record_missing: Annotated[
-        bool, typer.Option("--record-missing", help="Replay what is recorded, record the rest.")
-    ] = False,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")] = None,
-    model: Annotated[str | None, typer.Option(help="Model name at the endpoint.")] = None,
-    recordings: Annotated[
-        Path | None, typer.Option(help="Recordings folder (default: fixtures/recordings).")
-    ] = None,
-    concurrency: Annotated[
-        int | None, typer.Option(help="Articles in flight at once (default 4).")
-    ] = None,
+    record_missing: RecordMissingOption = False,
+    base_url: BaseUrlOption = None,
+    model: ModelOption = None,
+    recordings: RecordingsOption = None,
+    concurrency: ConcurrencyOption = None,
     baseline: Annotated[
         Path | None, typer.Option(help="Report to compare with (default: fixtures/baseline.json).")
     ] = None,
