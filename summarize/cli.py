@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from summarize.articles import SUPPORTED_SUFFIXES
@@ -485,7 +485,7 @@ def log(
         bool, typer.Option("--json", help="Print JSON instead of a table.")
     ] = False,
 ) -> None:
-    """Show the runs recorded in OUT's ledger, or one run's exchanges (attempts, tokens, time)."""
+    """Show the runs recorded in OUT's ledger, or one run's articles and exchanges."""
     path = out / LEDGER_NAME
     if not path.is_file():
         raise _fail(f"no ledger at {path}: run `summarize run SRC --out {out}` first")
@@ -522,27 +522,57 @@ def log(
         Console().print(table)
         return
     exchanges = [dict(r) for r in ledger.exchanges(run_id, article)]
-    if not exchanges:
+    outcomes = [
+        dict(a) for a in ledger.articles(run_id) if article is None or a["article_id"] == article
+    ]
+    if not exchanges and not outcomes:
         raise _fail(
-            f"no exchanges for run {run_id}" + (f" and article {article}" if article else "")
+            f"run {run_id} has no articles in {path}"
+            + (f" with id {article}" if article else "")
+            + ": `summarize log` lists the runs"
         )
     if json_out:
         typer.echo(json.dumps(exchanges, indent=2))
         return
+    articles = Table("article", "status", "attempts", "seconds", "note", title="articles")
+    for a in outcomes:
+        articles.add_row(
+            a["article_id"] or a["file"],
+            a["status"],
+            str(a["attempts"]),
+            f"{a['seconds']:.2f}",
+            a["note"] or "",
+        )
+    Console().print(articles)
     table = Table(
-        "article", "attempt", "outcome", "finish", "prompt tok", "completion tok", "seconds"
+        Column("article", overflow="ellipsis", no_wrap=True),
+        Column("#", justify="right"),
+        Column("outcome", no_wrap=True),
+        "finish",
+        Column("in tok", justify="right"),
+        Column("out tok", justify="right"),
+        Column("s", justify="right"),
+        title="exchanges",
+        caption="superseded: answered, then asked again (a re-ask, or a redo after a fault)",
     )
+    # An answer followed by another request for the same article was not the one kept: the
+    # client re-asked (invalid or ungrounded) or redid the extraction after a fault.
+    last = {e["article_id"]: e["attempt"] for e in exchanges}
     for e in exchanges:
+        outcome = e["outcome"]
+        if outcome == "ok" and e["attempt"] < last[e["article_id"]]:
+            outcome = "superseded"
         table.add_row(
             e["article_id"] or "-",
             str(e["attempt"]),
-            e["outcome"],
+            outcome,
             e["finish_reason"] or "-",
             str(e["prompt_tokens"]),
             str(e["completion_tokens"]),
             f"{e['seconds']:.2f}",
         )
-    Console().print(table)
+    if exchanges:
+        Console().print(table)
     totals = ledger.tokens(run_id)
     typer.echo(
         f"run {run_id}: {len(exchanges)} exchanges, {totals.prompt_tokens} prompt + "

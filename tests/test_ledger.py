@@ -109,6 +109,18 @@ def test_a_run_is_logged_and_summarize_log_shows_it(tmp_path: Path) -> None:
     attempts = [(e["article_id"][:3], e["attempt"]) for e in json.loads(detail.output)]
     assert ("001", 3) in attempts
 
+    # As a table: each article's outcome, and which answers were asked again.
+    wide = {"COLUMNS": "200"}
+    table = CliRunner().invoke(app, ["log", str(out), "--run", "2"], env=wide).output
+    assert table.count(" done ") == 5
+    assert "superseded" in table, "001 was re-asked twice: its first answers were not kept"
+    # A run that skipped everything made no exchanges; its articles still show.
+    assert CliRunner().invoke(app, args).exit_code == 0
+    skipped = CliRunner().invoke(app, ["log", str(out), "--run", "3"], env=wide)
+    assert skipped.exit_code == 0, skipped.output
+    assert skipped.output.count(" skipped ") == 5
+    assert "0 exchanges" in skipped.output
+
 
 def test_log_without_a_ledger_says_how_to_make_one(tmp_path: Path) -> None:
     from typer.testing import CliRunner
