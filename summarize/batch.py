@@ -508,6 +508,9 @@ def ingest(
     except asyncio.CancelledError:
         summary.run.interrupted = "cancelled"
         raise
+    except OSError as exc:
+        summary.run.interrupted = f"could not write to the output folder: {exc}"
+        raise
     finally:
         summary.run.seconds = time.perf_counter() - clock
     return summary

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import signal
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from rich.text import Text
 from summarize.articles import SUPPORTED_SUFFIXES
 from summarize.brief import Brief
 from summarize.client import FatalModelError, ModelClient, ModelError
-from summarize.ledger import LEDGER_NAME, Ledger, LedgerTransport
+from summarize.ledger import LEDGER_NAME, Ledger, LedgerError, LedgerTransport
 from summarize.local_server import LocalServer, LocalServerError
 from summarize.memo import (
     BriefLoadError,
@@ -277,7 +278,11 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
     if not briefs:
         err.print("[yellow]memo not written:[/] no briefs to summarise", highlight=False)
         return code
-    write_memo(briefs, memo, fmt=None, title=None, as_of=None)
+    try:
+        write_memo(briefs, memo, fmt=None, title=None, as_of=None)
+    except OSError as exc:
+        _say("error:", "bold red", f"memo not written: {_cannot_write(memo.parent, exc)}")
+        return EXIT_USAGE
     err.print(f"memo of {len(briefs)} briefs -> {memo}", markup=False, highlight=False)
     return code
 
@@ -367,8 +372,11 @@ async def _run(
                 manifest = build_manifest(summary, settings, template, src)
                 write_run(store, summary, manifest)
                 await client.aclose()  # closes the transport too
-    except (OutputLockedError, FatalModelError) as exc:
+    except (OutputLockedError, FatalModelError, LedgerError) as exc:
         _say("error:", "bold red", f"{exc}")
+        return EXIT_USAGE
+    except (OSError, sqlite3.Error) as exc:
+        _say("error:", "bold red", _cannot_write(store.root, exc))
         return EXIT_USAGE
     except asyncio.CancelledError:
         # Ctrl-C or SIGTERM. Returning (not raising) ends the run quietly, without a traceback.
@@ -407,6 +415,15 @@ async def _run(
             "again (with a larger budget) to do them: done ones are skipped.",
         )
     return EXIT_SOME_FAILED if counts["failed"] or counts["not_attempted"] else EXIT_OK
+
+
+def _cannot_write(out: Path, exc: BaseException) -> str:
+    """Why the output folder could not be written, and what to do about it."""
+    return (
+        f"cannot write to {out}: {exc}. Check that it is a folder you can write to and that "
+        "the disk has space, or choose another --out; briefs already written are kept, and "
+        "running the same command again does the rest"
+    )
 
 
 def _budget(settings: Settings) -> Budget | None:
@@ -489,9 +506,14 @@ def log(
     path = out / LEDGER_NAME
     if not path.is_file():
         raise _fail(f"no ledger at {path}: run `summarize run SRC --out {out}` first")
-    ledger = Ledger(path)
+    try:
+        ledger = Ledger(path)
+    except LedgerError as exc:
+        raise _fail(str(exc)) from None
+    if article is not None and run_id is None:
+        raise _fail("--article needs --run: `summarize log OUT` lists the runs")
     if run_id is None:
-        rows = [dict(r) for r in ledger.runs()]
+        rows = ledger.runs()
         if json_out:
             typer.echo(json.dumps(rows, indent=2))
             return
@@ -508,14 +530,14 @@ def log(
             "tokens",
         )
         for r in rows:
-            counts = json.loads(r["counts"] or "{}")
+            counts = r["counts"]
             table.add_row(
                 str(r["id"]),
                 r["started_at"][:19].replace("T", " "),
                 r["status"],
                 r["model"] or "-",
                 r["prompt_version"] or "-",
-                *(str(counts.get(k, "-")) for k in ("done", "failed", "skipped")),
+                *(str(counts.get(k, 0)) for k in ("done", "failed", "skipped")),
                 str(r["exchanges"]),
                 str(r["tokens"]),
             )
@@ -687,7 +709,10 @@ def memo(
                 f"{exc}; keeping the deterministic BLUF",
             )
             code = EXIT_SOME_FAILED
-    write_memo(briefs, out, fmt=chosen, title=title, as_of=as_of_date, synthesis=synthesis)
+    try:
+        write_memo(briefs, out, fmt=chosen, title=title, as_of=as_of_date, synthesis=synthesis)
+    except OSError as exc:
+        raise _fail(_cannot_write(out.parent, exc)) from None
     err.print(f"memo of {len(briefs)} briefs -> {out}", markup=False, highlight=False)
     raise typer.Exit(code)
 
@@ -898,6 +923,8 @@ def batch_prepare(
         summary = prepare(src, out, settings, template)
     except (SettingsError, PromptError, BatchError) as exc:
         raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(_cannot_write(out.parent, exc)) from None
     err.print(
         f"{summary.requests} requests -> {out} ({len(summary.errors)} unreadable) "
         f"in {summary.seconds:.1f}s",
@@ -1037,8 +1064,10 @@ def batch_ingest(
             finally:
                 manifest = ingest_manifest(summary, settings, template, plan, src, results)
                 write_run(store, summary.run, manifest)
-    except (OutputLockedError, OSError) as exc:
+    except (OutputLockedError, LedgerError) as exc:
         raise _fail(str(exc)) from None
+    except (OSError, sqlite3.Error) as exc:
+        raise _fail(_cannot_write(store.root, exc)) from None
     finally:
         store.close()
     counts = manifest["counts"]

@@ -96,6 +96,10 @@ class BriefMade:
     model: str
 
 
+class LedgerError(Exception):
+    """The ledger file cannot be opened or written; the message says what to do."""
+
+
 class Ledger:
     """One SQLite file in WAL mode, one connection shared under a lock (any thread may call).
 
@@ -110,6 +114,17 @@ class Ledger:
         self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.Lock()
+        try:
+            self._open()
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise LedgerError(
+                f"{path} cannot be used as the run ledger ({exc}): if it is damaged, move it "
+                "away and run again (every brief is then made anew); if it is read-only, "
+                "make it writable or choose another --out"
+            ) from None
+
+    def _open(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         # Writes are appends of large bodies that are never read back in the run, and reads
@@ -135,7 +150,10 @@ class Ledger:
             yield self._db
 
     def start_run(self, **fields: str | None) -> int:
+        """A new run. Call it holding the output folder's lock: then any run still marked
+        running is one that was killed, and is marked so."""
         with self._connect() as db:
+            db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'")
             cursor = db.execute(
                 "INSERT INTO runs (started_at, source, model, prompt_version, schema_version,"
                 " recording) VALUES (?, ?, ?, ?, ?, ?)",
@@ -281,13 +299,25 @@ class Ledger:
             ).fetchone()
             return TokenTotals(int(r[0]), int(r[1]), int(r[2]))
 
-    def runs(self) -> list[sqlite3.Row]:
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run, with its exchanges and tokens, and its articles counted by status (from
+        the article rows, so a killed run, which wrote no counts, has them too)."""
         with self._connect() as db:
-            return db.execute(
+            rows = db.execute(
                 "SELECT r.*, COUNT(e.id) AS exchanges, COALESCE(SUM(e.total_tokens), 0) AS tokens"
                 " FROM runs r LEFT JOIN exchanges e ON e.run_id = r.id"
                 " GROUP BY r.id ORDER BY r.id"
             ).fetchall()
+            statuses = db.execute(
+                "SELECT run_id, status, COUNT(*) FROM articles GROUP BY run_id, status"
+            ).fetchall()
+        counts: dict[int, dict[str, int]] = {}
+        for run_id, status, n in statuses:
+            counts.setdefault(run_id, {})[status] = n
+        return [
+            {**dict(r), "counts": counts.get(r["id"], json.loads(r["counts"] or "{}"))}
+            for r in rows
+        ]
 
     def exchanges(self, run_id: int, article_id: str | None = None) -> list[sqlite3.Row]:
         query = "SELECT * FROM exchanges WHERE run_id = ?"

@@ -294,7 +294,8 @@ async def run_batch(
     if run_id is None:
         run_id = start_run(ledger, source, client.settings, prompt)
     summary.run_id = run_id
-    pending: dict[asyncio.Task[ArticleResult], int] = {}  # task -> its ledger row
+    # Each task's ledger row and file; the task's name is its article id.
+    pending: dict[asyncio.Task[ArticleResult], tuple[int, str]] = {}
 
     def record(result: ArticleResult, row: int | None = None) -> None:
         log_article(ledger, run_id, result, row)
@@ -308,13 +309,16 @@ async def run_batch(
             fatal: BaseException | None = None
             # Every finished brief is accounted for, even one finishing beside a fatal error.
             for task in sorted(done, key=lambda t: t.get_name()):
-                row = pending.pop(task)
+                row, file = pending.pop(task)
                 failure = task.exception()
                 if failure is None:
                     record(task.result(), row)
-                else:
-                    ledger.finish_article(row, status="failed", note=str(failure)[:300])
-                    fatal = fatal or failure
+                    continue
+                # What stops the run (a rejected key, a full disk) failed this article too.
+                stage = failure.stage if isinstance(failure, ModelError) else "write"
+                error = ErrorRecord(task.get_name(), file, stage, str(failure))
+                record(ArticleResult(task.get_name(), file, "failed", error=error), row)
+                fatal = fatal or failure
             if fatal is not None:
                 raise fatal
 
@@ -349,10 +353,14 @@ async def run_batch(
                 run_id, file=file, article_id=item.id, article_sha256=item.sha256, status="running"
             )
             task = asyncio.create_task(_process(item, client, prompt, store), name=item.id)
-            pending[task] = row
+            pending[task] = (row, file)
         await drain(0)
     except FatalModelError as exc:
         summary.interrupted = str(exc)
+        raise
+    except OSError as exc:
+        # Writing a brief failed (disk full, a read-only folder): every later one would too.
+        summary.interrupted = f"could not write to the output folder: {exc}"
         raise
     except asyncio.CancelledError:
         summary.interrupted = "cancelled (Ctrl-C or SIGTERM)"
@@ -363,7 +371,7 @@ async def run_batch(
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
             # A task can finish (its brief written) in the moment the run is interrupted.
-            for task, row in sorted(pending.items(), key=lambda item: item[0].get_name()):
+            for task, (row, _) in sorted(pending.items(), key=lambda item: item[0].get_name()):
                 if not task.cancelled() and task.exception() is None:
                     record(task.result(), row)
                 else:
@@ -410,11 +418,13 @@ def write_run(store: OutputStore, summary: RunSummary, manifest: dict[str, Any])
     """End a run: run.json (its article list read from the ledger), errors.jsonl, and the
     run's status and counts in the ledger."""
     run_id = summary.run_id
-    store.write_manifest(manifest, manifest_articles(store.ledger, run_id) if run_id else ())
-    store.write_errors(summary.errors)
-    if run_id is not None:
-        status = "interrupted" if summary.interrupted else "done"
-        store.ledger.finish_run(run_id, status, manifest["counts"])
+    try:
+        store.write_manifest(manifest, manifest_articles(store.ledger, run_id) if run_id else ())
+        store.write_errors(summary.errors)
+    finally:  # a folder that cannot take run.json must not leave the run "running"
+        if run_id is not None:
+            status = "interrupted" if summary.interrupted else "done"
+            store.ledger.finish_run(run_id, status, manifest["counts"])
 
 
 def manifest_articles(ledger: Ledger, run_id: int) -> Iterator[dict[str, Any]]:

@@ -7,7 +7,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -47,6 +55,17 @@ class Settings(BaseSettings):
 
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. .../v1.")
     model: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _an_http_url(cls, value: str | None) -> str | None:
+        # Caught here, not as a traceback from the HTTP client on the first request.
+        if value is None:
+            return None
+        url = value.strip()
+        if not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
+            raise ValueError(f"{value!r} is not an http(s) URL like http://127.0.0.1:8080/v1")
+        return url
     # The key is read, used and never printed: SecretStr keeps it out of reprs and tracebacks.
     api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("OPENAI_API_KEY", "SUMMARIZE_API_KEY")

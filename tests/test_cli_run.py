@@ -464,6 +464,55 @@ def test_locked_output_folder_is_refused(tmp_path: Path, server: ModelServer, sr
     assert not (out / "run.json").exists()
 
 
+def test_an_output_path_that_is_a_file_is_a_usage_error(
+    tmp_path: Path, server: ModelServer, src001: Path
+) -> None:
+    out = tmp_path / "out"
+    out.write_text("not a folder\n", encoding="utf-8")
+    result = live(server, src001, out)
+
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert f"cannot write to {out}" in " ".join(result.stderr.split())
+    assert server.requests == []
+
+
+def test_a_brief_that_cannot_be_written_stops_the_run_and_says_so(
+    tmp_path: Path, good_model: ModelServer, make_articles: MakeArticles
+) -> None:
+    # Disk full or a read-only folder: every later brief would fail too, after a model call.
+    src, out = tmp_path / "src", tmp_path / "out"
+    make_articles(src, 3)
+    out.mkdir()
+    (out / "briefs").write_text("in the way\n", encoding="utf-8")
+    result = live(good_model, src, out, "--concurrency", "1")
+
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.stderr.split())
+    assert f"cannot write to {out}" in message and "briefs" in message
+    assert len(good_model.requests) == 1, "the run stops at the first failed write"
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["interrupted"].startswith("could not write to the output folder")
+    assert manifest["counts"]["failed"] == 1
+    assert [e["stage"] for e in read_errors(out)] == ["write"]
+    log = CliRunner().invoke(app, ["log", str(out), "--json"])
+    assert [r["status"] for r in json.loads(log.output)] == ["interrupted"]
+
+
+def test_a_damaged_ledger_is_a_usage_error_saying_what_to_do(
+    tmp_path: Path, server: ModelServer, src001: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "ledger.sqlite").write_bytes(b"this is not a database" * 100)
+    for result in (live(server, src001, out), CliRunner().invoke(app, ["log", str(out)])):
+        assert result.exit_code == 2, result.output
+        message = " ".join(result.stderr.split())
+        assert "ledger.sqlite cannot be used as the run ledger" in message
+        assert "move it away" in message
+    assert server.requests == []
+
+
 def test_record_then_replay_gives_the_same_briefs_without_a_server(
     tmp_path: Path, good_model: ModelServer, make_articles: MakeArticles
 ) -> None:

@@ -130,3 +130,25 @@ def test_log_without_a_ledger_says_how_to_make_one(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["log", str(tmp_path)])
     assert result.exit_code == 2
     assert "summarize run" in result.output
+
+
+def test_a_run_left_running_is_marked_killed_when_the_next_run_starts(tmp_path: Path) -> None:
+    # Runs start under the output folder's lock: one still "running" then was killed (kill -9).
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    killed = ledger.start_run(source="src")
+    ledger.add_article(killed, file="a.txt", article_id="a", article_sha256="s", status="done")
+    ledger.start_run(source="src")
+    first, second = ledger.runs()
+    assert (first["status"], first["counts"]) == ("killed", {"done": 1})
+    assert second["status"] == "running"
+
+
+def test_log_article_without_run_says_it_needs_one(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from summarize.cli import app
+
+    Ledger(tmp_path / "ledger.sqlite").start_run(source="src")
+    result = CliRunner().invoke(app, ["log", str(tmp_path), "--article", "x"])
+    assert result.exit_code == 2
+    assert "--article needs --run" in result.output

@@ -274,7 +274,9 @@ def test_debug_logs_of_a_run_hold_no_key(tmp_path: Path, all_logs: Collect) -> N
     with ModelServer(responder=model) as server, pytest.raises(FatalModelError) as caught:
         asyncio.run(go(server))
 
-    assert summary.count("done") == 3 and summary.count("failed") == 1
+    # The refused article, and the one whose 401 stopped the run.
+    assert summary.count("done") == 3 and summary.count("failed") == 2
+    assert [e.stage for e in summary.errors] == ["request", "config"]
     assert len(all_logs.lines) > 10  # the libraries did log at DEBUG
     assert KEY not in "\n".join(all_logs.lines)
     assert KEY not in everything_shown(caught.value)

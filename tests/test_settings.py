@@ -48,3 +48,14 @@ def test_bad_values_name_the_setting_and_the_file(tmp_path: Path) -> None:
     config.write_text("modle = 'typo'\n")
     with pytest.raises(SettingsError, match="modle"):
         load_settings(config)
+
+
+@pytest.mark.parametrize("url", ["localhost:8080/v1", "ftp://host/v1", "http://a b/v1"])
+def test_a_base_url_that_is_not_an_http_url_is_refused(url: str) -> None:
+    with pytest.raises(SettingsError, match="is not an http\\(s\\) URL"):
+        load_settings(None, base_url=url)
+
+
+def test_whitespace_around_a_base_url_is_dropped() -> None:
+    # A pasted URL often carries a newline; it would fail deep in the HTTP client.
+    assert load_settings(None, base_url=" http://host:8080/v1\n").base_url == "http://host:8080/v1"
