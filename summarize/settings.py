@@ -66,6 +66,7 @@ class Settings(BaseSettings):
         if not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
             raise ValueError(f"{value!r} is not an http(s) URL like http://127.0.0.1:8080/v1")
         return url
+
     # The key is read, used and never printed: SecretStr keeps it out of reprs and tracebacks.
     api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("OPENAI_API_KEY", "SUMMARIZE_API_KEY")
