@@ -486,9 +486,7 @@ def ingest(
         with results.open("rb") as handle:
             for item in iter_articles(src):
                 result = _ingest_one(item, index, handle, store, plan, force, max_output_tokens)
-                if result is None:
-                    summary.unanswered += 1
-                    continue
+                summary.unanswered += result.status == "not_attempted"
                 if result.article_id is not None:
                     seen.add(result.article_id)
                 record(result)
@@ -524,15 +522,17 @@ def _ingest_one(
     plan: IngestPlan,
     force: bool,
     max_output_tokens: int | None,
-) -> ArticleResult | None:
+) -> ArticleResult:
     if isinstance(item, IngestError):
         error = ErrorRecord(None, str(item.path), item.stage, item.cause)
         return ArticleResult(article_id=None, file=str(item.path), status="failed", error=error)
-    if item.id not in index.offsets:
-        return None  # not in this results file: perhaps in another batch
     file = str(item.path)
     if not force and store.is_current(item.id, item.sha256, plan.prompt_version, plan.model):
         return ArticleResult(article_id=item.id, file=file, status="skipped", sha256=item.sha256)
+    if item.id not in index.offsets:
+        # Perhaps in another batch's results: listed, so that nothing goes missing unseen.
+        note = f"no result for it in {index.path.name}"
+        return ArticleResult(item.id, file, "not_attempted", note=note, sha256=item.sha256)
     started = time.perf_counter()
     line, where = index.read(handle, item.id)
     try:

@@ -1073,14 +1073,21 @@ def batch_ingest(
     counts = manifest["counts"]
     err.print(
         f"{counts['done']} done, {counts['skipped']} skipped, {counts['failed']} failed "
-        f"({counts['events']} events), {summary.unanswered} articles without a result "
-        f"-> {store.root}",
+        f"({counts['events']} events) -> {store.root}",
         markup=False,
         highlight=False,
     )
     for error in summary.run.errors:
         _say(f"  {error.stage}", "red", f"{error.file}: {error.cause}")
-    raise typer.Exit(EXIT_SOME_FAILED if counts["failed"] else EXIT_OK)
+    if summary.unanswered:
+        _say(
+            "  not attempted:",
+            "yellow",
+            f"{summary.unanswered} articles have no result in {results} (listed in run.json): "
+            "ingest the results file that has them, or prepare and submit them again",
+        )
+    failed = counts["failed"] or counts["not_attempted"]
+    raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
 app.add_typer(batch_app, name="batch")

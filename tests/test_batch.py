@@ -269,6 +269,37 @@ def test_ingest_is_resumable_and_force_redoes(
     assert (counts["done"], counts["skipped"]) == (3, 0)
 
 
+def test_articles_without_a_result_are_listed_not_lost(
+    tmp_path: Path, good_model: ModelServer, make_articles: MakeArticles
+) -> None:
+    # Results split over two files (two batches): each ingest lists what its file lacks,
+    # and the second one finishes the folder.
+    src = tmp_path / "src"
+    make_articles(src, 3)
+    requests, results, out = tmp_path / "r.jsonl", tmp_path / "res.jsonl", tmp_path / "out"
+    prepare(src, requests, "--base-url", good_model.base_url)
+    answer_requests(good_model, requests, results)
+    lines = results.read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = tmp_path / "part1.jsonl", tmp_path / "part2.jsonl"
+    first.write_text("".join(lines[:2]), encoding="utf-8")
+    second.write_text(lines[2], encoding="utf-8")
+
+    partial = cli("batch", "ingest", first, "--src", src, "--requests", requests, "--out", out)
+
+    assert partial.exit_code == 1, partial.output
+    assert "1 articles have no result in" in " ".join(partial.stderr.split())
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert (manifest["counts"]["done"], manifest["counts"]["not_attempted"]) == (2, 1)
+    (missing,) = [a for a in manifest["articles"] if a["status"] == "not_attempted"]
+    assert missing["id"] == json.loads(lines[2])["custom_id"]
+    assert missing["note"] == "no result for it in part1.jsonl"
+
+    rest = cli("batch", "ingest", second, "--src", src, "--requests", requests, "--out", out)
+    assert rest.exit_code == 0, rest.output
+    counts = json.loads((out / "run.json").read_text(encoding="utf-8"))["counts"]
+    assert (counts["done"], counts["skipped"], counts["not_attempted"]) == (1, 2, 0)
+
+
 def _result(custom_id: str, body: Any, status: int = 200) -> str:
     return json.dumps(
         {
