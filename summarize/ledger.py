@@ -125,6 +125,9 @@ class Ledger:
             ) from None
 
     def _open(self) -> None:
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+        # A ledger from before article outcomes were recorded: its briefs need adopting.
+        self.predates_outcomes = "runs" in tables and "articles" not in tables
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         # Writes are appends of large bodies that are never read back in the run, and reads

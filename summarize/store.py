@@ -51,7 +51,40 @@ class OutputStore:
         """The folder's ledger, opened (and made) on first use."""
         if self._ledger is None:
             self._ledger = Ledger(self.root / LEDGER_NAME)
+            if self._ledger.predates_outcomes:
+                self._adopt_briefs(self._ledger)
         return self._ledger
+
+    def _adopt_briefs(self, ledger: Ledger) -> None:
+        """Record the briefs on disk as made the way their provenance says, once, in a ledger
+        from before outcomes were recorded: else upgrading would remake (and pay for) them all.
+        """
+        runs: dict[tuple[str | None, str | None, str], int] = {}
+        paths = sorted(self.briefs_dir.glob("*.json")) if self.briefs_dir.is_dir() else []
+        for path in paths:
+            brief = self.existing(path.stem)
+            if brief is None or brief.article_id != path.stem or brief.provenance.kind != "model":
+                continue
+            made = brief.provenance
+            key = (made.model, made.prompt_version, made.schema_version)
+            if key not in runs:
+                runs[key] = ledger.start_run(
+                    source=f"{self.briefs_dir} (briefs from before the ledger kept outcomes)",
+                    model=made.model,
+                    prompt_version=made.prompt_version,
+                    schema_version=made.schema_version,
+                    recording="adopted",
+                )
+            ledger.add_article(
+                runs[key],
+                file=str(path),
+                article_id=brief.article_id,
+                article_sha256=made.article_sha256,
+                status="done",
+                brief_sha256=self.brief_sha256(brief.article_id),
+            )
+        for run_id in runs.values():
+            ledger.finish_run(run_id, "adopted", {})
 
     def close(self) -> None:
         if self._ledger is not None:

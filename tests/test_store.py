@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,26 @@ def test_lock_creates_the_output_folder(tmp_path: Path) -> None:
     store = OutputStore(tmp_path / "new" / "out")
     with store.lock():
         assert store.root.is_dir()
+
+
+def test_briefs_under_a_ledger_from_before_outcomes_are_adopted_once(tmp_path: Path) -> None:
+    # An output folder from the version whose ledger kept only runs and exchanges: upgrading
+    # must not remake (and pay for) every brief.
+    from summarize.ledger import _SCHEMA
+
+    store = OutputStore(tmp_path / "out")
+    store.write_brief(brief())
+    store.write_brief(brief(prompt_version="prompt-0").model_copy(update={"article_id": "old-1"}))
+    legacy = _SCHEMA[: _SCHEMA.index("CREATE TABLE IF NOT EXISTS articles")]
+    with sqlite3.connect(tmp_path / "out" / "ledger.sqlite") as db:
+        db.executescript(legacy)
+
+    assert store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+    assert not store.is_current(ARTICLE_ID, SHA, "prompt-2", "model-a")
+    runs = store.ledger.runs()
+    assert sorted((r["prompt_version"], r["status"], r["counts"]["done"]) for r in runs) == [
+        ("prompt-0", "adopted", 1),
+        ("prompt-1", "adopted", 1),
+    ]
+    store.close()
+    assert len(OutputStore(tmp_path / "out").ledger.runs()) == 2, "adopted once, not again"
