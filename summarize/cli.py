@@ -122,8 +122,9 @@ OpenAI-compatible server works: OpenAI, Ollama, vLLM, LM Studio, llama.cpp.
 Recordings: --replay answers from fixtures/recordings without any network;
 --record and --record-missing save what the endpoint answers there.
 
-Exit codes: 0 every article done, 1 some articles failed (see errors.jsonl),
-2 usage or configuration error.
+Exit codes: 0 every article done, 1 some articles failed (see errors.jsonl) or
+were not attempted (a budget stop), 2 usage, configuration or output-folder
+error, 130/143 stopped by Ctrl-C/SIGTERM (run again to do the rest).
 
 Example:
 

@@ -84,7 +84,8 @@ def test_help_explains_exit_codes() -> None:
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert "Exit codes: 0 every article done, 1 some articles failed" in text
-    assert "2 usage or configuration error" in text
+    assert "2 usage, configuration or output-folder error" in text
+    assert "130/143 stopped by Ctrl-C/SIGTERM" in text
 
 
 def test_no_endpoint_and_no_replay_is_a_usage_error(tmp_path: Path) -> None:
