@@ -407,7 +407,8 @@ async def _run(
     for error in summary.errors:
         _say(f"  {error.stage}", "red", f"{error.file}: {error.cause}")
     for result in summary.notes:
-        _say("  skipped", "dim", f"{result.file}: {result.note}")
+        label, style = ("  skipped", "dim") if result.status == "skipped" else ("  note", "yellow")
+        _say(label, style, f"{result.file}: {result.note}")
     if summary.budget_stop:
         _say(
             "stopped:",

@@ -94,6 +94,7 @@ class BriefMade:
     prompt_version: str
     schema_version: str
     model: str
+    run_id: int
 
 
 class LedgerError(Exception):
@@ -271,7 +272,7 @@ class Ledger:
         with self._connect() as db:
             found = db.execute(
                 "SELECT a.brief_sha256, a.article_sha256, r.prompt_version, r.schema_version,"
-                " r.model FROM articles a JOIN runs r ON r.id = a.run_id"
+                " r.model, r.id FROM articles a JOIN runs r ON r.id = a.run_id"
                 " WHERE a.article_id = ? AND a.status = 'done' ORDER BY a.id DESC LIMIT 1",
                 (article_id,),
             ).fetchone()

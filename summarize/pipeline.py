@@ -105,7 +105,8 @@ class RunSummary:
     done_seconds: float = 0.0
     max_seconds: float = 0.0
     errors: list[ErrorRecord] = field(default_factory=list)
-    # Skipped articles with a reason (duplicates), for the end-of-run report.
+    # Articles skipped for a reason (duplicates), or remade over an edited brief, for the
+    # end-of-run report.
     notes: list[ArticleResult] = field(default_factory=list)
     results: list[ArticleResult] = field(default_factory=list)
 
@@ -114,7 +115,7 @@ class RunSummary:
         self.spent_usage += result.usage
         if result.error is not None:
             self.errors.append(result.error)
-        if result.status == "skipped" and result.note is not None:
+        if result.status in ("skipped", "done") and result.note is not None:
             self.notes.append(replace(result, brief=None))
         if result.status == "done":
             self.done_usage += result.usage
@@ -217,6 +218,7 @@ async def _process(
     client: ModelClient,
     prompt: PromptTemplate,
     store: OutputStore,
+    note: str | None = None,
 ) -> ArticleResult:
     started = time.perf_counter()
     try:
@@ -261,6 +263,7 @@ async def _process(
         dropped=len(brief.warnings),
         sha256=article.sha256,
         brief_sha256=written,
+        note=note,
     )
 
 
@@ -352,7 +355,14 @@ async def run_batch(
             row = ledger.add_article(
                 run_id, file=file, article_id=item.id, article_sha256=item.sha256, status="running"
             )
-            task = asyncio.create_task(_process(item, client, prompt, store), name=item.id)
+            edited = store.edited_since(item.id)
+            # Said out loud: an analyst's correction is about to be replaced.
+            remade = (
+                f"its brief was changed on disk since run {edited}; made again"
+                if edited is not None
+                else None
+            )
+            task = asyncio.create_task(_process(item, client, prompt, store, remade), name=item.id)
             pending[task] = (row, file)
         await drain(0)
     except FatalModelError as exc:

@@ -138,6 +138,15 @@ class OutputStore:
             and self.brief_sha256(article_id) == made.brief_sha256
         )
 
+    def edited_since(self, article_id: str) -> int | None:
+        """The run that wrote the brief on disk, when the file has been changed since (edited
+        by hand, or replaced); None when it is as written, absent, or never recorded."""
+        made = self.ledger.last_brief(article_id)
+        if made is None:
+            return None
+        now = self.brief_sha256(article_id)
+        return made.run_id if now is not None and now != made.brief_sha256 else None
+
     def brief_sha256(self, article_id: str) -> str | None:
         try:
             return hashlib.sha256(self.brief_path(article_id).read_bytes()).hexdigest()

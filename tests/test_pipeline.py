@@ -220,8 +220,10 @@ def test_resume_follows_the_ledger_not_the_files_alone(
     edited.write_text(edited.read_text().replace('"summary": "', '"summary": "Edited. '))
 
     again = run(src, out, settings)
-    # Only the brief that no longer matches what the ledger recorded is made again.
+    # Only the brief that no longer matches what the ledger recorded is made again, saying so.
     assert sorted(statuses(again).values()) == ["done", "skipped", "skipped"]
+    (remade,) = again.notes
+    assert remade.note == f"its brief was changed on disk since run {first.run_id}; made again"
     assert len(good_model.requests) == asked + 1
     ledger = OutputStore(out).ledger
     assert [a["status"] for a in manifest_articles(ledger, first.run_id or 0)] == ["done"] * 3
