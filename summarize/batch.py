@@ -485,7 +485,9 @@ def ingest(
         seen: set[str] = set()
         with results.open("rb") as handle:
             for item in iter_articles(src):
-                result = _ingest_one(item, index, handle, store, plan, force, max_output_tokens)
+                result = _ingest_one(
+                    item, index, handle, store, plan, force, max_output_tokens, run_id
+                )
                 summary.unanswered += result.status == "not_attempted"
                 if result.article_id is not None:
                     seen.add(result.article_id)
@@ -522,6 +524,7 @@ def _ingest_one(
     plan: IngestPlan,
     force: bool,
     max_output_tokens: int | None,
+    run_id: int,
 ) -> ArticleResult:
     if isinstance(item, IngestError):
         error = ErrorRecord(None, str(item.path), item.stage, item.cause)
@@ -535,6 +538,7 @@ def _ingest_one(
         return ArticleResult(item.id, file, "not_attempted", note=note, sha256=item.sha256)
     started = time.perf_counter()
     line, where = index.read(handle, item.id)
+    store.ledger.add_batch_answer(run_id, item.id, where, line.completion, line.error)
     try:
         if line.completion is None:
             raise AnswerError("batch", f"{where}: {line.error}")

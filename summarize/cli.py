@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
@@ -520,22 +521,25 @@ def log(
             typer.echo(json.dumps(rows, indent=2))
             return
         table = Table(
-            "run",
-            "started (UTC)",
-            "status",
-            "model",
-            "prompt",
-            "done",
-            "failed",
-            "skipped",
-            "exchanges",
-            "tokens",
+            Column("run", justify="right", no_wrap=True),
+            Column("started", no_wrap=True),
+            Column("status", no_wrap=True),
+            Column("model", overflow="ellipsis", no_wrap=True, max_width=10),
+            Column("prompt", overflow="ellipsis", no_wrap=True, max_width=7),
+            Column("done", justify="right", no_wrap=True, min_width=4),
+            Column("fail", justify="right", no_wrap=True, min_width=4),
+            Column("skip", justify="right", no_wrap=True, min_width=4),
+            Column("calls", justify="right", no_wrap=True, min_width=5),
+            Column("tokens", justify="right", no_wrap=True, min_width=6),
+            box=box.SIMPLE_HEAD,  # fits 80 columns: CI logs and pipes are that wide
+            collapse_padding=True,
+            pad_edge=False,
         )
         for r in rows:
             counts = r["counts"]
             table.add_row(
                 str(r["id"]),
-                r["started_at"][:19].replace("T", " "),
+                r["started_at"][5:16].replace("T", " "),
                 r["status"],
                 r["model"] or "-",
                 r["prompt_version"] or "-",

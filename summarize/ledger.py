@@ -206,6 +206,23 @@ class Ledger:
                 ),
             )
 
+    def add_batch_answer(
+        self, run_id: int, article_id: str, where: str, completion: Any, error: str | None
+    ) -> None:
+        """A batch engine's answer, as an exchange: the engine made the call, so there is no
+        timing, and the request is a pointer to the result line it came from."""
+        self.add_exchange(
+            run_id,
+            article_id,
+            started_at=_now(),
+            seconds=0.0,
+            status=200 if error is None else None,
+            outcome="ok" if error is None else f"batch error: {error}"[:300],
+            request=json.dumps({"batch_result": where}),
+            response=json.dumps(completion, ensure_ascii=False) if completion else None,
+            **_usage_of(completion),
+        )
+
     def add_article(
         self,
         run_id: int,

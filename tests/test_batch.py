@@ -232,6 +232,10 @@ def test_round_trip_writes_the_briefs_run_writes(
     assert manifest["instructor_mode"] == "json_schema"
     assert manifest["batch"]["articles_without_result"] == 0
     assert errors(tmp_path / "batch") == []
+    # The engine's answers are the run's exchanges in the ledger, with their tokens.
+    (logged,) = json.loads(cli("log", tmp_path / "batch", "--json").output)
+    assert (logged["exchanges"], logged["tokens"]) == (4, manifest["usage"]["total_tokens"])
+    assert logged["tokens"] > 0
 
 
 def test_ingest_is_resumable_and_force_redoes(
