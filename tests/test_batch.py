@@ -77,6 +77,18 @@ def answer_requests(server: ModelServer, requests: Path, results: Path) -> None:
     results.write_text("".join(json.dumps(o) + "\n" for o in out), encoding="utf-8")
 
 
+def answered_batch(
+    tmp_path: Path, server: ModelServer, make_articles: MakeArticles
+) -> tuple[Path, Path, Path, Path]:
+    """Three articles prepared and answered by `server`: (src, requests, results, out)."""
+    src = tmp_path / "src"
+    make_articles(src, 3)
+    requests, results, out = tmp_path / "r.jsonl", tmp_path / "res.jsonl", tmp_path / "out"
+    prepare(src, requests, "--base-url", server.base_url)
+    answer_requests(server, requests, results)
+    return src, requests, results, out
+
+
 def prepare(src: Path, requests: Path, *extra: str | Path) -> Result:
     result = cli("batch", "prepare", src, "--out", requests, "--model", MODEL, *extra)
     assert result.exit_code == 0, result.output
@@ -241,11 +253,7 @@ def test_round_trip_writes_the_briefs_run_writes(
 def test_ingest_is_resumable_and_force_redoes(
     tmp_path: Path, good_model: ModelServer, make_articles: MakeArticles
 ) -> None:
-    src = tmp_path / "src"
-    make_articles(src, 3)
-    requests, results, out = tmp_path / "r.jsonl", tmp_path / "res.jsonl", tmp_path / "out"
-    prepare(src, requests, "--base-url", good_model.base_url)
-    answer_requests(good_model, requests, results)
+    src, requests, results, out = answered_batch(tmp_path, good_model, make_articles)
     assert (
         cli(
             "batch", "ingest", results, "--src", src, "--requests", requests, "--out", out
@@ -278,11 +286,7 @@ def test_articles_without_a_result_are_listed_not_lost(
 ) -> None:
     # Results split over two files (two batches): each ingest lists what its file lacks,
     # and the second one finishes the folder.
-    src = tmp_path / "src"
-    make_articles(src, 3)
-    requests, results, out = tmp_path / "r.jsonl", tmp_path / "res.jsonl", tmp_path / "out"
-    prepare(src, requests, "--base-url", good_model.base_url)
-    answer_requests(good_model, requests, results)
+    src, requests, results, out = answered_batch(tmp_path, good_model, make_articles)
     lines = results.read_text(encoding="utf-8").splitlines(keepends=True)
     first, second = tmp_path / "part1.jsonl", tmp_path / "part2.jsonl"
     first.write_text("".join(lines[:2]), encoding="utf-8")
