@@ -142,12 +142,6 @@ class Ledger:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         with self._lock, self._db:  # one transaction: committed on success, else rolled back

@@ -72,7 +72,9 @@ class ArticleResult:
     attempts: int = 0
     reasks: int = 0
     error: ErrorRecord | None = None
-    note: str | None = None  # why a skipped article was skipped, when not "already current"
+    # Why, when "already current" or the status alone does not say: a duplicate, a budget
+    # stop, a brief made again over an edited one.
+    note: str | None = None
     # Counts from the brief, kept when the brief itself is not (see `keep_results`).
     events: int = 0
     dropped: int = 0
@@ -198,6 +200,7 @@ def _failed(article: Article, stage: str, cause: str, **fields: Any) -> ArticleR
         file=str(article.path),
         status="failed",
         error=ErrorRecord(article.id, str(article.path), stage, cause),
+        sha256=article.sha256,
         **fields,
     )
 
@@ -318,7 +321,10 @@ async def run_batch(
                     record(task.result(), row)
                     continue
                 # What stops the run (a rejected key, a full disk) failed this article too.
-                stage = failure.stage if isinstance(failure, ModelError) else "write"
+                if isinstance(failure, ModelError):
+                    stage = failure.stage
+                else:
+                    stage = "write" if isinstance(failure, OSError) else "internal"
                 error = ErrorRecord(task.get_name(), file, stage, str(failure))
                 record(ArticleResult(task.get_name(), file, "failed", error=error), row)
                 fatal = fatal or failure
@@ -344,7 +350,7 @@ async def run_batch(
                 record(ArticleResult(item.id, file, "skipped", sha256=item.sha256))
                 continue
             if len(item.body) > max_chars:
-                record(replace(_too_long(item, max_chars), sha256=item.sha256))
+                record(_too_long(item, max_chars))
                 continue
             await drain(concurrency - 1)
             stop = budget.reached(summary.spent()) if budget is not None else None
