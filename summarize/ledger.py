@@ -126,9 +126,6 @@ class Ledger:
             ) from None
 
     def _open(self) -> None:
-        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
-        # A ledger from before article outcomes were recorded: its briefs need adopting.
-        self.predates_outcomes = "runs" in tables and "articles" not in tables
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         # Writes are appends of large bodies that are never read back in the run, and reads
@@ -137,6 +134,12 @@ class Ledger:
         self._db.execute("PRAGMA cache_size=-256")
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            # Runs but no article outcomes: a ledger from before they were recorded (even if
+            # `summarize log` has since added the table). Its briefs need adopting.
+            self.predates_outcomes = bool(
+                db.execute("SELECT 1 FROM runs LIMIT 1").fetchone()
+                and not db.execute("SELECT 1 FROM articles LIMIT 1").fetchone()
+            )
 
     def close(self) -> None:
         with self._lock:

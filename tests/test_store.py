@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from summarize.brief import SCHEMA_VERSION, Brief, Provenance, Source
+from summarize.ledger import Ledger
 from summarize.store import ErrorRecord, OutputLockedError, OutputStore
 
 SHA = "c" * 64
@@ -219,13 +220,17 @@ def test_briefs_under_a_ledger_from_before_outcomes_are_adopted_once(tmp_path: P
     legacy = _SCHEMA[: _SCHEMA.index("CREATE TABLE IF NOT EXISTS articles")]
     with sqlite3.connect(tmp_path / "out" / "ledger.sqlite") as db:
         db.executescript(legacy)
+        db.execute("INSERT INTO runs (started_at, source, status) VALUES ('t', 'src', 'done')")
+    # `summarize log` opened it first (which adds the new table) and adopted nothing.
+    assert [r["id"] for r in Ledger(tmp_path / "out" / "ledger.sqlite").runs()] == [1]
 
     assert store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
     assert not store.is_current(ARTICLE_ID, SHA, "prompt-2", "model-a")
     runs = store.ledger.runs()
-    assert sorted((r["prompt_version"], r["status"], r["counts"]["done"]) for r in runs) == [
-        ("prompt-0", "adopted", 1),
-        ("prompt-1", "adopted", 1),
+    adopted = [r for r in runs if r["status"] == "adopted"]
+    assert sorted((r["prompt_version"], r["counts"]["done"]) for r in adopted) == [
+        ("prompt-0", 1),
+        ("prompt-1", 1),
     ]
     store.close()
-    assert len(OutputStore(tmp_path / "out").ledger.runs()) == 2, "adopted once, not again"
+    assert len(OutputStore(tmp_path / "out").ledger.runs()) == 3, "adopted once, not again"
