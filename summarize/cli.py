@@ -1023,7 +1023,9 @@ def batch_ingest(
 ) -> None:
     """Validate, ground and write briefs from batch results, exactly as `run` writes them.
 
-    Resumable: current briefs are skipped. Writes run.json and errors.jsonl under --out.
+    Resumable: current briefs are skipped. Articles with no result in the file are listed
+    as not_attempted (exit 1): ingest the other batch's results into the same --out. Writes
+    run.json and errors.jsonl under --out, and records the run in its ledger.
     """
     from summarize.batch import (
         BatchError,
