@@ -1021,11 +1021,12 @@ def batch_ingest(
     config: BatchConfig = None,
     force: Annotated[bool, typer.Option(help="Redo articles that already have a brief.")] = False,
 ) -> None:
-    """Validate, ground and write briefs from batch results, exactly as `run` writes them.
+    """Validate, ground and write briefs from batch results, as `run` writes them.
 
-    Resumable: current briefs are skipped. Articles with no result in the file are listed
-    as not_attempted (exit 1): ingest the other batch's results into the same --out. Writes
-    run.json and errors.jsonl under --out, and records the run in its ledger.
+    Resumable: current briefs are skipped. Articles with no result in the file
+    are listed as not_attempted (exit 1): ingest the other batch's results into
+    the same --out. Writes run.json and errors.jsonl under --out, and records
+    the run in its ledger.
     """
     from summarize.batch import (
         BatchError,
