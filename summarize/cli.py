@@ -736,27 +736,31 @@ async def _synthesize(
 
 
 EVAL_HELP = """
-Score the current prompt and schema against the golden briefs (prompt regression test).
+Score the current prompt and schema against the golden briefs (prompt
+regression test).
 
-Runs the pipeline over SRC (default: seeds/), replaying fixtures/recordings unless --live or
---record-missing is given, compares each brief with fixtures/golden/<article-id>.json field
-by field, and compares the scores with the committed baseline (fixtures/baseline.json).
-Weights, floors, the case threshold and the baseline tolerance are in eval.toml.
+Runs the pipeline over SRC (default: seeds/), replaying fixtures/recordings
+unless --live or --record-missing is given, compares each brief with
+fixtures/golden/<article-id>.json field by field, and compares the scores with
+the committed baseline (fixtures/baseline.json). Weights, floors, the case
+threshold and the baseline tolerance are in eval.toml.
 
-Exit codes: 0 pass; 1 a case below its floors/threshold, or a regression against the
-baseline (or --against prompt); 2 setup error: stale or missing recording, missing or
-invalid golden, unreadable baseline or config.
+Exit codes: 0 pass; 1 a case below its floors/threshold, or a regression
+against the baseline (or --against prompt); 2 setup error: stale or missing
+recording, missing or invalid golden, unreadable baseline or config.
 
 Examples:
 
   summarize eval --report report.json --junit junit.xml --html report.html
 
-  summarize eval --prompt prompts/other.j2 --against prompts/extract.j2 --live \
---base-url http://127.0.0.1:8080/v1 --model smollm2 --html compare.html
+  summarize eval --prompt prompts/other.j2 --against prompts/extract.j2 \\
+      --live --base-url http://127.0.0.1:8080/v1 --model smollm2 \\
+      --html compare.html
 
   summarize eval --update-baseline          (accept the current scores)
 
-  summarize eval --bless <article-id> --yes (copy a reviewed output into the goldens)
+  summarize eval --bless <article-id> --yes
+      (copy a reviewed output into the goldens)
 """
 
 
@@ -859,11 +863,13 @@ def eval_(
 
 
 BATCH_HELP = """
-Run tens of thousands of articles through a provider's batch engine, not live calls.
+Run tens of thousands of articles through a provider's batch engine, not live
+calls.
 
-The requests are the OpenAI Batch API JSONL (custom_id = article id) holding exactly the
-bodies `run` would send. A batch answer gets no re-ask: invalid answers fail per article
-(errors.jsonl); ungrounded items become warnings, as on the last attempt of `run`.
+The requests are the OpenAI Batch API JSONL (custom_id = article id) holding
+exactly the bodies `run` would send. A batch answer gets no re-ask: invalid
+answers fail per article (errors.jsonl); ungrounded items become warnings, as
+on the last attempt of `run`.
 
   summarize batch prepare seeds/ --out requests.jsonl --model gpt-4o-mini
 
@@ -873,11 +879,14 @@ bodies `run` would send. A batch answer gets no re-ask: invalid answers fail per
 
   summarize batch fetch BATCH_ID --out results.jsonl
 
-  summarize batch ingest results.jsonl --src seeds/ --requests requests.jsonl --out out/
+  summarize batch ingest results.jsonl --src seeds/ \\
+      --requests requests.jsonl --out out/
 
-Self-hosted: vLLM runs the same file offline (prepare with --mode json_schema):
+Self-hosted: vLLM runs the same file offline (prepare with
+--mode json_schema):
 
-  python -m vllm.entrypoints.openai.run_batch -i requests.jsonl -o results.jsonl --model M
+  python -m vllm.entrypoints.openai.run_batch -i requests.jsonl \\
+      -o results.jsonl --model M
 """
 
 batch_app = typer.Typer(name="batch", help=BATCH_HELP, no_args_is_help=True)
