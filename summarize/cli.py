@@ -25,7 +25,7 @@ from rich.text import Text
 from summarize.articles import SUPPORTED_SUFFIXES
 from summarize.brief import Brief
 from summarize.client import FatalModelError, ModelClient, ModelError
-from summarize.ledger import LEDGER_NAME, Ledger, LedgerError, LedgerTransport
+from summarize.ledger import LEDGER_NAME, Ledger, LedgerError, LedgerTransport, unusable
 from summarize.local_server import LocalServer, LocalServerError
 from summarize.memo import (
     BriefLoadError,
@@ -191,7 +191,7 @@ def run(
     ] = None,
     max_cost: Annotated[
         float | None,
-        typer.Option(help="Stop starting articles at this cost (needs [prices] in the config)."),
+        typer.Option(help="Stop starting articles at this cost (needs \\[prices] in the config)."),
     ] = None,
 ) -> None:
     recording = _recording_mode(replay, record, record_missing)
@@ -283,7 +283,7 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
     try:
         write_memo(briefs, memo, fmt=None, title=None, as_of=None)
     except OSError as exc:
-        _say("error:", "bold red", f"memo not written: {_cannot_write(memo.parent, exc)}")
+        _say("error:", "bold red", f"memo not written: {_cannot_write(memo, exc)}")
         return EXIT_USAGE
     err.print(f"memo of {len(briefs)} briefs -> {memo}", markup=False, highlight=False)
     return code
@@ -377,8 +377,11 @@ async def _run(
     except (OutputLockedError, FatalModelError, LedgerError) as exc:
         _say("error:", "bold red", f"{exc}")
         return EXIT_USAGE
-    except (OSError, sqlite3.Error) as exc:
-        _say("error:", "bold red", _cannot_write(store.root, exc))
+    except sqlite3.Error as exc:
+        _say("error:", "bold red", unusable(store.root / LEDGER_NAME, exc))
+        return EXIT_USAGE
+    except OSError as exc:
+        _say("error:", "bold red", _cannot_write(store.root, exc, rerun=True))
         return EXIT_USAGE
     except asyncio.CancelledError:
         # Ctrl-C or SIGTERM. Returning (not raising) ends the run quietly, without a traceback.
@@ -420,12 +423,16 @@ async def _run(
     return EXIT_SOME_FAILED if counts["failed"] or counts["not_attempted"] else EXIT_OK
 
 
-def _cannot_write(out: Path, exc: BaseException) -> str:
-    """Why the output folder could not be written, and what to do about it."""
+def _cannot_write(target: Path, exc: BaseException, *, rerun: bool = False) -> str:
+    """Why `target` could not be written, and what to do about it."""
+    advice = (
+        "; briefs already written are kept, and running the same command again does the rest"
+        if rerun
+        else ""
+    )
     return (
-        f"cannot write to {out}: {exc}. Check that it is a folder you can write to and that "
-        "the disk has space, or choose another --out; briefs already written are kept, and "
-        "running the same command again does the rest"
+        f"cannot write to {target}: {exc}. Check that you can write there and that the disk "
+        f"has space, or choose another --out{advice}"
     )
 
 
@@ -515,24 +522,41 @@ def log(
         raise _fail(str(exc)) from None
     if article is not None and run_id is None:
         raise _fail("--article needs --run: `summarize log OUT` lists the runs")
+    try:
+        _show_log(ledger, path, run_id, article, json_out)
+    except sqlite3.Error as exc:  # damage deeper in the file than opening it reads
+        raise _fail(unusable(path, exc)) from None
+
+
+def _show_log(
+    ledger: Ledger, path: Path, run_id: int | None, article: str | None, json_out: bool
+) -> None:
     if run_id is None:
         rows = ledger.runs()
         if json_out:
             typer.echo(json.dumps(rows, indent=2))
             return
+
+        def numbers(header: str, key: str) -> Column:
+            # Wide enough for every value: a number cut short reads as another number.
+            widest = max([len(header), *(len(str(r[key])) for r in rows)])
+            return Column(header, justify="right", no_wrap=True, min_width=widest)
+
         table = Table(
-            Column("run", justify="right", no_wrap=True),
-            Column("started", no_wrap=True),
-            Column("status", no_wrap=True),
-            Column("model", overflow="ellipsis", no_wrap=True, max_width=10),
-            Column("prompt", overflow="ellipsis", no_wrap=True, max_width=7),
+            numbers("run", "id"),
+            Column("started", no_wrap=True, min_width=11),
+            Column("status", no_wrap=True, min_width=max([6, *(len(r["status"]) for r in rows)])),
             Column("done", justify="right", no_wrap=True, min_width=4),
             Column("fail", justify="right", no_wrap=True, min_width=4),
             Column("skip", justify="right", no_wrap=True, min_width=4),
-            Column("calls", justify="right", no_wrap=True, min_width=5),
-            Column("tokens", justify="right", no_wrap=True, min_width=6),
-            box=box.SIMPLE_HEAD,  # fits 80 columns: CI logs and pipes are that wide
-            collapse_padding=True,
+            numbers("calls", "exchanges"),
+            numbers("tokens", "tokens"),
+            # Text last: in a narrow terminal the model's name is what gets cut, never a
+            # number. `--json` has everything in full.
+            Column("prompt", overflow="ellipsis", no_wrap=True, max_width=7),
+            Column("model", overflow="ellipsis", no_wrap=True),
+            box=box.SIMPLE_HEAD,
+            padding=(0, 1, 0, 0),
             pad_edge=False,
         )
         for r in rows:
@@ -541,11 +565,11 @@ def log(
                 str(r["id"]),
                 r["started_at"][5:16].replace("T", " "),
                 r["status"],
-                r["model"] or "-",
-                r["prompt_version"] or "-",
                 *(str(counts.get(k, 0)) for k in ("done", "failed", "skipped")),
                 str(r["exchanges"]),
                 str(r["tokens"]),
+                r["prompt_version"] or "-",
+                r["model"] or "-",
             )
         Console().print(table)
         return
@@ -554,10 +578,11 @@ def log(
         dict(a) for a in ledger.articles(run_id) if article is None or a["article_id"] == article
     ]
     if not exchanges and not outcomes:
+        known = any(r["id"] == run_id for r in ledger.runs())
         raise _fail(
-            f"run {run_id} has no articles in {path}"
-            + (f" with id {article}" if article else "")
-            + ": `summarize log` lists the runs"
+            (f"run {run_id} has no articles" if known else f"there is no run {run_id}")
+            + (f" with id {article}" if article and known else "")
+            + f" in {path}: `summarize log {path.parent}` lists the runs"
         )
     if json_out:
         typer.echo(json.dumps(exchanges, indent=2))
@@ -581,7 +606,6 @@ def log(
         Column("out tok", justify="right"),
         Column("s", justify="right"),
         title="exchanges",
-        caption="superseded: answered, then asked again (a re-ask, or a redo after a fault)",
     )
     # An answer followed by another request for the same article was not the one kept: the
     # client re-asked (invalid or ungrounded) or redid the extraction after a fault.
@@ -590,6 +614,9 @@ def log(
         outcome = e["outcome"]
         if outcome == "ok" and e["attempt"] < last[e["article_id"]]:
             outcome = "superseded"
+            table.caption = (
+                "superseded: answered, then asked again (a re-ask, or a redo after a fault)"
+            )
         table.add_row(
             e["article_id"] or "-",
             str(e["attempt"]),
@@ -601,10 +628,14 @@ def log(
         )
     if exchanges:
         Console().print(table)
-    totals = ledger.tokens(run_id)
+    # The totals of what is shown: the run's, or one article's with --article.
+    prompt = sum(e["prompt_tokens"] for e in exchanges)
+    completion = sum(e["completion_tokens"] for e in exchanges)
+    total = sum(e["total_tokens"] for e in exchanges)
+    whose = f"run {run_id}" + (f", article {article}" if article else "")
     typer.echo(
-        f"run {run_id}: {len(exchanges)} exchanges, {totals.prompt_tokens} prompt + "
-        f"{totals.completion_tokens} completion = {totals.total_tokens} tokens"
+        f"{whose}: {len(exchanges)} exchange(s), {prompt} prompt + {completion} completion "
+        f"= {total} tokens"
     )
 
 
@@ -718,7 +749,7 @@ def memo(
     try:
         write_memo(briefs, out, fmt=chosen, title=title, as_of=as_of_date, synthesis=synthesis)
     except OSError as exc:
-        raise _fail(_cannot_write(out.parent, exc)) from None
+        raise _fail(_cannot_write(out, exc)) from None
     err.print(f"memo of {len(briefs)} briefs -> {out}", markup=False, highlight=False)
     raise typer.Exit(code)
 
@@ -939,7 +970,7 @@ def batch_prepare(
     except (SettingsError, PromptError, BatchError) as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
-        raise _fail(_cannot_write(out.parent, exc)) from None
+        raise _fail(_cannot_write(out, exc)) from None
     err.print(
         f"{summary.requests} requests -> {out} ({len(summary.errors)} unreadable) "
         f"in {summary.seconds:.1f}s",
@@ -1084,8 +1115,10 @@ def batch_ingest(
                 write_run(store, summary.run, manifest)
     except (OutputLockedError, LedgerError) as exc:
         raise _fail(str(exc)) from None
-    except (OSError, sqlite3.Error) as exc:
-        raise _fail(_cannot_write(store.root, exc)) from None
+    except sqlite3.Error as exc:
+        raise _fail(unusable(store.root / LEDGER_NAME, exc)) from None
+    except OSError as exc:
+        raise _fail(_cannot_write(store.root, exc, rerun=True)) from None
     finally:
         store.close()
     counts = manifest["counts"]

@@ -101,6 +101,15 @@ class LedgerError(Exception):
     """The ledger file cannot be opened or written; the message says what to do."""
 
 
+def unusable(path: Path, exc: sqlite3.Error) -> str:
+    """What to tell a user whose ledger SQLite refuses (damaged, read-only, locked)."""
+    return (
+        f"{path} cannot be used as the run ledger ({exc}): if it is damaged, move it away "
+        "and run again (every brief is then made anew); if it is read-only, make it "
+        "writable or choose another --out"
+    )
+
+
 class Ledger:
     """One SQLite file in WAL mode, one connection shared under a lock (any thread may call).
 
@@ -119,11 +128,7 @@ class Ledger:
             self._open()
         except sqlite3.Error as exc:
             self._db.close()
-            raise LedgerError(
-                f"{path} cannot be used as the run ledger ({exc}): if it is damaged, move it "
-                "away and run again (every brief is then made anew); if it is read-only, "
-                "make it writable or choose another --out"
-            ) from None
+            raise LedgerError(unusable(path, exc)) from None
 
     def _open(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")

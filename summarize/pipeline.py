@@ -440,6 +440,8 @@ def write_run(store: OutputStore, summary: RunSummary, manifest: dict[str, Any])
     finally:  # a folder that cannot take run.json must not leave the run "running"
         if run_id is not None:
             status = "interrupted" if summary.interrupted else "done"
+            if status == "done" and summary.count("not_attempted"):
+                status = "partial"  # a budget stop, or results that lacked some articles
             store.ledger.finish_run(run_id, status, manifest["counts"])
 
 

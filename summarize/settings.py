@@ -6,6 +6,7 @@ import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from pydantic import (
     AliasChoices,
@@ -63,7 +64,8 @@ class Settings(BaseSettings):
         if value is None:
             return None
         url = value.strip()
-        if not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
             raise ValueError(f"{value!r} is not an http(s) URL like http://127.0.0.1:8080/v1")
         return url
 
@@ -138,6 +140,7 @@ def load_settings(config: Path | None, **flags: Any) -> Settings:
     except ValidationError as exc:
         where = f" (config file: {path})" if path else ""
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
         )
         raise SettingsError(f"invalid settings{where}: {problems}") from None

@@ -41,6 +41,8 @@ def test_token_budget_stops_starting_articles_and_a_rerun_finishes(tmp_path: Pat
     assert counts["done"] + counts["not_attempted"] == 5
     assert len(list((out / "briefs").glob("*.json"))) == counts["done"]
     assert manifest["budget_stop"].startswith("token budget reached")
+    logged = json.loads(CliRunner().invoke(app, ["log", str(out), "--json"]).output)
+    assert [r["status"] for r in logged] == ["partial"], "not 'done': articles were left"
     code, _ = _run(out)
     again = json.loads((out / "run.json").read_text())["counts"]
     assert code == 0

@@ -50,7 +50,9 @@ def test_bad_values_name_the_setting_and_the_file(tmp_path: Path) -> None:
         load_settings(config)
 
 
-@pytest.mark.parametrize("url", ["localhost:8080/v1", "ftp://host/v1", "http://a b/v1"])
+@pytest.mark.parametrize(
+    "url", ["localhost:8080/v1", "ftp://host/v1", "http://a b/v1", "http://", "http:/x"]
+)
 def test_a_base_url_that_is_not_an_http_url_is_refused(url: str) -> None:
     with pytest.raises(SettingsError, match="is not an http\\(s\\) URL"):
         load_settings(None, base_url=url)
