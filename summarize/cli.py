@@ -587,7 +587,19 @@ def _show_log(
     if json_out:
         typer.echo(json.dumps(exchanges, indent=2))
         return
-    articles = Table("article", "status", "attempts", "seconds", "note", title="articles")
+    # Ids whole (they are what --article takes); the note is what gets cut or wrapped.
+    ids = max([7, *(len(a["article_id"] or a["file"]) for a in outcomes)])
+    articles = Table(
+        Column("article", no_wrap=True, min_width=ids),
+        "status",
+        Column("tries", justify="right"),
+        Column("s", justify="right"),
+        "note",
+        title="articles",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+    )
     for a in outcomes:
         articles.add_row(
             a["article_id"] or a["file"],
@@ -598,7 +610,11 @@ def _show_log(
         )
     Console().print(articles)
     table = Table(
-        Column("article", overflow="ellipsis", no_wrap=True),
+        Column(
+            "article",
+            no_wrap=True,
+            min_width=max([7, *(len(e["article_id"] or "-") for e in exchanges)]),
+        ),
         Column("#", justify="right"),
         Column("outcome", no_wrap=True),
         "finish",
@@ -606,6 +622,9 @@ def _show_log(
         Column("out tok", justify="right"),
         Column("s", justify="right"),
         title="exchanges",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
     )
     # An answer followed by another request for the same article was not the one kept: the
     # client re-asked (invalid or ungrounded) or redid the extraction after a fault.
