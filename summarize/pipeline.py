@@ -346,7 +346,8 @@ async def run_batch(
                 note = f"duplicate of {original}"
                 record(ArticleResult(item.id, file, "skipped", note=note, sha256=item.sha256))
                 continue
-            if not force and store.is_current(item.id, item.sha256, prompt.version, model):
+            check = store.check_brief(item.id, item.sha256, prompt.version, model)
+            if not force and check.current:
                 record(ArticleResult(item.id, file, "skipped", sha256=item.sha256))
                 continue
             if len(item.body) > max_chars:
@@ -361,11 +362,10 @@ async def run_batch(
             row = ledger.add_article(
                 run_id, file=file, article_id=item.id, article_sha256=item.sha256, status="running"
             )
-            edited = store.edited_since(item.id)
             # Said out loud: an analyst's correction is about to be replaced.
             remade = (
-                f"its brief was changed on disk since run {edited}; made again"
-                if edited is not None
+                f"its brief was changed on disk since run {check.edited_since}; made again"
+                if check.edited_since is not None
                 else None
             )
             task = asyncio.create_task(_process(item, client, prompt, store, remade), name=item.id)

@@ -35,6 +35,14 @@ class ErrorRecord:
     cause: str
 
 
+@dataclass(frozen=True)
+class BriefCheck:
+    current: bool
+    # The run that wrote the brief, when its file was changed since (edited by hand, or
+    # replaced); None when it is as written, absent, or never recorded.
+    edited_since: int | None
+
+
 class OutputStore:
     """`<out>/briefs/<article-id>.json`, `<out>/run.json`, `<out>/errors.jsonl` and
     `<out>/ledger.sqlite`."""
@@ -62,8 +70,12 @@ class OutputStore:
         runs: dict[tuple[str | None, str | None, str], int] = {}
         paths = sorted(self.briefs_dir.glob("*.json")) if self.briefs_dir.is_dir() else []
         for path in paths:
-            brief = self.existing(path.stem)
-            if brief is None or brief.article_id != path.stem or brief.provenance.kind != "model":
+            try:
+                data = path.read_bytes()
+                brief = Brief.model_validate_json(data)
+            except (OSError, ValidationError):
+                continue
+            if brief.article_id != path.stem or brief.provenance.kind != "model":
                 continue
             made = brief.provenance
             key = (made.model, made.prompt_version, made.schema_version)
@@ -81,7 +93,7 @@ class OutputStore:
                 article_id=brief.article_id,
                 article_sha256=made.article_sha256,
                 status="done",
-                brief_sha256=self.brief_sha256(brief.article_id),
+                brief_sha256=hashlib.sha256(data).hexdigest(),
             )
         for run_id in runs.values():
             ledger.finish_run(run_id, "adopted", {})
@@ -128,24 +140,26 @@ class OutputStore:
         """True when the ledger says the brief on disk was made from this text, prompt, schema
         and model, and the file is still the one it recorded (not removed, replaced or edited).
         """
+        return self.check_brief(article_id, sha256, prompt_version, model).current
+
+    def check_brief(
+        self, article_id: str, sha256: str, prompt_version: str, model: str
+    ) -> BriefCheck:
+        """Whether the brief is current, and whether its file changed since it was recorded:
+        one ledger lookup and one read of the file for both."""
         made = self.ledger.last_brief(article_id)
-        return (
-            made is not None
+        if made is None:
+            return BriefCheck(current=False, edited_since=None)
+        on_disk = self.brief_sha256(article_id)
+        intact = on_disk == made.brief_sha256
+        return BriefCheck(
+            current=intact
             and made.article_sha256 == sha256
             and made.prompt_version == prompt_version
             and made.schema_version == SCHEMA_VERSION
-            and made.model == model
-            and self.brief_sha256(article_id) == made.brief_sha256
+            and made.model == model,
+            edited_since=made.run_id if on_disk is not None and not intact else None,
         )
-
-    def edited_since(self, article_id: str) -> int | None:
-        """The run that wrote the brief on disk, when the file has been changed since (edited
-        by hand, or replaced); None when it is as written, absent, or never recorded."""
-        made = self.ledger.last_brief(article_id)
-        if made is None:
-            return None
-        now = self.brief_sha256(article_id)
-        return made.run_id if now is not None and now != made.brief_sha256 else None
 
     def brief_sha256(self, article_id: str) -> str | None:
         try:
