@@ -65,7 +65,7 @@ class Result:
 
 def cli(*args: str | Path) -> tuple[int, float, float]:
     """`summarize ARGS` in this process: exit code, wall seconds, CPU seconds."""
-    from summarize.cli import app
+    from summarize.cli.app import app
 
     code: object = 0
     started, cpu = time.perf_counter(), time.process_time()
@@ -118,14 +118,14 @@ def bench_overhead(quick: bool) -> Result:
     import instructor
     import openai
 
-    from summarize.articles import Article, iter_articles
-    from summarize.client import ModelClient, prepared
-    from summarize.extraction import Extraction
-    from summarize.pipeline import run_batch
-    from summarize.prompts import load_prompt
-    from summarize.recording import AsyncRecordingTransport, RecordingMode
+    from summarize.core.extraction import Extraction
+    from summarize.model.client import ModelClient, prepared
+    from summarize.model.prompts import load_prompt
+    from summarize.model.recording import AsyncRecordingTransport, RecordingMode
+    from summarize.run.pipeline import run_batch
+    from summarize.run.store import OutputStore
     from summarize.settings import Settings
-    from summarize.store import OutputStore
+    from summarize.sources.read import Article, iter_articles
 
     latency, rounds = 0.05, (10 if quick else 40)
     seed = SEEDS / "001_9e3b4aafea83a794.txt"
@@ -240,7 +240,7 @@ def bench_overhead(quick: bool) -> Result:
             f"{ms(cmed['cli'] - cmed['bare'])} for the whole command.",
             "The bare call is what a user writes: `create_with_completion(response_model="
             "Extraction)`, and instructor rebuilds the model's JSON schema on every such call; "
-            "the pipeline builds it once (`summarize.client.prepared`). Against a bare call "
+            "the pipeline builds it once (`summarize.model.client.prepared`). Against a bare call "
             f"that also builds it once, the pipeline is {ratio_prepared:.3f}x: that is the "
             "pipeline's own work (read, prompt, ground, leak check, fsync'd write, ledger).",
             "Measured in random order, round by round, so drift from the other agents' load "
@@ -342,10 +342,10 @@ def sdk_floor(name: str, src: Path, base_url: str, concurrency: int) -> float:
     import instructor
     import openai
 
-    from summarize.articles import Article, iter_articles
-    from summarize.client import prepared
-    from summarize.extraction import Extraction
-    from summarize.prompts import load_prompt
+    from summarize.core.extraction import Extraction
+    from summarize.model.client import prepared
+    from summarize.model.prompts import load_prompt
+    from summarize.sources.read import Article, iter_articles
 
     prompt = load_prompt()
     requests = [prompt.render(article=a) for a in iter_articles(src) if isinstance(a, Article)]
@@ -448,10 +448,10 @@ def make_briefs(folder: Path, count: int) -> None:
     """`count` varied briefs, three articles per contact so the memo has merging to do."""
     import datetime as dt
 
-    from summarize import extraction as x
-    from summarize.articles import Article, iter_articles
-    from summarize.assemble import assemble_brief
-    from summarize.brief import Provenance
+    from summarize.core import extraction as x
+    from summarize.core.assemble import assemble_brief
+    from summarize.core.brief import Provenance
+    from summarize.sources.read import Article, iter_articles
 
     leaders = [f"Leader{i} Surname{i}" for i in range(60)]
     countries = ["Russia", "United States", "China", "France", "Germany", "Turkey", "India"]
@@ -511,7 +511,7 @@ def make_briefs(folder: Path, count: int) -> None:
 
 
 def bench_memo(quick: bool) -> Result:
-    from summarize.memo import load_briefs, render_memo
+    from summarize.memo.memo import load_briefs, render_memo
 
     count = 1000 if quick else 5000
     bound = 2.0
@@ -558,7 +558,7 @@ def write_batch_results(src: Path, results: Path) -> None:
     """Batch results for every article under `src`, as a batch engine would return them."""
     from common import grounded_answer
 
-    from summarize.articles import Article, iter_articles
+    from summarize.sources.read import Article, iter_articles
 
     model_server = load_tests_module("model_server")
     with results.open("w", encoding="utf-8") as out:
@@ -633,8 +633,8 @@ def bench_memory(quick: bool) -> Result:
 
 
 def bench_tokens(quick: bool) -> Result:
-    from summarize.batch import prepare
-    from summarize.prompts import load_prompt
+    from summarize.batch.batch import prepare
+    from summarize.model.prompts import load_prompt
     from summarize.settings import Settings
 
     count, label = _token_counter()
@@ -713,7 +713,7 @@ def _token_counter() -> tuple[Callable[[str], int], str]:
     try:
         import llama_cpp
 
-        from summarize.local_server import default_model_path
+        from summarize.model.local_server import default_model_path
 
         path = default_model_path()
         with contextlib.redirect_stderr(io.StringIO()):

@@ -24,7 +24,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from summarize.recording import RecordingMode, recorded_model
+from summarize.model.recording import RecordingMode, recorded_model
 
 DEFAULT_CONFIG = Path("summarize.toml")
 # Replay never reaches a server, so the endpoint only has to look like one.

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarize.articles import Article, IngestError, decode_text, iter_articles
-from summarize.boilerplate import article_end
+from summarize.core.boilerplate import article_end
+from summarize.sources.read import Article, IngestError, decode_text, iter_articles
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

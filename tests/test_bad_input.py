@@ -26,12 +26,12 @@ from hypothesis import strategies as st
 from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 from typer.testing import CliRunner
 
-from summarize.articles import Article, iter_articles
-from summarize.assemble import assemble_brief
-from summarize.brief import Brief, Provenance
-from summarize.cli import app
-from summarize.extraction import Extraction
-from summarize.grounding import ArticleText
+from summarize.cli.app import app
+from summarize.core.assemble import assemble_brief
+from summarize.core.brief import Brief, Provenance
+from summarize.core.extraction import Extraction
+from summarize.core.grounding import ArticleText
+from summarize.sources.read import Article, iter_articles
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -62,7 +62,7 @@ MENU_PAGE = """<!DOCTYPE html>
 </body></html>
 """
 DEFAULT_MAX_CHARS = 50_000
-RUN = [sys.executable, "-c", "from summarize.cli import main; main()", "run"]
+RUN = [sys.executable, "-c", "from summarize.cli.app import main; main()", "run"]
 
 
 def last_line_answer(request: ReceivedRequest) -> Reply:

@@ -18,8 +18,7 @@ from batch_server import BatchServer
 from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 from typer.testing import CliRunner, Result
 
-from summarize.articles import Article
-from summarize.batch import (
+from summarize.batch.batch import (
     BATCH_URL,
     AnswerError,
     IngestPlan,
@@ -28,10 +27,11 @@ from summarize.batch import (
     request_line,
     requests_meta_path,
 )
-from summarize.brief import Brief
-from summarize.cli import app
-from summarize.prompts import load_prompt
+from summarize.cli.app import app
+from summarize.core.brief import Brief
+from summarize.model.prompts import load_prompt
 from summarize.settings import InstructorMode
+from summarize.sources.read import Article
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

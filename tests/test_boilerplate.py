@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarize.boilerplate import article_end
+from summarize.core.boilerplate import article_end
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

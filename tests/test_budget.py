@@ -5,9 +5,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from summarize.brief import Usage
-from summarize.cli import app
-from summarize.pipeline import Budget
+from summarize.cli.app import app
+from summarize.core.brief import Usage
+from summarize.run.pipeline import Budget
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLAY = ["--replay", "--recordings", str(ROOT / "fixtures" / "recordings"), "--concurrency", "1"]

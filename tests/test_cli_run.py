@@ -20,12 +20,12 @@ import pytest
 from model_server import ModelServer, Reply, chat_completion
 from typer.testing import CliRunner, Result
 
-from summarize.articles import Article
-from summarize.brief import SCHEMA_VERSION, Brief
-from summarize.cli import app
-from summarize.prompts import load_prompt
-from summarize.recording import scan_for_secrets
-from summarize.store import OutputStore
+from summarize.cli.app import app
+from summarize.core.brief import SCHEMA_VERSION, Brief
+from summarize.model.prompts import load_prompt
+from summarize.model.recording import scan_for_secrets
+from summarize.run.store import OutputStore
+from summarize.sources.read import Article
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -603,7 +603,7 @@ def test_real_process_exit_code_and_streams_on_a_rejected_key(
     server.enqueue(Reply.json({"error": {"message": "Incorrect API key provided"}}, 401))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "OPENAI_"))}
     env["OPENAI_API_KEY"] = PLANTED_KEY
-    command = [sys.executable, "-c", "from summarize.cli import main; main()", "run"]
+    command = [sys.executable, "-c", "from summarize.cli.app import main; main()", "run"]
     args = [str(src001), "--out", str(tmp_path / "out"), "--base-url", server.base_url]
 
     done = subprocess.run(

@@ -17,9 +17,9 @@ import pytest
 from instructor.v2.validation import async_field_validator, async_validators
 from model_server import ModelServer, Reply, chat_completion
 
-from summarize.articles import Article
-from summarize.brief import SCHEMA_VERSION
-from summarize.client import (
+from summarize.core.brief import SCHEMA_VERSION
+from summarize.core.extraction import Extraction
+from summarize.model.client import (
     ExtractionResult,
     FatalModelError,
     ModelClient,
@@ -27,9 +27,9 @@ from summarize.client import (
     RequestTag,
     prepared,
 )
-from summarize.extraction import Extraction
-from summarize.prompts import load_prompt
+from summarize.model.prompts import load_prompt
 from summarize.settings import InstructorMode, Settings
+from summarize.sources.read import Article
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarize.dates import find_publication_date, parse_date, resolve_date
+from summarize.core.dates import find_publication_date, parse_date, resolve_date
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]

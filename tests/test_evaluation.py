@@ -26,9 +26,9 @@ from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 from rich.console import Console
 from typer.testing import CliRunner
 
-from summarize.brief import Brief
-from summarize.cli import app
-from summarize.evaluation import (
+from summarize.cli.app import app
+from summarize.core.brief import Brief
+from summarize.evaluation.evaluation import (
     EvalOptions,
     Report,
     UsageError,
@@ -38,8 +38,8 @@ from summarize.evaluation import (
     render_report,
     run_eval_command,
 )
-from summarize.prompts import load_prompt
-from summarize.recording import RecordingMode
+from summarize.model.prompts import load_prompt
+from summarize.model.recording import RecordingMode
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -498,7 +498,7 @@ def test_cli_exit_codes_follow_the_verdict(work: Path, model: ModelServer) -> No
 
 def test_installed_command_exits_with_the_verdict(work: Path, model: ModelServer) -> None:
     record(work, model, no_baseline=True)
-    run = [sys.executable, "-c", "from summarize.cli import main; main()", "eval", "seeds"]
+    run = [sys.executable, "-c", "from summarize.cli.app import main; main()", "eval", "seeds"]
     args = ["--golden", "golden", "--recordings", "recordings", "--no-baseline"]
     done = subprocess.run([*run, *args], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr

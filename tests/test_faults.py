@@ -26,8 +26,8 @@ from conftest import article_of
 from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 from typer.testing import CliRunner, Result
 
-from summarize.brief import Brief
-from summarize.cli import app
+from summarize.cli.app import app
+from summarize.core.brief import Brief
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

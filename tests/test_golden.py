@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from summarize.articles import Article, iter_articles
-from summarize.brief import Brief, Evidence
+from summarize.core.brief import Brief, Evidence
+from summarize.sources.read import Article, iter_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarize.grounding import ArticleText
+from summarize.core.grounding import ArticleText
 
 SEED = (
     "The Kremlin press office described Friday's phone conversation as \u201cconstructive in "

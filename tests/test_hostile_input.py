@@ -19,10 +19,10 @@ from lxml import html as lxml_html  # type: ignore[import-untyped]
 from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 from typer.testing import CliRunner, Result
 
-from summarize.articles import Article, iter_articles
-from summarize.brief import Brief, Event
-from summarize.cli import app
-from summarize.prompts import load_prompt
+from summarize.cli.app import app
+from summarize.core.brief import Brief, Event
+from summarize.model.prompts import load_prompt
+from summarize.sources.read import Article, iter_articles
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

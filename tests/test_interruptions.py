@@ -25,9 +25,9 @@ from conftest import article_of, grounded_answer_for, write_articles
 from model_server import ModelServer, ReceivedRequest, Reply
 from typer.testing import CliRunner
 
-from summarize.brief import Brief
-from summarize.cli import app
-from summarize.recording import Cassette
+from summarize.cli.app import app
+from summarize.core.brief import Brief
+from summarize.model.recording import Cassette
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -36,7 +36,7 @@ ARTICLES = 8
 PATIENCE = 30.0
 # Held requests wait longer than that guard: a run that waited for them would trip it.
 HOLD = 4 * PATIENCE
-COMMAND = [sys.executable, "-c", "from summarize.cli import main; main()", "run"]
+COMMAND = [sys.executable, "-c", "from summarize.cli.app import main; main()", "run"]
 
 
 class Gate:

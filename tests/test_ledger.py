@@ -10,7 +10,7 @@ import pytest
 from conftest import completion_for
 from model_server import ModelServer, Reply
 
-from summarize.ledger import Ledger, LedgerTransport
+from summarize.run.ledger import Ledger, LedgerTransport
 
 KEY = "sk-test-LEDGER-0123456789abcdef"
 
@@ -83,7 +83,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_a_run_is_logged_and_summarize_log_shows_it(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from summarize.cli import app
+    from summarize.cli.app import app
 
     out = tmp_path / "out"
     args = [
@@ -125,7 +125,7 @@ def test_a_run_is_logged_and_summarize_log_shows_it(tmp_path: Path) -> None:
 def test_log_without_a_ledger_says_how_to_make_one(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from summarize.cli import app
+    from summarize.cli.app import app
 
     result = CliRunner().invoke(app, ["log", str(tmp_path)])
     assert result.exit_code == 2
@@ -146,7 +146,7 @@ def test_a_run_left_running_is_marked_killed_when_the_next_run_starts(tmp_path: 
 def test_log_article_without_run_says_it_needs_one(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from summarize.cli import app
+    from summarize.cli.app import app
 
     Ledger(tmp_path / "ledger.sqlite").start_run(source="src")
     result = CliRunner().invoke(app, ["log", str(tmp_path), "--article", "x"])
@@ -159,7 +159,7 @@ def test_a_ledger_damaged_deep_inside_is_a_message_not_a_traceback(tmp_path: Pat
 
     from typer.testing import CliRunner
 
-    from summarize.cli import app
+    from summarize.cli.app import app
 
     out = tmp_path / "out"
     run = ["run", str(ROOT / "seeds"), "--replay", "--out", str(out)]

@@ -1,4 +1,4 @@
-"""Tests for summarize.local_server: unit tests need no model; integration tests run it."""
+"""Tests for summarize.model.local_server: unit tests need no model; integration tests run it."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from summarize.local_server import (
+from summarize.model.local_server import (
     DEFAULT_N_CTX,
     LocalServer,
     LocalServerError,
@@ -88,7 +88,7 @@ def test_startup_failure_reports_the_server_log(tmp_path: Path) -> None:
 def test_server_command_uses_llama_cpp_server_flags(tmp_path: Path) -> None:
     model = tmp_path / "Some-Model.Q4.gguf"
     command = server_command(model, port=1234, n_threads=3, python="py")
-    assert command[:3] == ["py", "-m", "summarize.local_server"]
+    assert command[:3] == ["py", "-m", "summarize.model.local_server"]
     flags = dict(zip(command[3::2], command[4::2], strict=True))
     assert flags == {
         "--model": str(model),
@@ -308,7 +308,7 @@ def test_server_exits_when_its_parent_is_killed(model_path: Path) -> None:
         f"""
         import sys, time
         from pathlib import Path
-        from summarize.local_server import LocalServer
+        from summarize.model.local_server import LocalServer
         server = LocalServer(Path({str(model_path)!r}))
         server.start()
         print(server.pid, server.log_path, flush=True)

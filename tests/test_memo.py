@@ -22,9 +22,9 @@ from test_merging import (
 )
 from typer.testing import CliRunner
 
-from summarize.brief import Brief, EventType
-from summarize.cli import app
-from summarize.memo import (
+from summarize.cli.app import app
+from summarize.core.brief import Brief, EventType
+from summarize.memo.memo import (
     BriefLoadError,
     CitedSentence,
     MemoSynthesis,
@@ -468,7 +468,7 @@ def test_an_event_with_nothing_but_a_type_renders_with_placeholders() -> None:
 
 
 def test_memo_cautions_the_reader_when_grounding_dropped_items() -> None:
-    from summarize.brief import GroundingWarning
+    from summarize.core.brief import GroundingWarning
 
     golden = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "golden").glob("*.json"))
     briefs = [Brief.model_validate_json(p.read_bytes()) for p in golden]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarize.brief import (
+from summarize.core.brief import (
     Brief,
     Event,
     EventType,
@@ -26,7 +26,7 @@ from summarize.brief import (
     Provenance,
     Source,
 )
-from summarize.merging import (
+from summarize.memo.merging import (
     OUTLET_SIDE,
     FollowUpStatus,
     MergedEvent,

@@ -16,19 +16,19 @@ from typing import Any
 import pytest
 from model_server import ModelServer, ReceivedRequest, Reply
 
-from summarize.articles import Article
-from summarize.brief import SCHEMA_VERSION, Brief
-from summarize.client import FatalModelError, ModelClient
-from summarize.pipeline import (
+from summarize.core.brief import SCHEMA_VERSION, Brief
+from summarize.model.client import FatalModelError, ModelClient
+from summarize.model.prompts import PromptTemplate, load_prompt
+from summarize.run.pipeline import (
     ArticleResult,
     RunSummary,
     build_manifest,
     manifest_articles,
     run_batch,
 )
-from summarize.prompts import PromptTemplate, load_prompt
+from summarize.run.store import OutputStore
 from summarize.settings import Settings
-from summarize.store import OutputStore
+from summarize.sources.read import Article
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

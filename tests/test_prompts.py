@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from summarize.prompts import PromptError, load_prompt, prompts_dir
+from summarize.model.prompts import PromptError, load_prompt, prompts_dir
 
 ARTICLE = SimpleNamespace(
     id="a-1",

@@ -16,7 +16,7 @@ import pytest
 from model_server import ModelServer, Reply, chat_completion
 from openai.types.chat import ChatCompletion
 
-from summarize.recording import (
+from summarize.model.recording import (
     AsyncRecordingTransport,
     Cassette,
     CassetteStore,

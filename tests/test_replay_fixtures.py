@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarize.cli import app
-from summarize.prompts import prompts_dir
-from summarize.recording import scan_for_secrets
+from summarize.cli.app import app
+from summarize.model.prompts import prompts_dir
+from summarize.model.recording import scan_for_secrets
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -1,8 +1,8 @@
 import json
 from pathlib import Path
 
-from summarize.brief import SCHEMA_VERSION
-from summarize.schema_export import exported_schemas
+from summarize.core.brief import SCHEMA_VERSION
+from summarize.core.schema_export import exported_schemas
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarize.brief import Brief, Event, GroundingWarning, Initiator
-from summarize.scoring import (
+from summarize.core.brief import Brief, Event, GroundingWarning, Initiator
+from summarize.evaluation.scoring import (
     EXIT_FAIL,
     EXIT_PASS,
     EXIT_SETUP,

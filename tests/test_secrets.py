@@ -22,21 +22,21 @@ from conftest import SEED_001, article_of, grounded_answer_for
 from model_server import ModelServer, ReceivedRequest, Reply
 from typer.testing import CliRunner
 
-from summarize.articles import Article, iter_articles
-from summarize.cli import app
-from summarize.client import FatalModelError, ModelClient, ModelError
-from summarize.pipeline import RunSummary, run_batch
-from summarize.prompts import load_prompt
-from summarize.recording import scan_for_secrets
+from summarize.cli.app import app
+from summarize.model.client import FatalModelError, ModelClient, ModelError
+from summarize.model.prompts import load_prompt
+from summarize.model.recording import scan_for_secrets
+from summarize.run.pipeline import RunSummary, run_batch
+from summarize.run.store import OutputStore
 from summarize.settings import Settings
-from summarize.store import OutputStore
+from summarize.sources.read import Article, iter_articles
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
 KEY = "sk-test-PLANTED-5f0c1d2e3a4b5c6d7e8f"
 PROMPT = load_prompt()
 NO_WAIT = {"retry-after": "0"}
-RUN = (sys.executable, "-c", "from summarize.cli import main; main()", "run")
+RUN = (sys.executable, "-c", "from summarize.cli.app import main; main()", "run")
 
 
 def echo(request: ReceivedRequest, status: int, headers: dict[str, str] | None = None) -> Reply:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from summarize.brief import SCHEMA_VERSION, Brief, Provenance, Source
-from summarize.ledger import Ledger
-from summarize.store import ErrorRecord, OutputLockedError, OutputStore
+from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Source
+from summarize.run.ledger import Ledger
+from summarize.run.store import ErrorRecord, OutputLockedError, OutputStore
 
 SHA = "c" * 64
 ARTICLE_ID = "talks-in-vienna-cccccccc"
@@ -212,7 +212,7 @@ def test_lock_creates_the_output_folder(tmp_path: Path) -> None:
 def test_briefs_under_a_ledger_from_before_outcomes_are_adopted_once(tmp_path: Path) -> None:
     # An output folder from the version whose ledger kept only runs and exchanges: upgrading
     # must not remake (and pay for) every brief.
-    from summarize.ledger import _SCHEMA
+    from summarize.run.ledger import _SCHEMA
 
     store = OutputStore(tmp_path / "out")
     store.write_brief(brief())

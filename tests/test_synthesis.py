@@ -7,7 +7,7 @@ from conftest import completion_for
 from model_server import ModelServer
 from typer.testing import CliRunner
 
-from summarize.cli import app
+from summarize.cli.app import app
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from summarize.brief import Evidence
+from summarize.core.brief import Evidence
 
 _QUOTE_MARKS = frozenset(
     "\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a"

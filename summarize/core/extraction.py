@@ -15,8 +15,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
-from summarize.brief import EventType, OutcomeKind
-from summarize.grounding import ArticleText
+from summarize.core.brief import EventType, OutcomeKind
+from summarize.core.grounding import ArticleText
 
 _QUOTE = "Verbatim quote copied from the article that supports this item."
 

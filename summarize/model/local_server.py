@@ -3,7 +3,7 @@
 `LocalServer` starts the server in its own process group on a free loopback port, waits until
 it answers, and always stops it on exit. Point any OpenAI client at `server.base_url`.
 
-The server process runs this module (`python -m summarize.local_server ...`, same flags as
+The server process runs this module (`python -m summarize.model.local_server ...`, same flags as
 `python -m llama_cpp.server`) rather than llama_cpp.server directly, to fix two gaps:
 llama-cpp-python only accepts `response_format={"type": "json_object", "schema": ...}`, so a
 thin ASGI layer turns OpenAI's `{"type": "json_schema", "json_schema": {"schema": ...}}` (what
@@ -115,7 +115,7 @@ def server_command(
     command = [
         python,
         "-m",
-        "summarize.local_server",
+        "summarize.model.local_server",
         "--model",
         str(model_path),
         "--model_alias",
@@ -323,7 +323,7 @@ class LocalServer:
         self._log = os.fdopen(fd, "wb")
         env = dict(os.environ)
         # The child must import this very package, installed or not.
-        package_root = str(Path(__file__).resolve().parent.parent)
+        package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (package_root, env.get("PYTHONPATH", "")) if p
         )

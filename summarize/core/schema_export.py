@@ -6,8 +6,8 @@ import json
 
 from pydantic import BaseModel
 
-from summarize.brief import SCHEMA_VERSION, Brief
-from summarize.extraction import Extraction
+from summarize.core.brief import SCHEMA_VERSION, Brief
+from summarize.core.extraction import Extraction
 
 # File name -> model. `brief` is what summarize writes; `extraction` is what the model sees.
 EXPORTED: dict[str, type[BaseModel]] = {

@@ -35,17 +35,17 @@ from openai.types.chat import ChatCompletion
 from pydantic import ValidationError
 
 from summarize import __version__
-from summarize.articles import Article, IngestError, iter_articles
-from summarize.assemble import assemble_brief
 from summarize.atomic import write_text_atomic
-from summarize.brief import SCHEMA_VERSION, Brief, Provenance, Usage
-from summarize.client import ModelClient, ModelError, usage_of
-from summarize.extraction import Extraction
-from summarize.pipeline import ArticleResult, RunSummary, build_manifest, log_article
-from summarize.prompts import PromptTemplate
-from summarize.recording import HEADER_ARTICLE
+from summarize.core.assemble import assemble_brief
+from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Usage
+from summarize.core.extraction import Extraction
+from summarize.model.client import ModelClient, ModelError, usage_of
+from summarize.model.prompts import PromptTemplate
+from summarize.model.recording import HEADER_ARTICLE
+from summarize.run.pipeline import ArticleResult, RunSummary, build_manifest, log_article
+from summarize.run.store import ErrorRecord, OutputStore
 from summarize.settings import InstructorMode, Settings
-from summarize.store import ErrorRecord, OutputStore
+from summarize.sources.read import Article, IngestError, iter_articles
 
 BATCH_URL: Final = "/v1/chat/completions"
 # The Batch API only needs a path; the client needs some URL to build requests against.

@@ -27,13 +27,13 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from summarize.articles import Article
-from summarize.brief import SCHEMA_VERSION, Usage
-from summarize.extraction import Extraction, GroundingCheck, checking
-from summarize.grounding import ArticleText
-from summarize.prompts import PromptTemplate
-from summarize.recording import ReplayMissError
+from summarize.core.brief import SCHEMA_VERSION, Usage
+from summarize.core.extraction import Extraction, GroundingCheck, checking
+from summarize.core.grounding import ArticleText
+from summarize.model.prompts import PromptTemplate
+from summarize.model.recording import ReplayMissError
 from summarize.settings import InstructorMode, Settings
+from summarize.sources.read import Article
 
 T = TypeVar("T")
 M = TypeVar("M", bound=pydantic.BaseModel)

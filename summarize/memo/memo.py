@@ -30,8 +30,8 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from summarize.atomic import write_text_atomic
-from summarize.brief import Brief, EventType
-from summarize.merging import (
+from summarize.core.brief import Brief, EventType
+from summarize.memo.merging import (
     Conflict,
     FollowUpStatus,
     Mention,

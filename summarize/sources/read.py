@@ -20,8 +20,8 @@ from pathlib import Path
 
 import trafilatura
 
-from summarize import boilerplate, dates
-from summarize.brief import Source
+from summarize.core import boilerplate, dates
+from summarize.core.brief import Source
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})

@@ -1,8 +1,8 @@
 """`summarize eval`: run the prompt over the fixture articles and score them (I/O shell).
 
 Briefs are produced by the real pipeline (`run_batch`, replaying recordings by default) into
-a scratch folder, scored against the golden briefs by `summarize.scoring`, compared with a
-reference (the committed baseline report, another baseline file, or a second prompt), and
+a scratch folder, scored against the golden briefs by `summarize.evaluation.scoring`,
+compared with a reference (the committed baseline report, another baseline file, or a second prompt), and
 reported as JSON, JUnit XML, HTML or Markdown. The verdict and exit code come from
 `scoring.decide` alone.
 """
@@ -29,13 +29,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from summarize.atomic import write_text_atomic
-from summarize.brief import SCHEMA_VERSION, Brief, Provenance, Usage
-from summarize.client import FatalModelError, ModelClient
-from summarize.pipeline import ArticleResult, run_batch
-from summarize.prompts import PromptError, PromptTemplate, load_prompt
-from summarize.recording import AsyncRecordingTransport, RecordingMode
-from summarize.rendering import environment
-from summarize.scoring import (
+from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Usage
+from summarize.evaluation.scoring import (
     EXIT_SETUP,
     REPORT_FORMAT,
     CaseResult,
@@ -55,8 +50,13 @@ from summarize.scoring import (
     score_case,
     setup_error_case,
 )
+from summarize.model.client import FatalModelError, ModelClient
+from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
+from summarize.model.recording import AsyncRecordingTransport, RecordingMode
+from summarize.rendering import environment
+from summarize.run.pipeline import ArticleResult, run_batch
+from summarize.run.store import OutputLockedError, OutputStore
 from summarize.settings import REPLAY_URL, Settings, SettingsError, load_settings
-from summarize.store import OutputLockedError, OutputStore
 
 DEFAULT_CONFIG = Path("eval.toml")
 DEFAULT_SOURCE = Path("seeds")

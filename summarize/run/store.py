@@ -17,8 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from summarize.atomic import write_text_atomic
-from summarize.brief import SCHEMA_VERSION, Brief
-from summarize.ledger import LEDGER_NAME, Ledger
+from summarize.core.brief import SCHEMA_VERSION, Brief
+from summarize.run.ledger import LEDGER_NAME, Ledger
 
 
 class OutputLockedError(Exception):

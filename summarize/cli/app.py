@@ -22,19 +22,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 from rich.text import Text
 
-from summarize.articles import SUPPORTED_SUFFIXES
-from summarize.brief import Brief
-from summarize.client import FatalModelError, ModelClient, ModelError
-from summarize.ledger import LEDGER_NAME, Ledger, LedgerError, LedgerTransport, unusable
-from summarize.local_server import LocalServer, LocalServerError
-from summarize.memo import (
+from summarize.core.brief import Brief
+from summarize.core.schema_export import exported_schemas
+from summarize.memo.memo import (
     BriefLoadError,
     MemoSynthesis,
     load_briefs,
     resolve_format,
     write_memo,
 )
-from summarize.pipeline import (
+from summarize.memo.synthesis import load_memo_prompt, synthesize
+from summarize.model.client import FatalModelError, ModelClient, ModelError
+from summarize.model.local_server import LocalServer, LocalServerError
+from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
+from summarize.model.recording import AsyncRecordingTransport, RecordingMode
+from summarize.run.ledger import LEDGER_NAME, Ledger, LedgerError, LedgerTransport, unusable
+from summarize.run.pipeline import (
     ArticleResult,
     Budget,
     RunSummary,
@@ -44,12 +47,9 @@ from summarize.pipeline import (
     start_run,
     write_run,
 )
-from summarize.prompts import PromptError, PromptTemplate, load_prompt
-from summarize.recording import AsyncRecordingTransport, RecordingMode
-from summarize.schema_export import exported_schemas
+from summarize.run.store import OutputLockedError, OutputStore
 from summarize.settings import InstructorMode, Settings, SettingsError, load_settings
-from summarize.store import OutputLockedError, OutputStore
-from summarize.synthesis import load_memo_prompt, synthesize
+from summarize.sources.read import SUPPORTED_SUFFIXES
 
 app = typer.Typer(
     name="summarize",
@@ -872,7 +872,7 @@ def eval_(
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Confirm --bless without asking.")] = False,
 ) -> None:
-    from summarize.evaluation import EvalOptions, run_eval_command
+    from summarize.evaluation.evaluation import EvalOptions, run_eval_command
 
     if live and record_missing:
         raise _fail("choose one of --live, --record-missing (default: replay)")
@@ -976,7 +976,7 @@ def batch_prepare(
     ] = None,
 ) -> None:
     """Write the Batch API requests for SRC (and requests.meta.json, which ingest reads)."""
-    from summarize.batch import BatchError, prepare
+    from summarize.batch.batch import BatchError, prepare
 
     if not src.exists():
         raise _fail(f"{src} does not exist: give a folder or file of articles")
@@ -1009,7 +1009,7 @@ def batch_submit(
     config: BatchConfig = None,
 ) -> None:
     """Upload the requests and start a batch; prints the batch id on stdout."""
-    from summarize.batch import BatchError, describe, submit
+    from summarize.batch.batch import BatchError, describe, submit
 
     if not requests.is_file():
         raise _fail(f"{requests} does not exist: write it with `summarize batch prepare`")
@@ -1028,7 +1028,7 @@ def batch_status(
     config: BatchConfig = None,
 ) -> None:
     """Show a batch's status and request counts; prints the status on stdout."""
-    from summarize.batch import BatchError, describe, status
+    from summarize.batch.batch import BatchError, describe, status
 
     try:
         batch = status(_batch_settings(base_url, config), batch_id)
@@ -1049,7 +1049,7 @@ def batch_fetch(
 
     Exit 1 while the batch is not completed (try again later), 2 on other errors.
     """
-    from summarize.batch import BatchError, BatchNotReadyError, describe, fetch
+    from summarize.batch.batch import BatchError, BatchNotReadyError, describe, fetch
 
     try:
         batch = fetch(_batch_settings(base_url, config), batch_id, out)
@@ -1087,7 +1087,7 @@ def batch_ingest(
     the same --out. Writes run.json and errors.jsonl under --out, and records
     the run in its ledger.
     """
-    from summarize.batch import (
+    from summarize.batch.batch import (
         BatchError,
         IngestPlan,
         IngestSummary,

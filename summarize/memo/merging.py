@@ -23,7 +23,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from summarize.brief import Brief, Event, EventType, Evidence, FollowUp, Outcome, Source
+from summarize.core.brief import Brief, Event, EventType, Evidence, FollowUp, Outcome, Source
 
 # Reports of one contact may disagree on the date by a day (time zones, "Friday's call"
 # reported on Saturday); more than that is another contact.

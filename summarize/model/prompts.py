@@ -34,7 +34,7 @@ def prompts_dir() -> Path:
     packaged = Path(str(resources.files("summarize"))) / "_prompts"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "prompts"
+    return Path(__file__).resolve().parents[2] / "prompts"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from rapidfuzz import fuzz
 
-from summarize.brief import Brief, Event
+from summarize.core.brief import Brief, Event
 
 EXIT_PASS, EXIT_FAIL, EXIT_SETUP = 0, 1, 2
 REPORT_FORMAT = 1

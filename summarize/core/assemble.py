@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarize import brief, extraction
-from summarize.articles import Article
-from summarize.dates import find_publication_date, resolve_date
-from summarize.grounding import ArticleText
+from summarize.core import brief, extraction
+from summarize.core.dates import find_publication_date, resolve_date
+from summarize.core.grounding import ArticleText
+from summarize.sources.read import Article
 
 
 @dataclass

@@ -11,11 +11,11 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from summarize.brief import Brief, Usage
-from summarize.client import ModelClient, RequestTag
-from summarize.memo import MemoSynthesis, citing
-from summarize.merging import merge_briefs
-from summarize.prompts import PromptTemplate, load_prompt, prompts_dir
+from summarize.core.brief import Brief, Usage
+from summarize.memo.memo import MemoSynthesis, citing
+from summarize.memo.merging import merge_briefs
+from summarize.model.client import ModelClient, RequestTag
+from summarize.model.prompts import PromptTemplate, load_prompt, prompts_dir
 
 MEMO_PROMPT = "memo.j2"
 

@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from summarize import __version__
-from summarize.articles import Article, IngestError, iter_articles
-from summarize.assemble import assemble_brief
-from summarize.brief import SCHEMA_VERSION, Brief, Provenance, Usage
-from summarize.client import FatalModelError, ModelClient, ModelError
-from summarize.ledger import Ledger
-from summarize.prompts import PromptTemplate
+from summarize.core.assemble import assemble_brief
+from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Usage
+from summarize.model.client import FatalModelError, ModelClient, ModelError
+from summarize.model.prompts import PromptTemplate
+from summarize.run.ledger import Ledger
+from summarize.run.store import ErrorRecord, OutputStore
 from summarize.settings import Settings
-from summarize.store import ErrorRecord, OutputStore
+from summarize.sources.read import Article, IngestError, iter_articles
 
 # "interrupted": in flight when the run was cancelled (no brief; the next run redoes it).
 Status = Literal["done", "skipped", "failed", "not_attempted", "interrupted"]
