@@ -2,8 +2,8 @@
 
 Briefs are produced by the real pipeline (`run_batch`, replaying recordings by default) into
 a scratch folder, scored against the golden briefs by `summarize.evaluation.scoring`,
-compared with a reference (the committed baseline report, another baseline file, or a second prompt), and
-reported as JSON, JUnit XML, HTML or Markdown. The verdict and exit code come from
+compared with a reference (the committed baseline report, another baseline file, or a second
+prompt), and reported as JSON, JUnit XML, HTML or Markdown. The verdict and exit code come from
 `scoring.decide` alone.
 """
 
