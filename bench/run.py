@@ -118,6 +118,7 @@ def bench_overhead(quick: bool) -> Result:
     import instructor
     import openai
 
+    from summarize.core.article import Article
     from summarize.core.extraction import Extraction
     from summarize.model.client import ModelClient, prepared
     from summarize.model.prompts import load_prompt
@@ -125,7 +126,7 @@ def bench_overhead(quick: bool) -> Result:
     from summarize.run.pipeline import run_batch
     from summarize.run.store import OutputStore
     from summarize.settings import Settings
-    from summarize.sources.read import Article, iter_articles
+    from summarize.sources.read import iter_articles
 
     latency, rounds = 0.05, (10 if quick else 40)
     seed = SEEDS / "001_9e3b4aafea83a794.txt"
@@ -342,10 +343,11 @@ def sdk_floor(name: str, src: Path, base_url: str, concurrency: int) -> float:
     import instructor
     import openai
 
+    from summarize.core.article import Article
     from summarize.core.extraction import Extraction
     from summarize.model.client import prepared
     from summarize.model.prompts import load_prompt
-    from summarize.sources.read import Article, iter_articles
+    from summarize.sources.read import iter_articles
 
     prompt = load_prompt()
     requests = [prompt.render(article=a) for a in iter_articles(src) if isinstance(a, Article)]
@@ -449,9 +451,10 @@ def make_briefs(folder: Path, count: int) -> None:
     import datetime as dt
 
     from summarize.core import extraction as x
+    from summarize.core.article import Article
     from summarize.core.assemble import assemble_brief
     from summarize.core.brief import Provenance
-    from summarize.sources.read import Article, iter_articles
+    from summarize.sources.read import iter_articles
 
     leaders = [f"Leader{i} Surname{i}" for i in range(60)]
     countries = ["Russia", "United States", "China", "France", "Germany", "Turkey", "India"]
@@ -558,7 +561,8 @@ def write_batch_results(src: Path, results: Path) -> None:
     """Batch results for every article under `src`, as a batch engine would return them."""
     from common import grounded_answer
 
-    from summarize.sources.read import Article, iter_articles
+    from summarize.core.article import Article
+    from summarize.sources.read import iter_articles
 
     model_server = load_tests_module("model_server")
     with results.open("w", encoding="utf-8") as out:

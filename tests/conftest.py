@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 
+from summarize.core.article import Article
 from summarize.core.brief import Brief
-from summarize.sources.read import Article, iter_articles
+from summarize.sources.read import iter_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_001 = ROOT / "seeds" / "001_9e3b4aafea83a794.txt"

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from summarize.core.article import Article, IngestError
 from summarize.core.boilerplate import article_end
-from summarize.sources.read import Article, IngestError, decode_text, iter_articles
+from summarize.sources.read import decode_text, iter_articles
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

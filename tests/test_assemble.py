@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from summarize.core.article import Article
 from summarize.core.assemble import assemble_brief
 from summarize.core.brief import NOT_STATED, Brief, Evidence, Provenance
 from summarize.core.extraction import Extraction
-from summarize.sources.read import Article, iter_articles
+from summarize.sources.read import iter_articles
 
 INVENTED = "Obama thanked Putin for the grain deal signed in Sochi"
 

@@ -27,11 +27,12 @@ from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 from typer.testing import CliRunner
 
 from summarize.cli.app import app
+from summarize.core.article import Article
 from summarize.core.assemble import assemble_brief
 from summarize.core.brief import Brief, Provenance
 from summarize.core.extraction import Extraction
 from summarize.core.grounding import ArticleText
-from summarize.sources.read import Article, iter_articles
+from summarize.sources.read import iter_articles
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

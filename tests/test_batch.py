@@ -28,10 +28,10 @@ from summarize.batch.batch import (
     requests_meta_path,
 )
 from summarize.cli.app import app
+from summarize.core.article import Article
 from summarize.core.brief import Brief
 from summarize.model.prompts import load_prompt
 from summarize.settings import InstructorMode
-from summarize.sources.read import Article
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

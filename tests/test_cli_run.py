@@ -21,11 +21,11 @@ from model_server import ModelServer, Reply, chat_completion
 from typer.testing import CliRunner, Result
 
 from summarize.cli.app import app
+from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION, Brief
 from summarize.model.prompts import load_prompt
 from summarize.model.recording import scan_for_secrets
 from summarize.run.store import OutputStore
-from summarize.sources.read import Article
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

@@ -17,6 +17,7 @@ import pytest
 from instructor.v2.validation import async_field_validator, async_validators
 from model_server import ModelServer, Reply, chat_completion
 
+from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION
 from summarize.core.extraction import Extraction
 from summarize.model.client import (
@@ -29,7 +30,6 @@ from summarize.model.client import (
 )
 from summarize.model.prompts import load_prompt
 from summarize.settings import InstructorMode, Settings
-from summarize.sources.read import Article
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

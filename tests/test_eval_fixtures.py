@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from summarize.core.article import Article
 from summarize.core.brief import Brief
 from summarize.evaluation.evaluation import EvalOptions, Report, evaluate
 from summarize.evaluation.scoring import describe_case
-from summarize.sources.read import Article, iter_articles
+from summarize.sources.read import iter_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -6,10 +6,11 @@ import pytest
 from conftest import extraction_of
 from pydantic import ValidationError
 
+from summarize.core.article import Article
 from summarize.core.brief import Brief
 from summarize.core.extraction import Extraction, GroundingCheck, checking
 from summarize.core.grounding import ArticleText
-from summarize.sources.read import Article, iter_articles
+from summarize.sources.read import iter_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = sorted((ROOT / "fixtures" / "golden").glob("*.json"))

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from summarize.core.article import Article
 from summarize.core.brief import Brief, Evidence
-from summarize.sources.read import Article, iter_articles
+from summarize.sources.read import iter_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

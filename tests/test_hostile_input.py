@@ -20,9 +20,10 @@ from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 from typer.testing import CliRunner, Result
 
 from summarize.cli.app import app
+from summarize.core.article import Article
 from summarize.core.brief import Brief, Event
 from summarize.model.prompts import load_prompt
-from summarize.sources.read import Article, iter_articles
+from summarize.sources.read import iter_articles
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from model_server import ModelServer, ReceivedRequest, Reply
 
+from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION, Brief
 from summarize.model.client import FatalModelError, ModelClient
 from summarize.model.prompts import PromptTemplate, load_prompt
@@ -28,7 +29,6 @@ from summarize.run.pipeline import (
 )
 from summarize.run.store import OutputStore
 from summarize.settings import Settings
-from summarize.sources.read import Article
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

@@ -23,13 +23,14 @@ from model_server import ModelServer, ReceivedRequest, Reply
 from typer.testing import CliRunner
 
 from summarize.cli.app import app
+from summarize.core.article import Article
 from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.prompts import load_prompt
 from summarize.model.recording import scan_for_secrets
 from summarize.run.pipeline import RunSummary, run_batch
 from summarize.run.store import OutputStore
 from summarize.settings import Settings
-from summarize.sources.read import Article, iter_articles
+from summarize.sources.read import iter_articles
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Source
+from summarize.core.results import ErrorRecord
 from summarize.run.ledger import Ledger
-from summarize.run.store import ErrorRecord, OutputLockedError, OutputStore
+from summarize.run.store import OutputLockedError, OutputStore
 
 SHA = "c" * 64
 ARTICLE_ID = "talks-in-vienna-cccccccc"

@@ -36,16 +36,18 @@ from pydantic import ValidationError
 
 from summarize import __version__
 from summarize.atomic import write_text_atomic
+from summarize.core.article import Article, IngestError
 from summarize.core.assemble import assemble_brief
 from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Usage
 from summarize.core.extraction import Extraction
+from summarize.core.results import ArticleResult, ErrorRecord, RunSummary, Stage, Status
 from summarize.model.client import ModelClient, ModelError, usage_of
 from summarize.model.prompts import PromptTemplate
 from summarize.model.recording import HEADER_ARTICLE
-from summarize.run.pipeline import ArticleResult, RunSummary, build_manifest, log_article
-from summarize.run.store import ErrorRecord, OutputStore
+from summarize.run.pipeline import build_manifest, log_article
+from summarize.run.store import OutputStore
 from summarize.settings import InstructorMode, Settings
-from summarize.sources.read import Article, IngestError, iter_articles
+from summarize.sources.read import iter_articles
 
 BATCH_URL: Final = "/v1/chat/completions"
 # The Batch API only needs a path; the client needs some URL to build requests against.
@@ -161,7 +163,7 @@ def _describe(detail: Any) -> str:
 class AnswerError(Exception):
     """An answer that cannot become a brief; `stage` names the step, as in errors.jsonl."""
 
-    def __init__(self, stage: str, message: str) -> None:
+    def __init__(self, stage: Stage, message: str) -> None:
         super().__init__(message)
         self.stage = stage
 
@@ -174,7 +176,7 @@ def parse_extraction(
         completion = ChatCompletion.model_validate(body)
     except ValidationError as exc:
         raise AnswerError(
-            "batch", f"the response is not a chat completion: {_first(exc)}"
+            Stage.BATCH, f"the response is not a chat completion: {_first(exc)}"
         ) from None
     # The same preparation and parser instructor's create() uses, strict as it is by default.
     response_model = prepare_response_model(Extraction)
@@ -189,16 +191,16 @@ def parse_extraction(
     except IncompleteOutputException:
         cap = f"at {max_output_tokens} output tokens" if max_output_tokens else "at the token cap"
         raise AnswerError(
-            "model",
+            Stage.MODEL,
             f"the answer was cut off {cap}: raise --max-output-tokens and prepare again",
         ) from None
     except (ValidationError, ValueError, InstructorError, AttributeError, IndexError) as exc:
         # A batch has one answer per request: no re-ask can repair it here.
         raise AnswerError(
-            "validation", f"no valid answer (batch: 1 attempt, no re-ask): {_first(exc)}"
+            Stage.VALIDATION, f"no valid answer (batch: 1 attempt, no re-ask): {_first(exc)}"
         ) from None
     if not isinstance(parsed, Extraction):
-        raise AnswerError("validation", f"the answer parsed as {type(parsed).__name__}")
+        raise AnswerError(Stage.VALIDATION, f"the answer parsed as {type(parsed).__name__}")
     return parsed, usage_of(completion)
 
 
@@ -293,15 +295,15 @@ async def _capture_one(
         pass  # how the capture stops every request; the request is what we came for
     except Exception as exc:  # one odd article must not end the file; `run` would fail it too
         cause = f"the client could not build its request ({type(exc).__name__}: {_first(exc)})"
-        return ErrorRecord(item.id, str(item.path), "prepare", cause)
+        return ErrorRecord(item.id, str(item.path), Stage.PREPARE, cause)
     captured = transport.take(item.id)
     if captured is None:
-        return ErrorRecord(item.id, str(item.path), "prepare", "the client built no request")
+        return ErrorRecord(item.id, str(item.path), Stage.PREPARE, "the client built no request")
     if captured.method != "POST" or not captured.path.endswith("/chat/completions"):
         return ErrorRecord(
             item.id,
             str(item.path),
-            "prepare",
+            Stage.PREPARE,
             f"the client sent {captured.method} {captured.path}, not a chat completion",
         )
     return item, captured
@@ -419,7 +421,7 @@ class ResultIndex:
                 line = parse_result_line(raw)
                 if line.custom_id is None:
                     where = f"{path}:{number}"
-                    index.errors.append(ErrorRecord(None, where, "batch", line.error or ""))
+                    index.errors.append(ErrorRecord(None, where, Stage.BATCH, line.error or ""))
                     continue
                 # An answer beats an error for the same id (an output file and an error file
                 # fetched together, or a retried batch appended); otherwise the last line wins.
@@ -481,7 +483,7 @@ def ingest(
         index = ResultIndex.build(results)
         summary.result_lines = index.lines
         for e in index.errors:
-            record(ArticleResult(article_id=None, file=e.file, status="failed", error=e))
+            record(ArticleResult(article_id=None, file=e.file, status=Status.FAILED, error=e))
         seen: set[str] = set()
         with results.open("rb") as handle:
             for item in iter_articles(src):
@@ -498,12 +500,14 @@ def ingest(
             error = ErrorRecord(
                 custom_id,
                 f"{results}:{number}",
-                "article",
+                Stage.ARTICLE,
                 f"no article with id {custom_id} under {src}: its text changed since prepare "
                 "(the id holds a content hash) or --src is not the prepared folder",
             )
             record(
-                ArticleResult(article_id=custom_id, file=error.file, status="failed", error=error)
+                ArticleResult(
+                    article_id=custom_id, file=error.file, status=Status.FAILED, error=error
+                )
             )
     except asyncio.CancelledError:
         summary.run.interrupted = "cancelled"
@@ -528,27 +532,31 @@ def _ingest_one(
 ) -> ArticleResult:
     if isinstance(item, IngestError):
         error = ErrorRecord(None, str(item.path), item.stage, item.cause)
-        return ArticleResult(article_id=None, file=str(item.path), status="failed", error=error)
+        return ArticleResult(
+            article_id=None, file=str(item.path), status=Status.FAILED, error=error
+        )
     file = str(item.path)
     if not force and store.is_current(item.id, item.sha256, plan.prompt_version, plan.model):
-        return ArticleResult(article_id=item.id, file=file, status="skipped", sha256=item.sha256)
+        return ArticleResult(
+            article_id=item.id, file=file, status=Status.SKIPPED, sha256=item.sha256
+        )
     if item.id not in index.offsets:
         # Perhaps in another batch's results: listed, so that nothing goes missing unseen.
         note = f"no result for it in {index.path.name}"
-        return ArticleResult(item.id, file, "not_attempted", note=note, sha256=item.sha256)
+        return ArticleResult(item.id, file, Status.NOT_ATTEMPTED, note=note, sha256=item.sha256)
     started = time.perf_counter()
     line, where = index.read(handle, item.id)
     store.ledger.add_batch_answer(run_id, item.id, where, line.completion, line.error)
     try:
         if line.completion is None:
-            raise AnswerError("batch", f"{where}: {line.error}")
+            raise AnswerError(Stage.BATCH, f"{where}: {line.error}")
         brief = brief_from_completion(line.completion, item, plan, max_output_tokens)
     except AnswerError as exc:
         error = ErrorRecord(item.id, file, exc.stage, str(exc))
         return ArticleResult(
             article_id=item.id,
             file=file,
-            status="failed",
+            status=Status.FAILED,
             seconds=time.perf_counter() - started,
             error=error,
             sha256=item.sha256,
@@ -557,7 +565,7 @@ def _ingest_one(
     return ArticleResult(
         article_id=item.id,
         file=file,
-        status="done",
+        status=Status.DONE,
         seconds=time.perf_counter() - started,
         usage=brief.provenance.usage,
         attempts=1,

@@ -23,6 +23,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from summarize.core.brief import Brief
+from summarize.core.results import ArticleResult, Budget, RunSummary, Status
 from summarize.core.schema_export import exported_schemas
 from summarize.memo.memo import (
     BriefLoadError,
@@ -38,9 +39,6 @@ from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.model.recording import AsyncRecordingTransport, RecordingMode
 from summarize.run.ledger import LEDGER_NAME, Ledger, LedgerError, LedgerTransport, unusable
 from summarize.run.pipeline import (
-    ArticleResult,
-    Budget,
-    RunSummary,
     build_manifest,
     remove_interrupted_writes,
     run_batch,
@@ -386,8 +384,9 @@ async def _run(
     except asyncio.CancelledError:
         # Ctrl-C or SIGTERM. Returning (not raising) ends the run quietly, without a traceback.
         err.print(
-            f"interrupted: {summary.count('done')} done, {summary.count('skipped')} skipped, "
-            f"{summary.count('failed')} failed so far, recorded in {store.manifest_path}; "
+            f"interrupted: {summary.count(Status.DONE)} done, "
+            f"{summary.count(Status.SKIPPED)} skipped, "
+            f"{summary.count(Status.FAILED)} failed so far, recorded in {store.manifest_path}; "
             "run the same command again to do the rest",
             markup=False,
             highlight=False,

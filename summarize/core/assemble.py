@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from summarize.core import brief, extraction
+from summarize.core.article import Article
 from summarize.core.dates import find_publication_date, resolve_date
 from summarize.core.grounding import ArticleText
-from summarize.sources.read import Article
 
 
 @dataclass

@@ -30,6 +30,7 @@ from rich.table import Table
 
 from summarize.atomic import write_text_atomic
 from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Usage
+from summarize.core.results import ArticleResult
 from summarize.evaluation.scoring import (
     EXIT_SETUP,
     REPORT_FORMAT,
@@ -54,7 +55,7 @@ from summarize.model.client import FatalModelError, ModelClient
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.model.recording import AsyncRecordingTransport, RecordingMode
 from summarize.rendering import environment
-from summarize.run.pipeline import ArticleResult, run_batch
+from summarize.run.pipeline import run_batch
 from summarize.run.store import OutputLockedError, OutputStore
 from summarize.settings import REPLAY_URL, Settings, SettingsError, load_settings
 

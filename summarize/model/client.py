@@ -27,13 +27,14 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION, Usage
 from summarize.core.extraction import Extraction, GroundingCheck, checking
 from summarize.core.grounding import ArticleText
+from summarize.core.results import Stage
 from summarize.model.prompts import PromptTemplate
 from summarize.model.recording import ReplayMissError
 from summarize.settings import InstructorMode, Settings
-from summarize.sources.read import Article
 
 T = TypeVar("T")
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -105,7 +106,7 @@ _check_each_class_once()
 class ModelError(Exception):
     """The model could not produce a brief for one article; `stage` says where it failed."""
 
-    def __init__(self, stage: str, message: str) -> None:
+    def __init__(self, stage: Stage, message: str) -> None:
         super().__init__(message)
         self.stage = stage
 
@@ -242,7 +243,7 @@ class ModelClient:
         backoff: tuple[float, float] = (1.0, 30.0),
     ) -> None:
         if not settings.base_url or not settings.model:
-            raise FatalModelError("config", "a model endpoint needs --base-url and --model")
+            raise FatalModelError(Stage.CONFIG, "a model endpoint needs --base-url and --model")
         self.settings = settings
         self._backoff = backoff
         key = settings.api_key.get_secret_value() if settings.api_key else "not-set"
@@ -328,14 +329,18 @@ class ModelClient:
         except openai.APIStatusError as exc:
             message = _describe_status_error(exc, self.settings)
             if exc.status_code in (401, 403, 404):
-                raise FatalModelError("config", message) from None
+                raise FatalModelError(Stage.CONFIG, message) from None
             # Rate limits and server errors are the endpoint's state, not this request's fault.
-            stage = "transport" if exc.status_code == 429 or exc.status_code >= 500 else "request"
+            stage = (
+                Stage.TRANSPORT
+                if exc.status_code == 429 or exc.status_code >= 500
+                else Stage.REQUEST
+            )
             raise ModelError(stage, message) from None
         except openai.APIConnectionError as exc:
             for cause in _chain(exc):
                 if isinstance(cause, ReplayMissError):
-                    raise ModelError("replay", str(cause)) from None
+                    raise ModelError(Stage.REPLAY, str(cause)) from None
             attempts = self.settings.transport_retries + 1
             if isinstance(exc, openai.APITimeoutError):
                 what = (
@@ -348,7 +353,7 @@ class ModelClient:
                     "and --base-url is right"
                 )
             url = self.settings.base_url
-            raise ModelError("transport", f"connection to {url} {what}") from None
+            raise ModelError(Stage.TRANSPORT, f"connection to {url} {what}") from None
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     async def _extract_once(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
@@ -397,7 +402,7 @@ class ModelClient:
             )
         except IncompleteOutputException:
             raise ModelError(
-                "model",
+                Stage.MODEL,
                 f"the answer was cut off at {self.settings.max_output_tokens} output tokens: "
                 "raise --max-output-tokens, or use a model with a larger context",
             ) from None
@@ -406,9 +411,9 @@ class ModelClient:
             if api_error is not None:
                 raise api_error from None
             if isinstance(exc.__cause__, ReplayMissError):
-                raise ModelError("replay", str(exc.__cause__)) from None
+                raise ModelError(Stage.REPLAY, str(exc.__cause__)) from None
             raise ModelError(
-                "validation",
+                Stage.VALIDATION,
                 f"no valid answer after {exc.n_attempts} attempts: the last {_last_problem(exc)}; "
                 "a stronger model, another --mode or more --max-reasks may help",
             ) from None

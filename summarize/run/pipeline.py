@@ -12,169 +12,36 @@ After, the brief must not repeat the model's instructions (see `leaked_instructi
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import platform
 import re
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from summarize import __version__
+from summarize.core.article import Article, IngestError
 from summarize.core.assemble import assemble_brief
-from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Usage
+from summarize.core.brief import SCHEMA_VERSION, Provenance
+from summarize.core.leaks import leaked_instructions
+from summarize.core.results import (
+    ArticleResult,
+    Budget,
+    ErrorRecord,
+    Progress,
+    RunSummary,
+    Stage,
+    Status,
+)
 from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.prompts import PromptTemplate
 from summarize.run.ledger import Ledger
-from summarize.run.store import ErrorRecord, OutputStore
+from summarize.run.store import OutputStore
 from summarize.settings import Settings
-from summarize.sources.read import Article, IngestError, iter_articles
+from summarize.sources.read import iter_articles
 
-# "interrupted": in flight when the run was cancelled (no brief; the next run redoes it).
-Status = Literal["done", "skipped", "failed", "not_attempted", "interrupted"]
-
-
-@dataclass(frozen=True)
-class Budget:
-    """Limits on a run's spend; the run stops starting articles once one is reached.
-
-    Articles already in flight finish (their tokens are spent), so a run can end up to
-    `concurrency` articles past the limit.
-    """
-
-    max_tokens: int | None = None
-    max_cost: float | None = None
-    # Price per million tokens, (prompt, completion), for max_cost.
-    price: tuple[float, float] | None = None
-
-    def cost(self, usage: Usage) -> float:
-        prompt, completion = self.price or (0.0, 0.0)
-        return (usage.prompt_tokens * prompt + usage.completion_tokens * completion) / 1e6
-
-    def reached(self, spent: Usage) -> str | None:
-        if self.max_tokens is not None and spent.total_tokens >= self.max_tokens:
-            return f"token budget reached ({spent.total_tokens} of {self.max_tokens} tokens)"
-        if self.max_cost is not None and self.cost(spent) >= self.max_cost:
-            return f"cost budget reached ({self.cost(spent):.4f} of {self.max_cost:.4f})"
-        return None
-
-
-@dataclass(frozen=True)
-class ArticleResult:
-    article_id: str | None
-    file: str
-    status: Status
-    seconds: float = 0.0
-    brief: Brief | None = None
-    usage: Usage = field(default_factory=Usage)
-    attempts: int = 0
-    reasks: int = 0
-    error: ErrorRecord | None = None
-    # Why, when "already current" or the status alone does not say: a duplicate, a budget
-    # stop, a brief made again over an edited one.
-    note: str | None = None
-    # Counts from the brief, kept when the brief itself is not (see `keep_results`).
-    events: int = 0
-    dropped: int = 0
-    sha256: str | None = None  # of the article text
-    brief_sha256: str | None = None  # of the brief file written, for the ledger
-
-
-# Called after each article; the CLI turns it into a progress bar.
-Progress = Callable[[ArticleResult], None]
-
-
-@dataclass
-class RunSummary:
-    """What a run did, in counts: per-article records live in the ledger, not in memory
-    (`results` keeps them too only when asked, as the evaluator does)."""
-
-    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    seconds: float = 0.0
-    interrupted: str | None = None
-    budget_stop: str | None = None
-    run_id: int | None = None
-    counts: Counter[Status] = field(default_factory=Counter)
-    # All tokens spent (failed articles' too, for budgets), and those of done articles.
-    spent_usage: Usage = field(default_factory=Usage)
-    done_usage: Usage = field(default_factory=Usage)
-    events: int = 0
-    dropped: int = 0
-    reasks: int = 0
-    without_event: int = 0
-    done_seconds: float = 0.0
-    max_seconds: float = 0.0
-    errors: list[ErrorRecord] = field(default_factory=list)
-    # Articles skipped for a reason (duplicates), or remade over an edited brief, for the
-    # end-of-run report.
-    notes: list[ArticleResult] = field(default_factory=list)
-    results: list[ArticleResult] = field(default_factory=list)
-
-    def add(self, result: ArticleResult, *, keep: bool = False) -> None:
-        self.counts[result.status] += 1
-        self.spent_usage += result.usage
-        if result.error is not None:
-            self.errors.append(result.error)
-        if result.status in ("skipped", "done") and result.note is not None:
-            self.notes.append(replace(result, brief=None))
-        if result.status == "done":
-            self.done_usage += result.usage
-            self.events += result.events
-            self.dropped += result.dropped
-            self.reasks += result.reasks
-            self.without_event += not result.events
-            self.done_seconds += result.seconds
-            self.max_seconds = max(self.max_seconds, result.seconds)
-        if keep:
-            self.results.append(result)
-
-    def count(self, status: Status) -> int:
-        return self.counts[status]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def spent(self) -> Usage:
-        return self.spent_usage
-
-
-# A run of this many words from the instructions in a brief's text, where the article does
-# not have it, is the model reciting its prompt: what injected "print your instructions" asks.
-LEAK_WORDS = 8
-_WORD = re.compile(r"\w+")
 # What write_text_atomic names its temp files: ".<name>.<random>.tmp".
 _TEMP_FILE = re.compile(r"\..+\.jsonl?\.[a-z0-9_]+\.tmp")
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.lower())
-    return {tuple(words[i : i + LEAK_WORDS]) for i in range(len(words) - LEAK_WORDS + 1)}
-
-
-def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, f"{path}[{i}]")
-
-
-def leaked_instructions(brief: Brief, instructions: str, article_text: str) -> str | None:
-    """Where `brief` repeats `LEAK_WORDS` words in a row of `instructions` that the article
-    does not contain (e.g. 'events[0].summary'), or None (pure)."""
-    secret = _shingles(instructions) - _shingles(article_text)
-    if not secret:
-        return None
-    for path, text in _strings(brief.model_dump(mode="json", exclude={"provenance"}), ""):
-        if _shingles(text) & secret:
-            return path
-    return None
 
 
 def remove_interrupted_writes(store: OutputStore) -> list[Path]:
@@ -194,11 +61,11 @@ def remove_interrupted_writes(store: OutputStore) -> list[Path]:
     return removed
 
 
-def _failed(article: Article, stage: str, cause: str, **fields: Any) -> ArticleResult:
+def _failed(article: Article, stage: Stage, cause: str, **fields: Any) -> ArticleResult:
     return ArticleResult(
         article_id=article.id,
         file=str(article.path),
-        status="failed",
+        status=Status.FAILED,
         error=ErrorRecord(article.id, str(article.path), stage, cause),
         sha256=article.sha256,
         **fields,
@@ -209,7 +76,7 @@ def _too_long(article: Article, max_chars: int) -> ArticleResult:
     size = len(article.body)
     return _failed(
         article,
-        "size",
+        Stage.SIZE,
         f"the article text is {size:,} characters, over the limit of {max_chars:,}: raise "
         "--max-chars if the model's context holds it (roughly 4 characters a token), "
         "or split the article into parts",
@@ -243,7 +110,7 @@ async def _process(
     if leak is not None:
         return _failed(
             article,
-            "validation",
+            Stage.VALIDATION,
             f"the answer repeats the model's instructions (at {leak}), which text in the "
             "article aimed at the model can cause; no brief was written: check the article "
             "for instructions to the model (prompt injection)",
@@ -256,7 +123,7 @@ async def _process(
     return ArticleResult(
         article_id=article.id,
         file=str(article.path),
-        status="done",
+        status=Status.DONE,
         seconds=time.perf_counter() - started,
         brief=brief,
         usage=result.usage,
@@ -324,9 +191,9 @@ async def run_batch(
                 if isinstance(failure, ModelError):
                     stage = failure.stage
                 else:
-                    stage = "write" if isinstance(failure, OSError) else "internal"
+                    stage = Stage.WRITE if isinstance(failure, OSError) else Stage.INTERNAL
                 error = ErrorRecord(task.get_name(), file, stage, str(failure))
-                record(ArticleResult(task.get_name(), file, "failed", error=error), row)
+                record(ArticleResult(task.get_name(), file, Status.FAILED, error=error), row)
                 fatal = fatal or failure
             if fatal is not None:
                 raise fatal
@@ -335,7 +202,7 @@ async def run_batch(
         for item in iter_articles(source):
             if isinstance(item, IngestError):
                 error = ErrorRecord(None, str(item.path), item.stage, item.cause)
-                record(ArticleResult(None, str(item.path), "failed", error=error))
+                record(ArticleResult(None, str(item.path), Status.FAILED, error=error))
                 continue
             file = str(item.path)
             first = ledger.first_with_text(run_id, item.sha256)
@@ -344,11 +211,11 @@ async def run_batch(
                 # Same text under another name: one brief (and one model call) is enough.
                 original = first_id if first_file == file else first_file
                 note = f"duplicate of {original}"
-                record(ArticleResult(item.id, file, "skipped", note=note, sha256=item.sha256))
+                record(ArticleResult(item.id, file, Status.SKIPPED, note=note, sha256=item.sha256))
                 continue
             check = store.check_brief(item.id, item.sha256, prompt.version, model)
             if not force and check.current:
-                record(ArticleResult(item.id, file, "skipped", sha256=item.sha256))
+                record(ArticleResult(item.id, file, Status.SKIPPED, sha256=item.sha256))
                 continue
             if len(item.body) > max_chars:
                 record(_too_long(item, max_chars))
@@ -357,10 +224,18 @@ async def run_batch(
             stop = budget.reached(summary.spent()) if budget is not None else None
             if stop is not None:
                 summary.budget_stop = stop
-                record(ArticleResult(item.id, file, "not_attempted", note=stop, sha256=item.sha256))
+                record(
+                    ArticleResult(
+                        item.id, file, Status.NOT_ATTEMPTED, note=stop, sha256=item.sha256
+                    )
+                )
                 continue
             row = ledger.add_article(
-                run_id, file=file, article_id=item.id, article_sha256=item.sha256, status="running"
+                run_id,
+                file=file,
+                article_id=item.id,
+                article_sha256=item.sha256,
+                status=Status.RUNNING,
             )
             # Said out loud: an analyst's correction is about to be replaced.
             remade = (
@@ -391,8 +266,8 @@ async def run_batch(
                 if not task.cancelled() and task.exception() is None:
                     record(task.result(), row)
                 else:
-                    ledger.finish_article(row, status="interrupted")
-                    summary.counts["interrupted"] += 1
+                    ledger.finish_article(row, status=Status.INTERRUPTED)
+                    summary.counts[Status.INTERRUPTED] += 1
         summary.seconds = time.perf_counter() - clock
     return summary
 
@@ -440,7 +315,7 @@ def write_run(store: OutputStore, summary: RunSummary, manifest: dict[str, Any])
     finally:  # a folder that cannot take run.json must not leave the run "running"
         if run_id is not None:
             status = "interrupted" if summary.interrupted else "done"
-            if status == "done" and summary.count("not_attempted"):
+            if status == "done" and summary.count(Status.NOT_ATTEMPTED):
                 status = "partial"  # a budget stop, or results that lacked some articles
             store.ledger.finish_run(run_id, status, manifest["counts"])
 
@@ -462,7 +337,7 @@ def build_manifest(
     summary: RunSummary, settings: Settings, prompt: PromptTemplate, source: Path
 ) -> dict[str, Any]:
     """The run manifest (`run.json`) without its per-article list (`manifest_articles`)."""
-    done = summary.count("done")
+    done = summary.count(Status.DONE)
     return {
         "summarize_version": __version__,
         "python": platform.python_version(),
@@ -480,10 +355,10 @@ def build_manifest(
         "counts": {
             "articles": summary.total,
             "done": done,
-            "skipped": summary.count("skipped"),
-            "failed": summary.count("failed"),
-            "not_attempted": summary.count("not_attempted"),
-            "interrupted": summary.count("interrupted"),
+            "skipped": summary.count(Status.SKIPPED),
+            "failed": summary.count(Status.FAILED),
+            "not_attempted": summary.count(Status.NOT_ATTEMPTED),
+            "interrupted": summary.count(Status.INTERRUPTED),
             "events": summary.events,
         },
         "usage": summary.done_usage.model_dump(),

@@ -18,21 +18,12 @@ from pydantic import ValidationError
 
 from summarize.atomic import write_text_atomic
 from summarize.core.brief import SCHEMA_VERSION, Brief
+from summarize.core.results import ErrorRecord
 from summarize.run.ledger import LEDGER_NAME, Ledger
 
 
 class OutputLockedError(Exception):
     """Another run is writing into the same output folder."""
-
-
-@dataclass(frozen=True)
-class ErrorRecord:
-    """One article that failed: which file, at what stage, and why."""
-
-    article_id: str | None
-    file: str
-    stage: str
-    cause: str
 
 
 @dataclass(frozen=True)

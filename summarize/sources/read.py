@@ -15,13 +15,12 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
 
 from summarize.core import boilerplate, dates
-from summarize.core.brief import Source
+from summarize.core.article import Article, IngestError, article_id, normalize_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -34,7 +33,6 @@ _URL_FIELDS = ("url", "link")
 _DATE_FIELDS = ("date", "published", "published_at", "published_date")
 _OUTLET_FIELDS = ("outlet", "source")
 
-_SLUG_UNSAFE = re.compile(r"[^a-z0-9._-]")
 # Section labels that some pages print above the headline ("Beat: Politics").
 _LABEL_LINE = re.compile(
     r"(beat|section|category|categories|rubric|topic|topics|tags?|kategorie|rubrik"
@@ -54,63 +52,6 @@ _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.
 # What a page of menus, scripts and "enable JavaScript" notices lacks: one line of prose.
 # Characters count too, for scripts written without spaces between words.
 _PROSE_WORDS, _PROSE_CHARS = 10, 60
-
-
-@dataclass(frozen=True)
-class Article:
-    """One article, as read from a file or a JSON record."""
-
-    id: str
-    path: Path
-    text: str
-    body_end: int
-    title: str | None
-    url: str | None
-    outlet: str | None
-    published_text: str | None
-    published_date: dt.date | None
-    sha256: str
-
-    @property
-    def body(self) -> str:
-        """The text without trailing page boilerplate: what the model reads."""
-        return self.text[: self.body_end]
-
-    def source(self) -> Source:
-        return Source(
-            outlet=self.outlet,
-            headline=self.title,
-            url=self.url,
-            published_text=self.published_text,
-            published_date=self.published_date,
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
-class IngestError:
-    """A file or record that could not be read as an article, and why."""
-
-    path: Path
-    stage: str = field(default="ingest")
-    cause: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.cause}"
-
-
-def slugify(stem: str) -> str:
-    return _SLUG_UNSAFE.sub("-", stem.lower())
-
-
-def article_id(stem: str, text: str) -> str:
-    """Stable id: the slugged name plus the start of the text's SHA-256."""
-    return f"{slugify(stem)}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
-
-
-def normalize_text(text: str) -> str:
-    """Line ends as "\\n" and no leading BOM; nothing else changes (evidence offsets)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.removeprefix("\ufeff")
 
 
 def decode_text(data: bytes, declared: str | None = None) -> str:

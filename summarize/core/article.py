@@ -1,0 +1,71 @@
+"""An article as the pipeline sees it: text, where it came from, and a stable id (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from summarize.core.brief import Source
+from summarize.core.results import Stage
+
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9._-]")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, as read from a file or a JSON record."""
+
+    id: str
+    path: Path
+    text: str
+    body_end: int
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published_text: str | None
+    published_date: dt.date | None
+    sha256: str
+
+    @property
+    def body(self) -> str:
+        """The text without trailing page boilerplate: what the model reads."""
+        return self.text[: self.body_end]
+
+    def source(self) -> Source:
+        return Source(
+            outlet=self.outlet,
+            headline=self.title,
+            url=self.url,
+            published_text=self.published_text,
+            published_date=self.published_date,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestError:
+    """A file or record that could not be read as an article, and why."""
+
+    path: Path
+    stage: Stage = field(default=Stage.INGEST)
+    cause: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.cause}"
+
+
+def slugify(stem: str) -> str:
+    return _SLUG_UNSAFE.sub("-", stem.lower())
+
+
+def article_id(stem: str, text: str) -> str:
+    """Stable id: the slugged name plus the start of the text's SHA-256."""
+    return f"{slugify(stem)}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+def normalize_text(text: str) -> str:
+    """Line ends as "\\n" and no leading BOM; nothing else changes (evidence offsets)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.removeprefix("\ufeff")
