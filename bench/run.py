@@ -122,10 +122,10 @@ def bench_overhead(quick: bool) -> Result:
     from summarize.core.extraction import Extraction
     from summarize.model.client import ModelClient, prepared
     from summarize.model.prompts import load_prompt
-    from summarize.model.recording import AsyncRecordingTransport, RecordingMode
+    from summarize.model.recording import AsyncRecordingTransport
     from summarize.run.pipeline import run_batch
     from summarize.run.store import OutputStore
-    from summarize.settings import Settings
+    from summarize.settings import RecordingMode, Settings
     from summarize.sources.read import iter_articles
 
     latency, rounds = 0.05, (10 if quick else 40)

@@ -24,11 +24,16 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from summarize.model.recording import RecordingMode, recorded_model
-
 DEFAULT_CONFIG = Path("summarize.toml")
 # Replay never reaches a server, so the endpoint only has to look like one.
 REPLAY_URL = "http://replay.invalid/v1"
+
+
+class RecordingMode(StrEnum):
+    LIVE = "live"
+    RECORD = "record"
+    RECORD_MISSING = "record-missing"
+    REPLAY = "replay"
 
 
 class InstructorMode(StrEnum):
@@ -106,16 +111,6 @@ class Settings(BaseSettings):
         if cls.config_file is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls.config_file))
         return tuple(sources)
-
-    def with_replay_endpoint(self) -> Settings:
-        """In replay, fill what no server will check: a placeholder URL, and the model the
-        recordings were made with. Other modes are returned unchanged."""
-        if self.recording is not RecordingMode.REPLAY:
-            return self
-        updates: dict[str, object] = {"base_url": self.base_url or REPLAY_URL}
-        if self.model is None:
-            updates["model"] = recorded_model(self.recordings_dir)
-        return self.model_copy(update=updates)
 
     def resolved_mode(self) -> InstructorMode:
         """Tools on OpenAI itself; JSON schema (grammar-constrained where supported) elsewhere."""

@@ -39,7 +39,7 @@ from summarize.evaluation.evaluation import (
     run_eval_command,
 )
 from summarize.model.prompts import load_prompt
-from summarize.model.recording import RecordingMode
+from summarize.settings import RecordingMode
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

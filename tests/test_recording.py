@@ -22,7 +22,6 @@ from summarize.model.recording import (
     CassetteStore,
     Payload,
     RecordingError,
-    RecordingMode,
     RecordingTransport,
     ReplayMissError,
     find_replay_miss,
@@ -31,6 +30,7 @@ from summarize.model.recording import (
     recorded_model,
     scan_for_secrets,
 )
+from summarize.settings import RecordingMode
 
 FAKE_KEY = "sk-test-SECRET-1234567890abcdef"
 ARTICLE = "talks-in-geneva-1a2b3c4d"

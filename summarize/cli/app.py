@@ -36,7 +36,7 @@ from summarize.memo.synthesis import load_memo_prompt, synthesize
 from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.local_server import LocalServer, LocalServerError
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
-from summarize.model.recording import AsyncRecordingTransport, RecordingMode
+from summarize.model.recording import AsyncRecordingTransport, with_replay_endpoint
 from summarize.run.ledger import LEDGER_NAME, Ledger, LedgerError, LedgerTransport, unusable
 from summarize.run.pipeline import (
     build_manifest,
@@ -46,7 +46,7 @@ from summarize.run.pipeline import (
     write_run,
 )
 from summarize.run.store import OutputLockedError, OutputStore
-from summarize.settings import InstructorMode, Settings, SettingsError, load_settings
+from summarize.settings import InstructorMode, RecordingMode, Settings, SettingsError, load_settings
 from summarize.sources.read import SUPPORTED_SUFFIXES
 
 app = typer.Typer(
@@ -252,7 +252,7 @@ def _recording_mode(replay: bool, record: bool, record_missing: bool) -> Recordi
 
 def _endpoint(settings: Settings) -> Settings:
     """Settings with a usable endpoint, or a usage error saying how to give one."""
-    settings = settings.with_replay_endpoint()
+    settings = with_replay_endpoint(settings)
     if settings.recording is RecordingMode.REPLAY and settings.model is None:
         raise _fail(
             f"no recordings in {settings.recordings_dir}: record some first with "

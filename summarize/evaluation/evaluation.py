@@ -53,11 +53,11 @@ from summarize.evaluation.scoring import (
 )
 from summarize.model.client import FatalModelError, ModelClient
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
-from summarize.model.recording import AsyncRecordingTransport, RecordingMode
+from summarize.model.recording import AsyncRecordingTransport, with_replay_endpoint
 from summarize.rendering import environment
 from summarize.run.pipeline import run_batch
 from summarize.run.store import OutputLockedError, OutputStore
-from summarize.settings import REPLAY_URL, Settings, SettingsError, load_settings
+from summarize.settings import REPLAY_URL, RecordingMode, Settings, SettingsError, load_settings
 
 DEFAULT_CONFIG = Path("eval.toml")
 DEFAULT_SOURCE = Path("seeds")
@@ -384,7 +384,7 @@ def _settings(options: EvalOptions, recordings: Path | None) -> Settings:
         recordings_dir=recordings,
         concurrency=options.concurrency,
     )
-    return settings.with_replay_endpoint()
+    return with_replay_endpoint(settings)
 
 
 @dataclass

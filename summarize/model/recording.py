@@ -20,7 +20,6 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
@@ -30,6 +29,7 @@ import openai
 
 import summarize
 from summarize.atomic import write_text_atomic
+from summarize.settings import REPLAY_URL, RecordingMode, Settings
 
 FORMAT: Final = 1
 
@@ -48,13 +48,6 @@ _ARTICLE_ID_RE: Final = re.compile(r"[A-Za-z0-9._-]+")
 _FIX_HINT: Final = (
     "Re-record with --record or --record-missing, e.g. `summarize run <src> --record-missing`."
 )
-
-
-class RecordingMode(StrEnum):
-    LIVE = "live"
-    RECORD = "record"
-    RECORD_MISSING = "record-missing"
-    REPLAY = "replay"
 
 
 class RecordingError(openai.OpenAIError):
@@ -449,6 +442,17 @@ def recorded_model(root: Path) -> str | None:
     if not counts:
         return None
     return min(counts, key=lambda m: (-counts[m], m))
+
+
+def with_replay_endpoint(settings: Settings) -> Settings:
+    """In replay, fill what no server will check: a placeholder URL, and the model the
+    recordings were made with. Other modes are returned unchanged."""
+    if settings.recording is not RecordingMode.REPLAY:
+        return settings
+    updates: dict[str, object] = {"base_url": settings.base_url or REPLAY_URL}
+    if settings.model is None:
+        updates["model"] = recorded_model(settings.recordings_dir)
+    return settings.model_copy(update=updates)
 
 
 # -- the recorder shared by both transports -----------------------------------------------------
