@@ -123,7 +123,8 @@ def bench_overhead(quick: bool) -> Result:
     from summarize.model.client import ModelClient, prepared
     from summarize.model.prompts import load_prompt
     from summarize.model.recording import AsyncRecordingTransport
-    from summarize.run.pipeline import run_batch
+    from summarize.run.pipeline import run_articles
+    from summarize.run.session import open_run
     from summarize.run.store import OutputStore
     from summarize.settings import RecordingMode, Settings
     from summarize.sources.read import iter_articles
@@ -153,7 +154,8 @@ def bench_overhead(quick: bool) -> Result:
             store = OutputStore(tmp / "warm")
 
             async def pipeline_once() -> None:
-                summary = await run_batch(seed, store, client, prompt, concurrency=1, force=True)
+                with open_run(store, seed, settings, prompt) as session:
+                    summary = await run_articles(session, client, concurrency=1, force=True)
                 assert summary.count("done") == 1, summary.errors
 
             steps: dict[str, Callable[[], Any]] = {
@@ -213,7 +215,7 @@ def bench_overhead(quick: bool) -> Result:
         name="overhead",
         title="1. Overhead: one article, pipeline vs a bare openai+instructor call (50 ms)",
         target="pipeline ≤ 1.05x the bare call",
-        measured=f"{ratio_warm:.3f}x (warm, `run_batch`); {ratio_cold:.3f}x (whole `summarize "
+        measured=f"{ratio_warm:.3f}x (warm, `run_articles`); {ratio_cold:.3f}x (whole `summarize "
         "run` command in-process, vs a bare call on a fresh client)",
         ratio=ratio_warm / bound,
         met=ratio_warm <= bound,
@@ -230,7 +232,10 @@ def bench_overhead(quick: bool) -> Result:
                 for label, v in (
                     ("bare call, warm client", warm["bare"]),
                     ("bare call, warm client, schema prepared once", warm["bare_prepared"]),
-                    ("pipeline `run_batch` (read, prompt, call, ground, write)", warm["pipeline"]),
+                    (
+                        "pipeline `run_articles` (read, prompt, call, ground, write)",
+                        warm["pipeline"],
+                    ),
                     ("bare call, fresh client + event loop", cold["bare"]),
                     ("`summarize run` in-process (settings, lock, manifest)", cold["cli"]),
                 )

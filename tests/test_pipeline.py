@@ -1,4 +1,5 @@
-"""run_batch and the manifest over real folders, a real store and a loopback model.
+"""The pipeline (run_articles in a run session) and the manifest over real folders, a real
+store and a loopback model.
 
 Transport faults are exercised here rather than through the CLI because only ModelClient
 takes a back-off: the CLI's fixed 1-30 s back-off would make these tests slow.
@@ -18,15 +19,12 @@ from model_server import ModelServer, ReceivedRequest, Reply
 
 from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION, Brief
+from summarize.core.results import ArticleResult, RunSummary
 from summarize.model.client import FatalModelError, ModelClient
 from summarize.model.prompts import PromptTemplate, load_prompt
-from summarize.run.pipeline import (
-    ArticleResult,
-    RunSummary,
-    build_manifest,
-    manifest_articles,
-    run_batch,
-)
+from summarize.run.manifest import build_manifest, manifest_articles
+from summarize.run.pipeline import run_articles
+from summarize.run.session import open_run
 from summarize.run.store import OutputStore
 from summarize.settings import Settings
 
@@ -98,16 +96,10 @@ def run(
     async def go() -> RunSummary:
         client = ModelClient(settings, backoff=TINY_BACKOFF)
         try:
-            return await run_batch(
-                source,
-                OutputStore(out),
-                client,
-                prompt,
-                concurrency=concurrency,
-                force=force,
-                on_result=None if seen is None else seen.append,
-                keep_results=keep_results,
-            )
+            store = OutputStore(out)
+            with open_run(store, source, settings, prompt, keep_results=keep_results) as session:
+                session.on_result = None if seen is None else seen.append
+                return await run_articles(session, client, force=force, concurrency=concurrency)
         finally:
             await client.aclose()
 
@@ -155,7 +147,7 @@ def test_manifest_counts_usage_and_quality(
     settings = settings_for(good_model)
 
     summary = run(src, tmp_path / "out", settings)
-    manifest = build_manifest(summary, settings, PROMPT, src)
+    manifest = build_manifest(summary, settings, PROMPT, src).as_json()
 
     assert manifest["counts"] == {
         "articles": 3,
@@ -377,7 +369,7 @@ def test_reasks_and_dropped_items_reach_the_manifest(
     settings = settings_for(server, max_reasks=1)
 
     summary = run(src, tmp_path / "out", settings, keep_results=False)
-    manifest = build_manifest(summary, settings, PROMPT, src)
+    manifest = build_manifest(summary, settings, PROMPT, src).as_json()
 
     assert summary.results == [], "results are counted, and kept in the ledger, not in memory"
     assert (summary.events, summary.dropped, summary.reasks) == (1, 1, 1)

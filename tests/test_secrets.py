@@ -24,10 +24,12 @@ from typer.testing import CliRunner
 
 from summarize.cli.app import app
 from summarize.core.article import Article
+from summarize.core.results import RunSummary
 from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.prompts import load_prompt
 from summarize.model.recording import scan_for_secrets
-from summarize.run.pipeline import RunSummary, run_batch
+from summarize.run.pipeline import run_articles
+from summarize.run.session import open_run
 from summarize.run.store import OutputStore
 from summarize.settings import Settings
 from summarize.sources.read import iter_articles
@@ -266,9 +268,9 @@ def test_debug_logs_of_a_run_hold_no_key(tmp_path: Path, all_logs: Collect) -> N
     async def go(server: ModelServer) -> None:
         client = ModelClient(settings_for(server), backoff=(0.001, 0.002))
         try:
-            await run_batch(
-                src, OutputStore(tmp_path / "out"), client, PROMPT, concurrency=1, summary=summary
-            )
+            store = OutputStore(tmp_path / "out")
+            with open_run(store, src, client.settings, PROMPT, summary=summary) as session:
+                await run_articles(session, client, concurrency=1)
         finally:
             await client.aclose()
 

@@ -44,8 +44,8 @@ from summarize.core.results import ArticleResult, ErrorRecord, RunSummary, Stage
 from summarize.model.client import ModelClient, ModelError, usage_of
 from summarize.model.prompts import PromptTemplate
 from summarize.model.recording import HEADER_ARTICLE
-from summarize.run.pipeline import build_manifest, log_article
-from summarize.run.store import OutputStore
+from summarize.run.manifest import BatchSource, RunManifest, build_manifest
+from summarize.run.session import RunSession
 from summarize.settings import InstructorMode, Settings
 from summarize.sources.read import iter_articles
 
@@ -448,52 +448,42 @@ class IngestSummary:
 
 
 def ingest(
+    session: RunSession,
     results: Path,
-    src: Path,
-    store: OutputStore,
     plan: IngestPlan,
     *,
     force: bool = False,
     max_output_tokens: int | None = None,
     summary: IngestSummary | None = None,
 ) -> IngestSummary:
-    """Turn a batch results file into briefs under `store`, as `run` would have written them.
+    """Turn a batch results file into briefs in the session's folder, as `run` writes them.
 
-    Walks SRC one article at a time and reads only that article's line, so memory follows
-    the id index, not the texts. Each outcome goes into the store's ledger as one run, and
-    briefs the ledger says are current are skipped (resumable).
+    Walks the session's source one article at a time and reads only that article's line, so
+    memory follows the id index, not the texts. Articles the session says need no model
+    (current briefs, repeats, unreadable files) are settled as in `run`.
     """
-    summary = summary if summary is not None else IngestSummary(RunSummary())
+    summary = summary if summary is not None else IngestSummary(session.summary)
     clock = time.perf_counter()
-    ledger = store.ledger
-    run_id = ledger.start_run(
-        source=str(src),
-        model=plan.model,
-        prompt_version=plan.prompt_version,
-        schema_version=SCHEMA_VERSION,
-        recording="batch",
-    )
-    summary.run.run_id = run_id
-
-    def record(result: ArticleResult) -> None:
-        log_article(ledger, run_id, result)
-        summary.run.add(result)
-
     try:
         index = ResultIndex.build(results)
         summary.result_lines = index.lines
         for e in index.errors:
-            record(ArticleResult(article_id=None, file=e.file, status=Status.FAILED, error=e))
+            session.record(ArticleResult(None, e.file, Status.FAILED, error=e))
         seen: set[str] = set()
         with results.open("rb") as handle:
-            for item in iter_articles(src):
-                result = _ingest_one(
-                    item, index, handle, store, plan, force, max_output_tokens, run_id
+            for item in iter_articles(session.source):
+                triaged = session.triage(item, model=plan.model, force=force, max_chars=None)
+                result = (
+                    triaged
+                    if isinstance(triaged, ArticleResult)
+                    else _ingest_one(
+                        triaged.article, index, handle, session, plan, max_output_tokens
+                    )
                 )
-                summary.unanswered += result.status == "not_attempted"
+                summary.unanswered += result.status == Status.NOT_ATTEMPTED
                 if result.article_id is not None:
                     seen.add(result.article_id)
-                record(result)
+                session.record(result)
         for custom_id in sorted(index.offsets.keys() - seen):
             summary.unknown_ids += 1
             _, _, number = index.offsets[custom_id]
@@ -501,14 +491,10 @@ def ingest(
                 custom_id,
                 f"{results}:{number}",
                 Stage.ARTICLE,
-                f"no article with id {custom_id} under {src}: its text changed since prepare "
-                "(the id holds a content hash) or --src is not the prepared folder",
+                f"no article with id {custom_id} under {session.source}: its text changed "
+                "since prepare (the id holds a content hash) or --src is not the prepared folder",
             )
-            record(
-                ArticleResult(
-                    article_id=custom_id, file=error.file, status=Status.FAILED, error=error
-                )
-            )
+            session.record(ArticleResult(custom_id, error.file, Status.FAILED, error=error))
     except asyncio.CancelledError:
         summary.run.interrupted = "cancelled"
         raise
@@ -521,32 +507,21 @@ def ingest(
 
 
 def _ingest_one(
-    item: Article | IngestError,
+    item: Article,
     index: ResultIndex,
     handle: IO[bytes],
-    store: OutputStore,
+    session: RunSession,
     plan: IngestPlan,
-    force: bool,
     max_output_tokens: int | None,
-    run_id: int,
 ) -> ArticleResult:
-    if isinstance(item, IngestError):
-        error = ErrorRecord(None, str(item.path), item.stage, item.cause)
-        return ArticleResult(
-            article_id=None, file=str(item.path), status=Status.FAILED, error=error
-        )
     file = str(item.path)
-    if not force and store.is_current(item.id, item.sha256, plan.prompt_version, plan.model):
-        return ArticleResult(
-            article_id=item.id, file=file, status=Status.SKIPPED, sha256=item.sha256
-        )
     if item.id not in index.offsets:
         # Perhaps in another batch's results: listed, so that nothing goes missing unseen.
         note = f"no result for it in {index.path.name}"
         return ArticleResult(item.id, file, Status.NOT_ATTEMPTED, note=note, sha256=item.sha256)
     started = time.perf_counter()
     line, where = index.read(handle, item.id)
-    store.ledger.add_batch_answer(run_id, item.id, where, line.completion, line.error)
+    session.ledger.add_batch_answer(session.run_id, item.id, where, line.completion, line.error)
     try:
         if line.completion is None:
             raise AnswerError(Stage.BATCH, f"{where}: {line.error}")
@@ -561,7 +536,7 @@ def _ingest_one(
             error=error,
             sha256=item.sha256,
         )
-    written = store.write_brief(brief)
+    written = session.store.write_brief(brief)
     return ArticleResult(
         article_id=item.id,
         file=file,
@@ -583,22 +558,25 @@ def ingest_manifest(
     plan: IngestPlan,
     src: Path,
     results: Path,
-) -> dict[str, Any]:
+) -> RunManifest:
     """`run.json` for an ingest: the run manifest, with what the batch was prepared with."""
     stamped = settings.model_copy(
         update={"model": plan.model, "mode": plan.mode, "base_url": settings.base_url}
     )
     manifest = build_manifest(summary.run, stamped, prompt, src)
-    manifest["prompt_file"] = plan.prompt_file
-    manifest["prompt_version"] = plan.prompt_version
-    manifest["recording"] = "batch"
-    manifest["batch"] = {
-        "results": str(results),
-        "result_lines": summary.result_lines,
-        "articles_without_result": summary.unanswered,
-        "results_without_article": summary.unknown_ids,
-    }
-    return manifest
+    return manifest.model_copy(
+        update={
+            "prompt_file": plan.prompt_file,
+            "prompt_version": plan.prompt_version,
+            "recording": "batch",
+            "batch": BatchSource(
+                results=str(results),
+                result_lines=summary.result_lines,
+                articles_without_result=summary.unanswered,
+                results_without_article=summary.unknown_ids,
+            ),
+        }
+    )
 
 
 # -- shell: the provider's files and batches APIs -----------------------------------------------

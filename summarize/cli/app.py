@@ -11,7 +11,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -38,13 +38,8 @@ from summarize.model.local_server import LocalServer, LocalServerError
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.model.recording import AsyncRecordingTransport, with_replay_endpoint
 from summarize.run.ledger import LEDGER_NAME, Ledger, LedgerError, LedgerTransport, unusable
-from summarize.run.pipeline import (
-    build_manifest,
-    remove_interrupted_writes,
-    run_batch,
-    start_run,
-    write_run,
-)
+from summarize.run.pipeline import run_articles
+from summarize.run.session import RunSession, open_run
 from summarize.run.store import OutputLockedError, OutputStore
 from summarize.settings import InstructorMode, RecordingMode, Settings, SettingsError, load_settings
 from summarize.sources.read import SUPPORTED_SUFFIXES
@@ -337,41 +332,16 @@ async def _run(
     budget = _budget(settings)
     summary = RunSummary()
     received: list[signal.Signals] = []
-    stack = ExitStack()
+    stack = AsyncExitStack()
     stack.callback(_stop_on_sigterm(received))
     try:
-        with stack:
-            stack.enter_context(store.lock())
-            remove_interrupted_writes(store)  # safe: no other run writes here while we lock
-            stack.callback(store.close)
-            ledger = store.ledger
-            run_id = start_run(ledger, src, settings, template)
-            transport = LedgerTransport(
-                AsyncRecordingTransport(settings.recording, settings.recordings_dir),
-                ledger,
-                run_id,
-                secret=settings.api_key.get_secret_value() if settings.api_key else None,
-            )
-            client = ModelClient(settings, transport=transport)
+        async with stack:
+            session = stack.enter_context(open_run(store, src, settings, template, summary=summary))
+            session.on_result = on_result
+            client = ModelClient(settings, transport=_transport(settings, session))
+            stack.push_async_callback(client.aclose)  # closes the transport too
             stack.enter_context(progress)
-            try:  # the lock is ours from here: the manifest below describes this run
-                await run_batch(
-                    src,
-                    store,
-                    client,
-                    template,
-                    concurrency=settings.concurrency,
-                    force=force,
-                    on_result=on_result,
-                    summary=summary,
-                    budget=budget,
-                    run_id=run_id,
-                )
-            finally:
-                # Written even when interrupted: what was done stays done and is accounted for.
-                manifest = build_manifest(summary, settings, template, src)
-                write_run(store, summary, manifest)
-                await client.aclose()  # closes the transport too
+            await run_articles(session, client, force=force, budget=budget)
     except (OutputLockedError, FatalModelError, LedgerError) as exc:
         _say("error:", "bold red", f"{exc}")
         return EXIT_USAGE
@@ -392,7 +362,8 @@ async def _run(
             highlight=False,
         )
         return 128 + (received[0] if received else signal.SIGINT)
-    counts = manifest["counts"]
+    manifest = session.manifest()
+    counts = manifest.counts.model_dump()
     if not summary.total:
         _say(
             "error:",
@@ -420,6 +391,16 @@ async def _run(
             "again (with a larger budget) to do them: done ones are skipped.",
         )
     return EXIT_SOME_FAILED if counts["failed"] or counts["not_attempted"] else EXIT_OK
+
+
+def _transport(settings: Settings, session: RunSession) -> LedgerTransport:
+    """Recording (or replay) under the ledger tap, which logs every exchange of the run."""
+    return LedgerTransport(
+        AsyncRecordingTransport(settings.recording, settings.recordings_dir),
+        session.ledger,
+        session.run_id,
+        secret=settings.api_key.get_secret_value() if settings.api_key else None,
+    )
 
 
 def _cannot_write(target: Path, exc: BaseException, *, rerun: bool = False) -> str:
@@ -1117,29 +1098,35 @@ def batch_ingest(
     store = OutputStore(out)
     summary = IngestSummary(RunSummary())
     try:
-        with store.lock():
-            try:
-                ingest(
-                    results,
-                    src,
-                    store,
-                    plan,
-                    force=force,
-                    max_output_tokens=settings.max_output_tokens,
-                    summary=summary,
-                )
-            finally:
-                manifest = ingest_manifest(summary, settings, template, plan, src, results)
-                write_run(store, summary.run, manifest)
+        with open_run(
+            store,
+            src,
+            settings,
+            template,
+            recording="batch",
+            model=plan.model,
+            prompt_version=plan.prompt_version,
+            summary=summary.run,
+        ) as session:
+            session.describe = lambda _: ingest_manifest(
+                summary, settings, template, plan, src, results
+            )
+            ingest(
+                session,
+                results,
+                plan,
+                force=force,
+                max_output_tokens=settings.max_output_tokens,
+                summary=summary,
+            )
     except (OutputLockedError, LedgerError) as exc:
         raise _fail(str(exc)) from None
     except sqlite3.Error as exc:
         raise _fail(unusable(store.root / LEDGER_NAME, exc)) from None
     except OSError as exc:
         raise _fail(_cannot_write(store.root, exc, rerun=True)) from None
-    finally:
-        store.close()
-    counts = manifest["counts"]
+    manifest = session.manifest()
+    counts = manifest.counts.model_dump()
     err.print(
         f"{counts['done']} done, {counts['skipped']} skipped, {counts['failed']} failed "
         f"({counts['events']} events) -> {store.root}",

@@ -55,7 +55,8 @@ from summarize.model.client import FatalModelError, ModelClient
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.model.recording import AsyncRecordingTransport, with_replay_endpoint
 from summarize.rendering import environment
-from summarize.run.pipeline import run_batch
+from summarize.run.pipeline import run_articles
+from summarize.run.session import open_run
 from summarize.run.store import OutputLockedError, OutputStore
 from summarize.settings import REPLAY_URL, RecordingMode, Settings, SettingsError, load_settings
 
@@ -298,23 +299,15 @@ def rerecord_command(options: EvalOptions, settings: Settings, prompt: Path | No
 async def _produce(
     src: Path, settings: Settings, template: PromptTemplate, out: Path
 ) -> list[ArticleResult]:
+    """Briefs for every article under `src`, made as `summarize run` makes them, into `out`."""
     transport = AsyncRecordingTransport(settings.recording, settings.recordings_dir)
     client = ModelClient(settings, transport=transport)
-    store = OutputStore(out)
     try:
-        with store.lock():
-            summary = await run_batch(
-                src,
-                store,
-                client,
-                template,
-                concurrency=settings.concurrency,
-                force=True,
-                keep_results=True,
-            )
+        with open_run(OutputStore(out), src, settings, template, keep_results=True) as session:
+            await run_articles(session, client, force=True)
     finally:
         await client.aclose()
-    return summary.results
+    return session.summary.results
 
 
 @dataclass

@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -18,11 +19,15 @@ from pydantic import ValidationError
 
 from summarize.atomic import write_text_atomic
 from summarize.core.brief import SCHEMA_VERSION, Brief
+from summarize.core.errors import OutputError
 from summarize.core.results import ErrorRecord
 from summarize.run.ledger import LEDGER_NAME, Ledger
 
+# What write_text_atomic names its temp files: ".<name>.<random>.tmp".
+_TEMP_FILE = re.compile(r"\..+\.jsonl?\.[a-z0-9_]+\.tmp")
 
-class OutputLockedError(Exception):
+
+class OutputLockedError(OutputError):
     """Another run is writing into the same output folder."""
 
 
@@ -96,26 +101,51 @@ class OutputStore:
 
     @contextmanager
     def lock(self) -> Iterator[None]:
+        """Hold the folder for one run, or raise `OutputLockedError` naming the holder.
+
+        The lock is the kernel's, on the folder itself (flock on its descriptor): it goes with
+        the process, so a killed run leaves nothing to clean up, and deleting `.lock` (which
+        only names the holder's pid) cannot let a second run in.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
-        lock_path = self.root / ".lock"
-        with lock_path.open("a+", encoding="utf-8") as handle:
+        folder = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        try:
             try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "unknown"
                 raise OutputLockedError(
-                    f"another summarize run (pid {holder}) is writing to {self.root}: "
+                    f"another summarize run (pid {self._holder()}) is writing to {self.root}: "
                     "wait for it to finish or choose another --out"
                 ) from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
             try:
+                (self.root / ".lock").write_text(f"{os.getpid()}", encoding="utf-8")
                 yield
             finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(folder, fcntl.LOCK_UN)
+        finally:
+            os.close(folder)
+
+    def _holder(self) -> str:
+        try:
+            return (self.root / ".lock").read_text(encoding="utf-8").strip() or "unknown"
+        except OSError:
+            return "unknown"
+
+    def remove_interrupted_writes(self) -> list[Path]:
+        """Delete the temp files of atomic writes that a killed run left here.
+
+        Call only while holding the lock: then no other run is writing them. Readers never
+        take them for data (briefs are `*.json`); this only keeps the folder tidy.
+        """
+        removed = []
+        for folder in (self.root, self.briefs_dir):
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.iterdir()):
+                if _TEMP_FILE.fullmatch(path.name) and path.is_file():
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+        return removed
 
     def brief_path(self, article_id: str) -> Path:
         return self.briefs_dir / f"{article_id}.json"

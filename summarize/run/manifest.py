@@ -1,0 +1,147 @@
+"""run.json: the typed manifest of a run, built from its totals and written beside the briefs."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from summarize import __version__
+from summarize.core.brief import SCHEMA_VERSION, Usage
+from summarize.core.results import RunSummary, Status
+from summarize.model.prompts import PromptTemplate
+from summarize.run.ledger import Ledger
+from summarize.run.store import OutputStore
+from summarize.settings import Settings
+
+
+class Counts(BaseModel):
+    articles: int
+    done: int
+    skipped: int
+    failed: int
+    not_attempted: int
+    interrupted: int
+    events: int
+
+
+class Quality(BaseModel):
+    grounding_dropped_items: int
+    reasks: int
+    articles_without_event: int
+
+
+class Durations(BaseModel):
+    total_seconds: float
+    # int | float: a run with nothing done has always written a plain 0 here.
+    per_article_mean_seconds: int | float
+    per_article_max_seconds: float
+
+
+class BatchSource(BaseModel):
+    """Where an ingest's answers came from."""
+
+    results: str
+    result_lines: int
+    articles_without_result: int
+    results_without_article: int
+
+
+class RunManifest(BaseModel):
+    """What run.json says of a run, in its order (its per-article list is streamed apart)."""
+
+    summarize_version: str = __version__
+    python: str = platform.python_version()
+    started_at: str
+    interrupted: str | None
+    budget_stop: str | None
+    source: str
+    model: str | None
+    base_url: str | None
+    instructor_mode: str
+    recording: str
+    prompt_file: str
+    prompt_version: str
+    schema_version: str = SCHEMA_VERSION
+    counts: Counts
+    usage: Usage
+    quality: Quality
+    durations: Durations
+    batch: BatchSource | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json")
+        if self.batch is None:
+            del data["batch"]  # only ingests name a results file
+        return data
+
+
+def build_manifest(
+    summary: RunSummary, settings: Settings, prompt: PromptTemplate, source: Path
+) -> RunManifest:
+    """The manifest of a run from its totals and how it asked."""
+    done = summary.count(Status.DONE)
+    return RunManifest(
+        started_at=summary.started.isoformat(timespec="seconds"),
+        interrupted=summary.interrupted,
+        budget_stop=summary.budget_stop,
+        source=str(source),
+        model=settings.model,
+        base_url=settings.base_url,
+        instructor_mode=settings.resolved_mode().value,
+        recording=settings.recording.value,
+        prompt_file=str(prompt.path),
+        prompt_version=prompt.version,
+        counts=Counts(
+            articles=summary.total,
+            done=done,
+            skipped=summary.count(Status.SKIPPED),
+            failed=summary.count(Status.FAILED),
+            not_attempted=summary.count(Status.NOT_ATTEMPTED),
+            interrupted=summary.count(Status.INTERRUPTED),
+            events=summary.events,
+        ),
+        usage=summary.done_usage,
+        quality=Quality(
+            grounding_dropped_items=summary.dropped,
+            reasks=summary.reasks,
+            articles_without_event=summary.without_event,
+        ),
+        durations=Durations(
+            total_seconds=round(summary.seconds, 3),
+            per_article_mean_seconds=round(summary.done_seconds / done, 3) if done else 0,
+            per_article_max_seconds=round(summary.max_seconds, 3),
+        ),
+    )
+
+
+def manifest_articles(ledger: Ledger, run_id: int) -> Iterator[dict[str, Any]]:
+    """run.json's per-article list, read from the ledger as it is written out."""
+    for row in ledger.articles(run_id):
+        yield {
+            "id": row["article_id"],
+            "file": row["file"],
+            "status": row["status"],
+            "attempts": row["attempts"],
+            "seconds": round(row["seconds"], 3),
+            "note": row["note"],
+        }
+
+
+def write_run(store: OutputStore, summary: RunSummary, manifest: RunManifest) -> None:
+    """End a run: run.json (its article list read from the ledger), errors.jsonl, and the
+    run's status and counts in the ledger."""
+    run_id = summary.run_id
+    try:
+        articles = manifest_articles(store.ledger, run_id) if run_id else iter(())
+        store.write_manifest(manifest.as_json(), articles)
+        store.write_errors(summary.errors)
+    finally:  # a folder that cannot take run.json must not leave the run "running"
+        if run_id is not None:
+            status = "interrupted" if summary.interrupted else "done"
+            if status == "done" and summary.count(Status.NOT_ATTEMPTED):
+                status = "partial"  # a budget stop, or results that lacked some articles
+            store.ledger.finish_run(run_id, status, manifest.counts.model_dump())

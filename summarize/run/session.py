@@ -1,0 +1,173 @@
+"""A run's life in an output folder, shared by `run`, `eval` and `batch ingest`.
+
+`open_run` takes the folder's lock, clears what a killed run left, starts the run in the
+ledger, and at the end, however it ends, writes run.json and errors.jsonl and closes the
+run in the ledger. `RunSession.triage` is the one place that decides which articles need
+the model: unreadable ones fail, repeats of an earlier text in the run and current briefs
+are skipped, over-long ones are refused, and the rest is work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from summarize.core.article import Article, IngestError
+from summarize.core.brief import SCHEMA_VERSION
+from summarize.core.results import ArticleResult, ErrorRecord, Progress, RunSummary, Stage, Status
+from summarize.model.prompts import PromptTemplate
+from summarize.run.ledger import Ledger
+from summarize.run.manifest import RunManifest, build_manifest, write_run
+from summarize.run.store import OutputStore
+from summarize.settings import Settings
+
+
+@dataclass(frozen=True)
+class Work:
+    """An article that needs the model; `note` says so when it replaces an edited brief."""
+
+    article: Article
+    note: str | None = None
+
+
+@dataclass
+class RunSession:
+    store: OutputStore
+    source: Path
+    settings: Settings
+    prompt: PromptTemplate
+    run_id: int
+    summary: RunSummary = field(default_factory=RunSummary)
+    keep_results: bool = False
+    on_result: Progress | None = None
+    # How run.json describes the run: `build_manifest` unless the caller knows better (an
+    # ingest names the results file and what the batch was prepared with).
+    describe: Callable[[RunSession], RunManifest] | None = None
+    # What the briefs are made with; an ingest's come from the prepared batch, not `prompt`.
+    prompt_version: str = ""
+
+    def __post_init__(self) -> None:
+        self.prompt_version = self.prompt_version or self.prompt.version
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.store.ledger
+
+    def record(self, result: ArticleResult, row: int | None = None) -> None:
+        """Account for a finished article: its ledger row (new, or `row` finished), the
+        totals, and the progress callback."""
+        if row is not None:
+            self.ledger.finish_article(
+                row,
+                status=result.status,
+                brief_sha256=result.brief_sha256,
+                attempts=result.attempts,
+                seconds=result.seconds,
+                note=result.note,
+            )
+        else:
+            self.ledger.add_article(
+                self.run_id,
+                file=result.file,
+                article_id=result.article_id,
+                article_sha256=result.sha256,
+                status=result.status,
+                brief_sha256=result.brief_sha256,
+                attempts=result.attempts,
+                seconds=result.seconds,
+                note=result.note,
+            )
+        self.summary.add(result, keep=self.keep_results)
+        if self.on_result is not None:
+            self.on_result(result)
+
+    def triage(
+        self, item: Article | IngestError, *, model: str, force: bool, max_chars: int | None
+    ) -> ArticleResult | Work:
+        """What to do with one article: a result that needs no model, or the work to do."""
+        if isinstance(item, IngestError):
+            error = ErrorRecord(None, str(item.path), item.stage, item.cause)
+            return ArticleResult(None, str(item.path), Status.FAILED, error=error)
+        file = str(item.path)
+        first = self.ledger.first_with_text(self.run_id, item.sha256)
+        if first is not None:
+            first_file, first_id = first
+            # Same text under another name: one brief (and one model call) is enough.
+            original = first_id if first_file == file else first_file
+            note = f"duplicate of {original}"
+            return ArticleResult(item.id, file, Status.SKIPPED, note=note, sha256=item.sha256)
+        check = self.store.check_brief(item.id, item.sha256, self.prompt_version, model)
+        if not force and check.current:
+            return ArticleResult(item.id, file, Status.SKIPPED, sha256=item.sha256)
+        if max_chars is not None and len(item.body) > max_chars:
+            return _too_long(item, max_chars)
+        if check.edited_since is None:
+            return Work(item)
+        # Said out loud: an analyst's correction is about to be replaced.
+        return Work(
+            item, f"its brief was changed on disk since run {check.edited_since}; made again"
+        )
+
+    def manifest(self) -> RunManifest:
+        if self.describe is not None:
+            return self.describe(self)
+        return build_manifest(self.summary, self.settings, self.prompt, self.source)
+
+
+def _too_long(article: Article, max_chars: int) -> ArticleResult:
+    size = len(article.body)
+    cause = (
+        f"the article text is {size:,} characters, over the limit of {max_chars:,}: raise "
+        "--max-chars if the model's context holds it (roughly 4 characters a token), "
+        "or split the article into parts"
+    )
+    error = ErrorRecord(article.id, str(article.path), Stage.SIZE, cause)
+    return ArticleResult(
+        article.id, str(article.path), Status.FAILED, error=error, sha256=article.sha256
+    )
+
+
+@contextmanager
+def open_run(
+    store: OutputStore,
+    source: Path,
+    settings: Settings,
+    prompt: PromptTemplate,
+    *,
+    recording: str | None = None,
+    model: str | None = None,
+    prompt_version: str | None = None,
+    summary: RunSummary | None = None,
+    keep_results: bool = False,
+) -> Iterator[RunSession]:
+    """Hold `store` for one run; run.json, errors.jsonl and the ledger's account of the run
+    are written when the block ends, however it ends (what was done stays done)."""
+    with store.lock():
+        try:
+            store.remove_interrupted_writes()  # safe: no other run writes here while we lock
+            run_id = store.ledger.start_run(
+                source=str(source),
+                model=model if model is not None else settings.model,
+                prompt_version=prompt_version or prompt.version,
+                schema_version=SCHEMA_VERSION,
+                recording=recording or settings.recording.value,
+            )
+            session = RunSession(
+                store,
+                source,
+                settings,
+                prompt,
+                run_id,
+                summary or RunSummary(),
+                keep_results,
+                prompt_version=prompt_version or prompt.version,
+            )
+            session.summary.run_id = run_id
+            try:
+                yield session
+            finally:
+                write_run(store, session.summary, session.manifest())
+        finally:
+            store.close()
