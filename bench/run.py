@@ -757,6 +757,61 @@ def _descriptions(node: Any) -> list[str]:
     return []
 
 
+# -- 7. start-up ----------------------------------------------------------------------------------
+
+
+def _process_seconds(argv: list[str], runs: int) -> list[float]:
+    """Wall seconds of `argv` as a whole process, `runs` times after one warm-up."""
+    subprocess.run(argv, capture_output=True, check=False, cwd=ROOT)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(argv, capture_output=True, check=False, cwd=ROOT)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def bench_startup(quick: bool) -> Result:
+    """`summarize --help` (and the light commands) as whole processes, beside `import pydantic`."""
+    runs = 3 if quick else 5
+    python = [sys.executable, "-c"]
+    entry = "import sys; from summarize.cli import main; sys.argv[0] = 'summarize'; main()"
+    commands = {
+        "python -c 'import pydantic'": [*python, "import pydantic"],
+        "summarize --help": [*python, entry, "--help"],
+        "summarize memo --help": [*python, entry, "memo", "--help"],
+        "summarize log --help": [*python, entry, "log", "--help"],
+        "python -c 'import openai' (what --help no longer loads)": [*python, "import openai"],
+    }
+    # Interleaved round by round, so that a burst of load hits every command alike.
+    rounds: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            rounds[name] += _process_seconds(argv, 1)
+    medians = {name: statistics.median(times) for name, times in rounds.items()}
+    help_s, pydantic_s = medians["summarize --help"], medians["python -c 'import pydantic'"]
+    table = [("command", "median", "min", "max")]
+    for name, times in rounds.items():
+        table.append((name, ms(medians[name]), ms(min(times)), ms(max(times))))
+    return Result(
+        name="startup",
+        title="Start-up: `summarize --help` as a whole process",
+        target="< 500 ms median",
+        measured=f"{ms(help_s)} median ({help_s / pydantic_s:.2f}x `import pydantic` alone)",
+        ratio=help_s / 0.5,
+        met=help_s < 0.5,
+        miss=f"{ms(help_s - 0.5)} over",
+        table=table,
+        notes=[
+            f"{runs} runs of each after a warm-up, interleaved; each a fresh `python` process "
+            "(the interpreter's own start is in every figure).",
+            "`--help`, `memo`, `log` and `schema` import neither the openai SDK nor instructor; "
+            "the command modules import them inside the commands that call a model.",
+        ],
+        data={"seconds": rounds},
+    )
+
+
 # -- report --------------------------------------------------------------------------------------
 
 BENCHES: dict[str, Callable[[bool], Result]] = {
@@ -766,6 +821,7 @@ BENCHES: dict[str, Callable[[bool], Result]] = {
     "memo": bench_memo,
     "memory": bench_memory,
     "tokens": bench_tokens,
+    "startup": bench_startup,
 }
 
 

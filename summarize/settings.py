@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tomllib
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -24,26 +23,18 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from summarize.core.errors import UsageError
+
+# Re-exported (`as`): settings are where most code looks for the modes.
+from summarize.core.modes import InstructorMode as InstructorMode
+from summarize.core.modes import RecordingMode as RecordingMode
+
 DEFAULT_CONFIG = Path("summarize.toml")
 # Replay never reaches a server, so the endpoint only has to look like one.
 REPLAY_URL = "http://replay.invalid/v1"
 
 
-class RecordingMode(StrEnum):
-    LIVE = "live"
-    RECORD = "record"
-    RECORD_MISSING = "record-missing"
-    REPLAY = "replay"
-
-
-class InstructorMode(StrEnum):
-    AUTO = "auto"
-    TOOLS = "tools"
-    JSON_SCHEMA = "json_schema"
-    JSON = "json"
-
-
-class SettingsError(Exception):
+class SettingsError(UsageError):
     """Settings that cannot work; the message says which and how to fix it."""
 
 

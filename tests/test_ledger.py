@@ -2,6 +2,8 @@
 
 import asyncio
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import httpx2
@@ -10,7 +12,7 @@ import pytest
 from conftest import completion_for
 from model_server import ModelServer, Reply
 
-from summarize.run.ledger import Ledger, LedgerTransport
+from summarize.run.ledger import MIGRATIONS, Ledger, LedgerError, LedgerTransport, migrations
 
 KEY = "sk-test-LEDGER-0123456789abcdef"
 
@@ -105,9 +107,14 @@ def test_a_run_is_logged_and_summarize_log_shows_it(tmp_path: Path) -> None:
     attempts = sum(a["attempts"] for a in manifest["articles"])
     assert runs[1]["exchanges"] == attempts, "every exchange of the run is in the ledger"
     assert runs[1]["tokens"] == manifest["usage"]["total_tokens"]
-    detail = CliRunner().invoke(app, ["log", str(out), "--run", "2", "--json"])
-    attempts = [(e["article_id"][:3], e["attempt"]) for e in json.loads(detail.output)]
+    detail = json.loads(CliRunner().invoke(app, ["log", str(out), "--run", "2", "--json"]).output)
+    attempts = [(e["article_id"][:3], e["attempt"]) for e in detail["exchanges"]]
     assert ("001", 3) in attempts
+    # The JSON carries what the table shows: outcomes, superseded answers, token totals.
+    assert [a["status"] for a in detail["articles"]] == ["done"] * 5
+    assert "superseded" in [e["outcome"] for e in detail["exchanges"]]
+    assert detail["totals"]["total_tokens"] == manifest["usage"]["total_tokens"]
+    assert detail["totals"]["exchanges"] == len(attempts)
 
     # As a table: each article's outcome, and which answers were asked again.
     wide = {"COLUMNS": "200"}
@@ -178,3 +185,36 @@ def test_a_ledger_damaged_deep_inside_is_a_message_not_a_traceback(tmp_path: Pat
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output
         assert "ledger.sqlite cannot be used as the run ledger" in " ".join(result.output.split())
+
+
+def test_a_new_ledger_is_at_the_newest_numbered_migration(tmp_path: Path) -> None:
+    numbers = [n for n, _ in migrations()]
+    assert numbers == list(range(1, len(numbers) + 1)), "migrations are numbered 1, 2, ..."
+    Ledger(tmp_path / "ledger.sqlite").close()
+    with closing(sqlite3.connect(tmp_path / "ledger.sqlite")) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == numbers[-1]
+
+
+def test_a_ledger_from_before_numbered_migrations_is_brought_up_to_date(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with closing(sqlite3.connect(path)) as db:  # what the first ledgers held: no articles table
+        db.executescript((MIGRATIONS / "001_runs_and_exchanges.sql").read_text())
+        db.execute(
+            "INSERT INTO runs (started_at, source, status) VALUES ('2026-01-01', 'src', 'done')"
+        )
+        db.commit()
+    ledger = Ledger(path)
+    assert ledger.predates_outcomes, "its briefs must be adopted, not remade"
+    ledger.add_article(1, file="a.txt", article_id="a", article_sha256="x", status="done")
+    ledger.close()
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == migrations()[-1][0]
+        assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
+
+
+def test_a_ledger_from_a_newer_summarize_is_refused_not_guessed_at(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA user_version = 999")
+    with pytest.raises(LedgerError, match="newer summarize"):
+        Ledger(path)

@@ -7,9 +7,12 @@ import hashlib
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Source
 from summarize.core.results import ErrorRecord
@@ -213,12 +216,12 @@ def test_lock_creates_the_output_folder(tmp_path: Path) -> None:
 def test_briefs_under_a_ledger_from_before_outcomes_are_adopted_once(tmp_path: Path) -> None:
     # An output folder from the version whose ledger kept only runs and exchanges: upgrading
     # must not remake (and pay for) every brief.
-    from summarize.run.ledger import _SCHEMA
+    from summarize.run.ledger import MIGRATIONS
 
     store = OutputStore(tmp_path / "out")
     store.write_brief(brief())
     store.write_brief(brief(prompt_version="prompt-0").model_copy(update={"article_id": "old-1"}))
-    legacy = _SCHEMA[: _SCHEMA.index("CREATE TABLE IF NOT EXISTS articles")]
+    legacy = (MIGRATIONS / "001_runs_and_exchanges.sql").read_text(encoding="utf-8")
     with sqlite3.connect(tmp_path / "out" / "ledger.sqlite") as db:
         db.executescript(legacy)
         db.execute("INSERT INTO runs (started_at, source, status) VALUES ('t', 'src', 'done')")
@@ -235,3 +238,50 @@ def test_briefs_under_a_ledger_from_before_outcomes_are_adopted_once(tmp_path: P
     ]
     store.close()
     assert len(OutputStore(tmp_path / "out").ledger.runs()) == 3, "adopted once, not again"
+
+
+def test_deleting_the_lock_file_does_not_let_a_second_run_in(tmp_path: Path) -> None:
+    # The holder is another process, as a second `summarize run` would meet it.
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from summarize.run.store import OutputStore\n"
+            "with OutputStore(Path(sys.argv[1])).lock():\n"
+            "    print('held', flush=True); time.sleep(60)",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        (out / ".lock").unlink()  # what a user tidying the folder might do
+        (tmp_path / "a.txt").write_text("Minister met envoy in Paris.\n", encoding="utf-8")
+        second = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from summarize.cli import main; main()",
+                "run",
+                str(tmp_path / "a.txt"),
+                "--out",
+                str(out),
+                "--replay",
+                "--recordings",
+                str(ROOT / "fixtures" / "recordings"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert second.returncode == 2, second.stderr
+        assert f"another summarize run (pid unknown) is writing to {out}" in " ".join(
+            second.stderr.split()
+        )
+        assert not (out / "briefs").exists()
+    finally:
+        holder.kill()
+        holder.wait()

@@ -39,6 +39,7 @@ from summarize.atomic import write_text_atomic
 from summarize.core.article import Article, IngestError
 from summarize.core.assemble import assemble_brief
 from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Usage
+from summarize.core.errors import EXIT_SOME_FAILED, UsageError
 from summarize.core.extraction import Extraction
 from summarize.core.results import ArticleResult, ErrorRecord, RunSummary, Stage, Status
 from summarize.model.client import ModelClient, ModelError, usage_of
@@ -64,7 +65,7 @@ DONE_STATUSES: Final = frozenset({"completed"})
 FAILED_STATUSES: Final = frozenset({"failed", "expired", "cancelled"})
 
 
-class BatchError(Exception):
+class BatchError(UsageError):
     """A batch step that cannot go on; the message says why and what to do."""
 
 
@@ -626,7 +627,9 @@ def describe(batch: Batch) -> str:
 
 
 class BatchNotReadyError(BatchError):
-    """The batch has not completed (yet, or ever)."""
+    """The batch has not completed (yet, or ever): exit 1, try again later."""
+
+    exit_code = EXIT_SOME_FAILED
 
 
 def fetch(settings: Settings, batch_id: str, out: Path) -> Batch:

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from summarize.atomic import write_text_atomic
 from summarize.core.brief import Brief, EventType
+from summarize.core.errors import UsageError
 from summarize.memo.merging import (
     Conflict,
     FollowUpStatus,
@@ -1011,7 +1012,7 @@ def render_memo(
 # --- file shell ----------------------------------------------------------------------------
 
 
-class BriefLoadError(ValueError):
+class BriefLoadError(UsageError):
     """A file in the folder could not be read as a brief."""
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import jinja2
 
+from summarize.core.errors import UsageError
+
 DEFAULT_PROMPT = "extract.j2"
 
 # Article text is data inside <article> ... </article>. A value interpolated into a prompt
@@ -25,7 +27,7 @@ def neutralise_delimiters(value: object) -> object:
     return _DELIMITER.sub("&lt;", value) if isinstance(value, str) else value
 
 
-class PromptError(Exception):
+class PromptError(UsageError):
     """A prompt template that cannot be found or rendered."""
 
 

@@ -23,55 +23,13 @@ from typing import Any
 
 import httpx2
 
+from summarize.core.errors import OutputError
+
 LEDGER_NAME = "ledger.sqlite"
 _ARTICLE_HEADER = "x-summarize-article"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    source TEXT NOT NULL,
-    model TEXT,
-    prompt_version TEXT,
-    schema_version TEXT,
-    recording TEXT,
-    status TEXT NOT NULL DEFAULT 'running',
-    counts TEXT
-);
-CREATE TABLE IF NOT EXISTS exchanges (
-    id INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    article_id TEXT,
-    attempt INTEGER NOT NULL,
-    started_at TEXT NOT NULL,
-    seconds REAL NOT NULL,
-    status INTEGER,
-    outcome TEXT NOT NULL,
-    finish_reason TEXT,
-    prompt_tokens INTEGER NOT NULL DEFAULT 0,
-    completion_tokens INTEGER NOT NULL DEFAULT 0,
-    total_tokens INTEGER NOT NULL DEFAULT 0,
-    request TEXT NOT NULL,
-    response TEXT
-);
-CREATE INDEX IF NOT EXISTS exchanges_by_article ON exchanges(article_id, run_id);
-CREATE TABLE IF NOT EXISTS articles (
-    id INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    article_id TEXT,
-    file TEXT NOT NULL,
-    article_sha256 TEXT,
-    status TEXT NOT NULL,
-    brief_sha256 TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    seconds REAL NOT NULL DEFAULT 0,
-    note TEXT,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS articles_by_id ON articles(article_id, status);
-CREATE INDEX IF NOT EXISTS articles_by_text ON articles(run_id, article_sha256);
-"""
+# Numbered SQL files, applied in order; the ledger's PRAGMA user_version is the last applied.
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def _now() -> str:
@@ -97,7 +55,7 @@ class BriefMade:
     run_id: int
 
 
-class LedgerError(Exception):
+class LedgerError(OutputError):
     """The ledger file cannot be opened or written; the message says what to do."""
 
 
@@ -108,6 +66,34 @@ def unusable(path: Path, exc: sqlite3.Error) -> str:
         "and run again (every brief is then made anew); if it is read-only, make it "
         "writable or choose another --out"
     )
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """The shipped migrations, numbered by their file names (001_..., 002_...)."""
+    found = [(int(p.name.split("_", 1)[0]), p) for p in MIGRATIONS.glob("[0-9]*.sql")]
+    return sorted(found)
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> int:
+    """Bring the ledger to the newest schema; returns its version.
+
+    A ledger from a newer summarize is refused rather than guessed at: its tables may mean
+    more than this version knows.
+    """
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    known = migrations()
+    newest = known[-1][0] if known else 0
+    if version > newest:
+        raise LedgerError(
+            f"{path} was written by a newer summarize (ledger version {version}, this one knows "
+            f"{newest}): upgrade summarize, or choose another --out"
+        )
+    for number, sql in known:
+        if number > version:
+            db.executescript(sql.read_text(encoding="utf-8"))
+            db.execute(f"PRAGMA user_version = {number}")
+            version = number
+    return version
 
 
 class Ledger:
@@ -129,6 +115,9 @@ class Ledger:
         except sqlite3.Error as exc:
             self._db.close()
             raise LedgerError(unusable(path, exc)) from None
+        except LedgerError:
+            self._db.close()
+            raise
 
     def _open(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -138,7 +127,7 @@ class Ledger:
         # nothing and keeps memory flat however large the ledger grows.
         self._db.execute("PRAGMA cache_size=-256")
         with self._connect() as db:
-            db.executescript(_SCHEMA)
+            migrate(db, self.path)
             # Runs but no article outcomes: a ledger from before they were recorded (even if
             # `summarize log` has since added the table). Its briefs need adopting.
             self.predates_outcomes = bool(

@@ -1,0 +1,130 @@
+"""`summarize memo`: a briefing memo from a folder of briefs."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from summarize.cli import options as opt
+from summarize.cli.output import cannot_write, fail, note, say
+from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED
+
+if TYPE_CHECKING:
+    from summarize.core.brief import Brief
+    from summarize.memo.memo import MemoSynthesis
+    from summarize.model.prompts import PromptTemplate
+    from summarize.settings import Settings
+
+MEMO_HELP = (
+    "Write a briefing memo from the briefs in FOLDER (searched recursively for *.json "
+    "briefs: a `summarize run` output folder, or fixtures/golden).\n\n"
+    "The format follows the --out suffix (.md or .html) unless --format says otherwise. "
+    "Reports of one contact from several outlets are merged into one event; where sides or "
+    "outlets differ, their accounts are set side by side. Overdue follow-ups are judged "
+    "against --as-of (default: the latest date in the briefs), so the same briefs always "
+    "give a byte-identical memo.\n\n"
+    "With --synthesize the BLUF is written by the model (--base-url/--model, or --replay "
+    "from recordings); every sentence must cite the events it rests on, or it is rejected "
+    "and re-asked. If no valid synthesis comes back, the memo keeps the deterministic BLUF "
+    "and the exit code is 1.\n\n"
+    "Example: summarize memo out/ --out memo.html --title 'US-Russia contacts'"
+)
+
+
+def memo(
+    folder: Annotated[Path, typer.Argument(help="Folder of briefs.", show_default=False)],
+    out: Annotated[Path, typer.Option(help="Memo file to write (.md or .html).")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="md or html (default: from the --out suffix).")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Memo title.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="YYYY-MM-DD to judge overdue follow-ups (default: latest brief date)."),
+    ] = None,
+    synthesize: Annotated[
+        bool, opt.flag("--synthesize", help="Have the model write the BLUF, with citations.")
+    ] = False,
+    base_url: Annotated[str | None, typer.Option(help="With --synthesize: the endpoint.")] = None,
+    model: Annotated[str | None, typer.Option(help="With --synthesize: the model.")] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML settings file.")] = None,
+    replay: Annotated[bool, opt.flag("--replay", help="Synthesis from recordings.")] = False,
+    record: Annotated[bool, opt.flag("--record", help="Record the synthesis.")] = False,
+    record_missing: Annotated[
+        bool, opt.flag("--record-missing", help="Replay if recorded, else record.")
+    ] = False,
+    recordings: Annotated[Path | None, typer.Option(help="Recordings folder.")] = None,
+) -> None:
+    from summarize.memo.memo import load_briefs, resolve_format, write_memo
+
+    recording = opt.recording_mode(replay, record, record_missing)
+    if not synthesize and (base_url or model or recording):
+        raise fail("--base-url, --model and the recording flags go with --synthesize")
+    try:
+        as_of_date = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise fail(f"--as-of {as_of!r} is not a date like 2016-09-05") from None
+    try:
+        chosen = resolve_format(out, fmt)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    briefs = load_briefs(folder)
+    if not briefs:
+        raise fail(f"no briefs found in {folder}")
+    synthesis, code = None, EXIT_OK
+    if synthesize:
+        synthesis = _synthesis(briefs, config, base_url, model, recording, recordings)
+        code = EXIT_OK if synthesis is not None else EXIT_SOME_FAILED
+    try:
+        write_memo(briefs, out, fmt=chosen, title=title, as_of=as_of_date, synthesis=synthesis)
+    except OSError as exc:
+        raise fail(cannot_write(out, exc)) from None
+    note(f"memo of {len(briefs)} briefs -> {out}")
+    raise typer.Exit(code)
+
+
+def _synthesis(
+    briefs: list[Brief],
+    config: Path | None,
+    base_url: str | None,
+    model: str | None,
+    recording: object,
+    recordings: Path | None,
+) -> MemoSynthesis | None:
+    """The model's BLUF, or None (said on stderr) when no valid one came back."""
+    from summarize.cli.run import endpoint
+    from summarize.memo.synthesis import load_memo_prompt
+    from summarize.model.client import FatalModelError, ModelError
+    from summarize.settings import load_settings
+
+    settings = load_settings(
+        config, base_url=base_url, model=model, recording=recording, recordings_dir=recordings
+    )
+    prompt = load_memo_prompt()
+    try:
+        return asyncio.run(_synthesize(briefs, endpoint(settings), prompt))
+    except FatalModelError as exc:
+        raise fail(str(exc)) from None
+    except ModelError as exc:
+        say(f"synthesis failed ({exc.stage}):", "yellow", f"{exc}; keeping the deterministic BLUF")
+        return None
+
+
+async def _synthesize(
+    briefs: list[Brief], settings: Settings, prompt: PromptTemplate
+) -> MemoSynthesis:
+    from summarize.memo.synthesis import synthesize
+    from summarize.model.client import ModelClient
+    from summarize.model.recording import AsyncRecordingTransport
+
+    transport = AsyncRecordingTransport(settings.recording, settings.recordings_dir)
+    client = ModelClient(settings, transport=transport)
+    try:
+        synthesis, _ = await synthesize(briefs, client, prompt)
+    finally:
+        await client.aclose()
+    return synthesis

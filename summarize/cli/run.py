@@ -1,0 +1,379 @@
+"""`summarize run`: extract a brief per article, resumably, into an output folder."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from summarize.cli import options as opt
+from summarize.cli.output import cannot_write, err, fail, note, say
+from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, SummarizeError
+
+if TYPE_CHECKING:
+    import httpx2
+    from rich.progress import Progress
+
+    from summarize.core.results import ArticleResult, Budget, RunSummary
+    from summarize.model.prompts import PromptTemplate
+    from summarize.run.manifest import RunManifest
+    from summarize.run.session import RunSession
+    from summarize.run.store import OutputStore
+    from summarize.settings import Settings
+
+RUN_HELP = """
+Extract one event brief per article in SRC (a folder, searched recursively, or a file).
+
+Reads .txt, .md, .html/.htm, .json and .jsonl. Writes, under --out:
+
+
+  briefs/<id>.json   one validated, grounded brief per article
+  run.json           the run manifest: model, prompt and schema versions,
+                     counts, token usage, durations, quality signals
+  errors.jsonl       one line per article that failed: file, stage, cause
+  ledger.sqlite      every run, each article's outcome, every model exchange
+                     (see `summarize log`)
+
+Articles whose brief is current are skipped: the ledger says it was made from
+the same content, prompt, schema and model, and the file is unchanged since.
+--force redoes them.
+
+Model endpoint: --base-url and --model (or SUMMARIZE_BASE_URL and
+SUMMARIZE_MODEL, or a summarize.toml), API key from OPENAI_API_KEY. Any
+OpenAI-compatible server works: OpenAI, Ollama, vLLM, LM Studio, llama.cpp.
+
+Recordings: --replay answers from fixtures/recordings without any network;
+--record and --record-missing save what the endpoint answers there.
+
+Exit codes: 0 every article done, 1 some articles failed (see errors.jsonl) or
+were not attempted (a budget stop), 2 usage, configuration or output-folder
+error, 130/143 stopped by Ctrl-C/SIGTERM (run again to do the rest).
+
+Example:
+
+
+  summarize run seeds/ --out out/ --base-url http://127.0.0.1:8080/v1 \\
+      --model smollm2
+"""
+
+
+def run(
+    src: Annotated[Path, typer.Argument(help="Folder or file of articles.", show_default=False)],
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
+    base_url: opt.BaseUrlOption = None,
+    model: opt.ModelOption = None,
+    mode: opt.ModeOption = None,
+    concurrency: opt.ConcurrencyOption = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Seconds per model request (default 120).")
+    ] = None,
+    max_reasks: Annotated[
+        int | None, typer.Option(help="Re-asks after an invalid or ungrounded answer (default 2).")
+    ] = None,
+    max_output_tokens: opt.MaxOutputTokensOption = None,
+    max_chars: Annotated[
+        int | None,
+        typer.Option(help="Refuse articles whose text is longer (default 50000 characters)."),
+    ] = None,
+    prompt: opt.PromptOption = None,
+    config: opt.ConfigOption = None,
+    force: opt.ForceOption = False,
+    replay: opt.ReplayOption = False,
+    record: opt.RecordOption = False,
+    record_missing: opt.RecordMissingOption = False,
+    recordings: opt.RecordingsOption = None,
+    local: Annotated[
+        bool,
+        opt.flag(
+            "--local",
+            help="Start the bundled llama.cpp server (extra 'local') for this run, then stop it.",
+        ),
+    ] = False,
+    model_path: Annotated[
+        Path | None, typer.Option(help="With --local: a GGUF file instead of SmolLM2-135M.")
+    ] = None,
+    memo: Annotated[
+        Path | None,
+        typer.Option(help="Also write a briefing memo of all briefs in --out (.md or .html)."),
+    ] = None,
+    max_tokens_total: Annotated[
+        int | None,
+        typer.Option(help="Stop starting articles once the run has used this many tokens."),
+    ] = None,
+    max_cost: Annotated[
+        float | None,
+        typer.Option(help="Stop starting articles at this cost (needs [prices] in the config)."),
+    ] = None,
+) -> None:
+    from summarize.memo.memo import resolve_format
+    from summarize.model.prompts import load_prompt
+    from summarize.run.store import OutputStore
+    from summarize.settings import RecordingMode, load_settings
+
+    recording = opt.recording_mode(replay, record, record_missing)
+    if not src.exists():
+        raise fail(f"{src} does not exist: give a folder or file of articles")
+    settings = load_settings(
+        config,
+        base_url=base_url,
+        model=model,
+        mode=mode,
+        concurrency=concurrency,
+        timeout=timeout,
+        max_reasks=max_reasks,
+        max_output_tokens=max_output_tokens,
+        max_chars=max_chars,
+        recording=recording,
+        recordings_dir=recordings,
+        max_tokens_total=max_tokens_total,
+        max_cost=max_cost,
+    )
+    template = load_prompt(prompt)
+    if local and settings.recording is RecordingMode.REPLAY:
+        raise fail("--local and --replay exclude each other: replay needs no server")
+    if model_path is not None and not local:
+        raise fail("--model-path goes with --local")
+    if memo is not None:
+        try:
+            resolve_format(memo, None)
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+    store = OutputStore(out)
+    if local:
+        code = _run_with_local_server(src, store, settings, template, model_path, force=force)
+    else:
+        code = asyncio.run(_run(src, store, endpoint(settings), template, force=force))
+    raise typer.Exit(_write_run_memo(store, memo, code))
+
+
+def endpoint(settings: Settings) -> Settings:
+    """Settings with a usable endpoint, or a usage error saying how to give one."""
+    from summarize.model.recording import with_replay_endpoint
+    from summarize.settings import RecordingMode
+
+    settings = with_replay_endpoint(settings)
+    if settings.recording is RecordingMode.REPLAY and settings.model is None:
+        raise fail(
+            f"no recordings in {settings.recordings_dir}: record some first with "
+            "--record (and --base-url, --model), or point --recordings at a folder"
+        )
+    missing = [
+        option
+        for option, value in (("--base-url", settings.base_url), ("--model", settings.model))
+        if not value
+    ]
+    if missing:
+        variables = " and ".join(f"SUMMARIZE_{m[2:].replace('-', '_').upper()}" for m in missing)
+        raise fail(
+            f"no model endpoint: pass {' and '.join(missing)} (or set {variables}), "
+            "or use --replay to answer from recordings"
+        )
+    return settings
+
+
+def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
+    """`run --memo`: a memo of every brief in the output folder, this run's and earlier ones."""
+    if memo is None or code not in (EXIT_OK, EXIT_SOME_FAILED):
+        return code
+    from summarize.memo.memo import BriefLoadError, load_briefs, write_memo
+
+    try:
+        briefs = load_briefs(store.briefs_dir) if store.briefs_dir.is_dir() else []
+    except BriefLoadError as exc:
+        say("error:", "bold red", f"memo not written: {exc}")
+        return EXIT_SOME_FAILED
+    if not briefs:
+        err.print("[yellow]memo not written:[/] no briefs to summarise", highlight=False)
+        return code
+    try:
+        write_memo(briefs, memo, fmt=None, title=None, as_of=None)
+    except OSError as exc:
+        say("error:", "bold red", f"memo not written: {cannot_write(memo, exc)}")
+        return EXIT_USAGE
+    note(f"memo of {len(briefs)} briefs -> {memo}")
+    return code
+
+
+def _run_with_local_server(
+    src: Path,
+    store: OutputStore,
+    settings: Settings,
+    template: PromptTemplate,
+    path: Path | None,
+    *,
+    force: bool,
+) -> int:
+    from summarize.model.local_server import LocalServer
+
+    with LocalServer(path) as server:
+        note(f"local model server {server.model} at {server.base_url}")
+        local = settings.model_copy(update={"base_url": server.base_url, "model": server.model})
+        return asyncio.run(_run(src, store, local, template, force=force))
+
+
+async def _run(
+    src: Path, store: OutputStore, settings: Settings, template: PromptTemplate, *, force: bool
+) -> int:
+    import sqlite3
+
+    from summarize.core.results import RunSummary, Status
+    from summarize.model.client import FatalModelError, ModelClient
+    from summarize.run.ledger import LEDGER_NAME, unusable
+    from summarize.run.pipeline import run_articles
+    from summarize.run.session import open_run
+
+    progress = _progress()
+    summary = RunSummary()
+    received: list[signal.Signals] = []
+    stack = AsyncExitStack()
+    stack.callback(_stop_on_sigterm(received))
+    try:
+        async with stack:
+            session = stack.enter_context(open_run(store, src, settings, template, summary=summary))
+            session.on_result = _on_result(progress)
+            transport = _transport(settings, session)
+            client = ModelClient(settings, transport=transport)
+            stack.push_async_callback(client.aclose)  # closes the transport too
+            stack.enter_context(progress)
+            await run_articles(session, client, force=force, budget=_budget(settings))
+    except (SummarizeError, FatalModelError) as exc:
+        say("error:", "bold red", f"{exc}")
+        return EXIT_USAGE
+    except sqlite3.Error as exc:
+        say("error:", "bold red", unusable(store.root / LEDGER_NAME, exc))
+        return EXIT_USAGE
+    except OSError as exc:
+        say("error:", "bold red", cannot_write(store.root, exc, rerun=True))
+        return EXIT_USAGE
+    except asyncio.CancelledError:
+        # Ctrl-C or SIGTERM. Returning (not raising) ends the run quietly, without a traceback.
+        note(
+            f"interrupted: {summary.count(Status.DONE)} done, "
+            f"{summary.count(Status.SKIPPED)} skipped, "
+            f"{summary.count(Status.FAILED)} failed so far, recorded in {store.manifest_path}; "
+            "run the same command again to do the rest"
+        )
+        return 128 + (received[0] if received else signal.SIGINT)
+    return _report(src, store, summary, session.manifest())
+
+
+def _transport(settings: Settings, session: RunSession) -> httpx2.AsyncBaseTransport:
+    """Recording (or replay) under the ledger tap, which logs every exchange of the run."""
+    from summarize.model.recording import AsyncRecordingTransport
+    from summarize.run.ledger import LedgerTransport
+
+    return LedgerTransport(
+        AsyncRecordingTransport(settings.recording, settings.recordings_dir),
+        session.ledger,
+        session.run_id,
+        secret=settings.api_key.get_secret_value() if settings.api_key else None,
+    )
+
+
+def _report(src: Path, store: OutputStore, summary: RunSummary, manifest: RunManifest) -> int:
+    """The end of a run on stderr: counts, failures, notes, a budget stop; the exit code."""
+    from summarize.sources.read import SUPPORTED_SUFFIXES
+
+    counts = manifest.counts
+    if not summary.total:
+        say(
+            "error:",
+            "bold red",
+            f"no articles found in {src}: summarize reads {', '.join(sorted(SUPPORTED_SUFFIXES))} "
+            "files (hidden files and folders are skipped)",
+        )
+        return EXIT_USAGE
+    note(
+        f"{counts.done} done, {counts.skipped} skipped, {counts.failed} failed "
+        f"({counts.events} events) in {summary.seconds:.1f}s -> {store.root}"
+    )
+    for error in summary.errors:
+        say(f"  {error.stage}", "red", f"{error.file}: {error.cause}")
+    for result in summary.notes:
+        label, style = ("  skipped", "dim") if result.status == "skipped" else ("  note", "yellow")
+        say(label, style, f"{result.file}: {result.note}")
+    if summary.budget_stop:
+        say(
+            "stopped:",
+            "yellow",
+            f"{summary.budget_stop}; {counts.not_attempted} articles not attempted. Run "
+            "again (with a larger budget) to do them: done ones are skipped.",
+        )
+    return EXIT_SOME_FAILED if counts.failed or counts.not_attempted else EXIT_OK
+
+
+def _progress() -> Progress:
+    import sys
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[bold]summarize[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not sys.stderr.isatty(),
+    )
+
+
+def _on_result(progress: Progress) -> Callable[[ArticleResult], None]:
+    task = progress.add_task("run", total=None, last="")
+    mark = {
+        "done": "[green]done[/]",
+        "skipped": "[dim]skipped[/]",
+        "failed": "[red]failed[/]",
+        "not_attempted": "[yellow]not attempted[/]",
+    }
+
+    def on_result(result: ArticleResult) -> None:
+        name = result.article_id or result.file
+        progress.update(task, advance=1, last=f"{mark[result.status]} {name}")
+
+    return on_result
+
+
+def _budget(settings: Settings) -> Budget | None:
+    from summarize.core.results import Budget
+
+    if settings.max_tokens_total is None and settings.max_cost is None:
+        return None
+    price = settings.prices.get(settings.model or "")
+    if settings.max_cost is not None and price is None:
+        raise fail(
+            f"--max-cost needs the price of model {settings.model!r}: add "
+            f'[prices."{settings.model}"] with prompt = ... and completion = ... '
+            "(per million tokens) to summarize.toml"
+        )
+    return Budget(
+        max_tokens=settings.max_tokens_total,
+        max_cost=settings.max_cost,
+        price=(price.prompt, price.completion) if price else None,
+    )
+
+
+def _stop_on_sigterm(received: list[signal.Signals]) -> Callable[[], object]:
+    """Make SIGTERM stop the run the way Ctrl-C does; returns the undo.
+
+    asyncio.run already turns Ctrl-C into a cancellation; SIGTERM would otherwise kill the
+    process before it records what it finished.
+    """
+    loop, task = asyncio.get_running_loop(), asyncio.current_task()
+
+    def terminate() -> None:
+        received.append(signal.SIGTERM)
+        if task is not None:
+            task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+    except (NotImplementedError, RuntimeError, ValueError):
+        return lambda: None  # not the main thread: SIGTERM keeps its default
+    return lambda: loop.remove_signal_handler(signal.SIGTERM)
