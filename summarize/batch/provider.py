@@ -80,7 +80,9 @@ def fetch(settings: Settings, batch_id: str, out: Path) -> Batch:
                 if batch.status in FAILED_STATUSES
                 else "try again later (`summarize batch status` shows progress)"
             )
-            raise BatchNotReadyError(f"batch {batch_id} is {batch.status}, not completed: {hint}")
+            raise BatchNotReadyError(
+                f"batch {batch_id} is {batch.status}, not completed", hint=hint
+            )
         with atomic_binary(out) as handle:
             for file_id in (batch.output_file_id, batch.error_file_id):
                 if not file_id:

@@ -13,7 +13,11 @@ from batch_server import BatchServer
 from batch_steps import MODEL, Answer, ArticleOf, MakeArticles, briefs, cli, errors, prepared
 from model_server import ModelServer, ReceivedRequest, Reply
 
-from summarize.batch.lines import BATCH_URL
+from summarize.batch.errors import BatchError, BatchNotReadyError
+from summarize.batch.lines import BATCH_URL, request_line
+from summarize.batch.provider import fetch, status, submit
+from summarize.core.errors import SummarizeError
+from summarize.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -110,3 +114,26 @@ def test_api_errors_are_usage_errors_that_name_the_step(tmp_path: Path) -> None:
         result = cli("batch", "status", "batch_1", "--base-url", server.base_url)
     assert result.exit_code == 2
     assert "status failed" in result.output
+
+
+def test_a_batch_not_done_exits_1_with_try_again_later_and_other_failures_exit_2(
+    tmp_path: Path, grounded_reply: Answer
+) -> None:
+    requests, results = tmp_path / "requests.jsonl", tmp_path / "results.jsonl"
+    requests.write_bytes(request_line("a-1", b'{"model":"m","messages":[]}'))
+    with BatchServer(answer=grounded_reply, polls_until_done=2) as api:
+        settings = Settings(base_url=api.base_url)
+        batch = submit(settings, requests)
+        with pytest.raises(BatchNotReadyError) as early:
+            fetch(settings, batch.id, results)
+    # No scripted replies: every call fails with 418.
+    with ModelServer() as refusing, pytest.raises(BatchError) as refused:
+        status(Settings(base_url=refusing.base_url), batch.id)
+
+    assert isinstance(early.value, SummarizeError) and early.value.exit_code == 1
+    assert early.value.hint is not None and "try again later" in early.value.hint
+    assert "in_progress" in str(early.value) and early.value.hint in str(early.value)
+    assert not results.exists()
+    assert isinstance(refused.value, SummarizeError) and refused.value.exit_code == 2
+    assert not isinstance(refused.value, BatchNotReadyError)
+    assert "status failed" in str(refused.value)
