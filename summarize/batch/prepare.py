@@ -20,9 +20,8 @@ import httpx2
 import openai
 
 from summarize import __version__
-from summarize.atomic import write_text_atomic
 from summarize.batch.errors import BatchError
-from summarize.batch.files import atomic_binary
+from summarize.batch.files import Staged, staged
 from summarize.batch.lines import BATCH_URL, first_line, request_line, requests_meta_path
 from summarize.core.article import Article, IngestError
 from summarize.core.brief import SCHEMA_VERSION
@@ -120,7 +119,7 @@ def prepare(src: Path, out: Path, settings: Settings, prompt: PromptTemplate) ->
     """Write `out` (Batch API JSONL, one line per article) and its `.meta.json` description.
 
     Articles are read, captured and written one at a time, so memory does not follow the
-    folder size; the file appears under its name only when complete.
+    folder size. Both files appear under their names only when complete, and together.
     """
     ready = batch_settings(settings)
     summary = PrepareSummary()
@@ -141,13 +140,14 @@ def prepare(src: Path, out: Path, settings: Settings, prompt: PromptTemplate) ->
         finally:
             await client.aclose()
 
-    with atomic_binary(out) as handle:
-        asyncio.run(write_all(handle))
-    summary.seconds = time.perf_counter() - started
-    meta = _describe_requests(src, out, ready, prompt, summary)
-    write_text_atomic(
-        requests_meta_path(out), json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
-    )
+    with staged(out) as requests:
+        asyncio.run(write_all(requests.handle))
+        summary.seconds = time.perf_counter() - started
+        meta = _describe_requests(src, out, ready, prompt, summary)
+        with staged(requests_meta_path(out)) as description:
+            description.handle.write(json.dumps(meta, indent=2, ensure_ascii=False).encode())
+            description.handle.write(b"\n")
+            _put_in_place(requests, description)
     return summary
 
 
@@ -171,3 +171,32 @@ def _describe_requests(
         "counts": {"requests": summary.requests, "failed": len(summary.errors)},
         "errors": [e.__dict__ for e in summary.errors],
     }
+
+
+def _put_in_place(requests: Staged, description: Staged) -> None:
+    """Rename the description, then the requests, into place; neither stays without the other.
+
+    Ingest takes the model and mode from the description, so a requests file beside a missing
+    or older one would be read wrong. Both are synced first: only a rename can fail between.
+    """
+    requests.finish()
+    description.finish()
+    try:
+        description.commit()
+    except OSError as exc:
+        raise BatchError(
+            f"cannot write {description.path}: {exc.strerror or exc}",
+            hint=f"neither it nor {requests.path} was changed; free that name or choose "
+            "another --out, and prepare again",
+        ) from None
+    try:
+        requests.commit()
+    except BaseException as exc:
+        description.path.unlink(missing_ok=True)  # it describes requests that are not there
+        if not isinstance(exc, OSError):
+            raise
+        raise BatchError(
+            f"cannot write {requests.path}: {exc.strerror or exc}",
+            hint=f"{description.path} was removed with it, so that it describes no other "
+            "file; free that name or choose another --out, and prepare again",
+        ) from None

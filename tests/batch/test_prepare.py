@@ -101,3 +101,37 @@ def test_article_text_with_template_braces_reaches_the_request_verbatim(tmp_path
     assert result.exit_code == 0, result.output
     assert any("envoy B {{ 7*7 }} times." in u for u in users)
     assert any("envoy D {# twice." in u for u in users)
+
+
+def test_requests_are_not_written_when_their_description_cannot_be(
+    tmp_path: Path, make_articles: MakeArticles
+) -> None:
+    make_articles(tmp_path / "src", 2)
+    requests = tmp_path / "requests.jsonl"
+    requests_meta_path(requests).mkdir()  # in the way of the description
+
+    result = cli("batch", "prepare", tmp_path / "src", "--out", requests, "--model", MODEL)
+
+    assert result.exit_code == 2, result.output
+    assert not requests.exists()  # ingest could not tell which model answered it
+    message = " ".join(result.output.split())
+    assert f"cannot write {requests_meta_path(requests)}" in message
+    assert f"neither it nor {requests} was changed" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["requests.meta.json", "src"]
+
+
+def test_the_description_is_removed_when_its_requests_cannot_be_written(
+    tmp_path: Path, make_articles: MakeArticles
+) -> None:
+    make_articles(tmp_path / "src", 2)
+    requests = tmp_path / "requests.jsonl"
+    requests.mkdir()  # in the way of the requests, found only when renaming them into place
+
+    result = cli("batch", "prepare", tmp_path / "src", "--out", requests, "--model", MODEL)
+
+    assert result.exit_code == 2, result.output
+    assert not requests_meta_path(requests).exists()
+    message = " ".join(result.output.split())
+    assert f"cannot write {requests}" in message
+    assert f"{requests_meta_path(requests)} was removed with it" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["requests.jsonl", "src"]
