@@ -642,7 +642,7 @@ def bench_memory(quick: bool) -> Result:
 
 
 def bench_tokens(quick: bool) -> Result:
-    from summarize.batch.batch import prepare
+    from summarize.batch.prepare import prepare
     from summarize.model.prompts import load_prompt
     from summarize.settings import Settings
 

@@ -80,7 +80,7 @@ def prepare(
     ] = None,
 ) -> None:
     """Write the Batch API requests for SRC (and requests.meta.json, which ingest reads)."""
-    from summarize.batch.batch import prepare as prepare_requests
+    from summarize.batch.prepare import prepare as prepare_requests
     from summarize.model.prompts import load_prompt
     from summarize.settings import load_settings
 
@@ -110,8 +110,8 @@ def submit(
     config: BatchConfig = None,
 ) -> None:
     """Upload the requests and start a batch; prints the batch id on stdout."""
-    from summarize.batch.batch import describe
-    from summarize.batch.batch import submit as submit_batch
+    from summarize.batch.provider import describe
+    from summarize.batch.provider import submit as submit_batch
 
     if not requests.is_file():
         raise fail(f"{requests} does not exist: write it with `summarize batch prepare`")
@@ -126,8 +126,8 @@ def status(
     config: BatchConfig = None,
 ) -> None:
     """Show a batch's status and request counts; prints the status on stdout."""
-    from summarize.batch.batch import describe
-    from summarize.batch.batch import status as batch_status
+    from summarize.batch.provider import describe
+    from summarize.batch.provider import status as batch_status
 
     batch = batch_status(_batch_settings(base_url, config), batch_id)
     note(describe(batch))
@@ -144,8 +144,9 @@ def fetch(
 
     Exit 1 while the batch is not completed (try again later), 2 on other errors.
     """
-    from summarize.batch.batch import BatchNotReadyError, describe
-    from summarize.batch.batch import fetch as fetch_results
+    from summarize.batch.errors import BatchNotReadyError
+    from summarize.batch.provider import describe
+    from summarize.batch.provider import fetch as fetch_results
 
     try:
         batch = fetch_results(_batch_settings(base_url, config), batch_id, out)
@@ -182,14 +183,10 @@ def ingest(
     """
     import sqlite3
 
-    from summarize.batch.batch import (
-        BatchError,
-        IngestPlan,
-        IngestSummary,
-        ingest_manifest,
-        read_plan,
-    )
-    from summarize.batch.batch import ingest as ingest_results
+    from summarize.batch.errors import BatchError
+    from summarize.batch.ingest import IngestSummary, ingest_manifest, read_plan
+    from summarize.batch.ingest import ingest as ingest_results
+    from summarize.batch.lines import IngestPlan
     from summarize.core.results import RunSummary
     from summarize.model.prompts import load_prompt
     from summarize.run.ledger import LEDGER_NAME, unusable
