@@ -60,7 +60,13 @@ class LedgerError(OutputError):
 
 
 def unusable(path: Path, exc: sqlite3.Error) -> str:
-    """What to tell a user whose ledger SQLite refuses (damaged, read-only, locked)."""
+    """What to tell a user whose ledger SQLite refuses (full disk, damaged, read-only)."""
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        # Not "move it away": the ledger is fine, and without it every brief is made anew.
+        return (
+            f"the disk holding {path.parent} is full ({exc}): free some space and run the same "
+            "command again; briefs already written are kept, and the ledger is not damaged"
+        )
     return (
         f"{path} cannot be used as the run ledger ({exc}): if it is damaged, move it away "
         "and run again (every brief is then made anew); if it is read-only, make it "
