@@ -28,16 +28,11 @@ from typer.testing import CliRunner
 
 from summarize.cli.app import app
 from summarize.core.brief import Brief
-from summarize.evaluation.evaluation import (
-    EvalOptions,
-    Report,
-    UsageError,
-    evaluate,
-    git_state,
-    junit_xml,
-    render_report,
-    run_eval_command,
-)
+from summarize.core.errors import UsageError
+from summarize.evaluation.command import run_eval_command
+from summarize.evaluation.reports import junit_xml, render_report
+from summarize.evaluation.results import Report
+from summarize.evaluation.run import EvalOptions, evaluate, git_state
 from summarize.model.prompts import load_prompt
 from summarize.settings import RecordingMode
 

@@ -11,28 +11,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarize.core.brief import Brief, Event, GroundingWarning, Initiator
-from summarize.evaluation.scoring import (
-    EXIT_FAIL,
-    EXIT_PASS,
-    EXIT_SETUP,
+from summarize.evaluation.align import pair_items, prf
+from summarize.evaluation.cases import merge_repeats, no_brief_case, run_metrics, score_case
+from summarize.evaluation.compare import compare_runs, decide
+from summarize.evaluation.config import (
     FIELD_NAMES,
-    CaseResult,
     CaseRules,
     ConfigError,
     FieldRule,
-    RunResult,
     ScoringConfig,
-    SetupError,
-    compare_runs,
     config_from_mapping,
-    decide,
-    describe_case,
-    merge_repeats,
-    no_brief_case,
-    pair_items,
-    prf,
-    run_metrics,
-    score_case,
+)
+from summarize.evaluation.reports import describe_case
+from summarize.evaluation.results import (
+    EXIT_FAIL,
+    EXIT_PASS,
+    EXIT_SETUP,
+    CaseResult,
+    RunResult,
+    SetupError,
 )
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
