@@ -22,7 +22,7 @@ from summarize.evaluation.results import Report
 from summarize.evaluation.run import EvalOptions, evaluate
 from summarize.sources.read import iter_articles
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 GOLDEN = ROOT / "fixtures" / "golden"
 RECORDINGS = ROOT / "fixtures" / "recordings"
