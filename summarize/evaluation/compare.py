@@ -193,14 +193,38 @@ def decide(
             headline="FAIL: " + ", ".join(parts),
             reasons=reasons,
         )
-    headline = f"PASS: {len(run.cases)} case(s) meet their thresholds"
-    if comparison is not None:
-        headline += f", no regression vs {comparison_name(comparison)}"
-        improved = comparison.count("improved")
-        if improved and comparison.reference_kind == "baseline":
-            # Unrecorded gains are not protected: a later drop back would pass unnoticed.
-            headline += f"; {improved} improved (keep them with --update-baseline)"
-    return Verdict(exit_code=EXIT_PASS, status="pass", headline=headline, reasons=reasons)
+    floored = any(c.has_quality_floor() for c in run.cases)
+    headline = _pass_headline(len(run.cases), comparison, floored)
+    if not floored:
+        reasons.append(
+            f"{len(run.cases)} case(s) scored but not judged on quality: the case threshold and "
+            "every required field's floor are 0; raise them in the eval config ([case] "
+            "threshold, [fields] floor) to judge quality"
+        )
+    return Verdict(
+        exit_code=EXIT_PASS,
+        status="pass",
+        headline=headline,
+        reasons=reasons,
+        quality_floor=floored,
+    )
+
+
+def _pass_headline(cases: int, comparison: Comparison | None, floored: bool) -> str:
+    # Without a floor nothing can fail on quality, so a pass must not read as good scores.
+    if floored:
+        headline = f"PASS: {cases} case(s) meet their thresholds"
+        if comparison is not None:
+            headline += f", no regression vs {comparison_name(comparison)}"
+    elif comparison is not None:
+        headline = f"NO REGRESSION vs {comparison_name(comparison)}; no quality floor set"
+    else:
+        headline = "NOT JUDGED: no quality floor set and no reference to compare with"
+    improved = comparison.count("improved") if comparison is not None else 0
+    if improved and comparison is not None and comparison.reference_kind == "baseline":
+        # Unrecorded gains are not protected: a later drop back would pass unnoticed.
+        headline += f"; {improved} improved (keep them with --update-baseline)"
+    return headline
 
 
 def comparison_name(comparison: Comparison | None) -> str:

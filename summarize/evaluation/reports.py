@@ -15,12 +15,21 @@ from summarize.evaluation.results import CaseChange, CaseResult, Comparison, Rep
 from summarize.rendering import environment
 
 
+def case_verdict(case: CaseResult) -> str:
+    """A case's verdict word; a pass with no floor it could have failed says so, not PASS."""
+    if case.status == "setup_error":
+        return "SETUP ERROR"
+    if not case.passed:
+        return "FAIL"
+    return "PASS" if case.has_quality_floor() else "NO FLOOR"
+
+
 def describe_case(case: CaseResult, change: CaseChange | None = None) -> str:
     """A plain-text diff of one case: failing fields with what is missing and extra."""
     if case.status == "setup_error":
         return f"{case.article_id}: SETUP ERROR: {case.error}"
     regressed = change is not None and change.status == "regressed"
-    verdict = "FAIL" if not case.passed else "REGRESSED" if regressed else "PASS"
+    verdict = "REGRESSED" if case.passed and regressed else case_verdict(case)
     lines = [f"{case.article_id}: {verdict} ({case.reason})"]
     if case.status == "no_brief":
         lines.append(f"  no brief produced: {case.error}")
@@ -134,8 +143,16 @@ def render_report(report: Report, fmt: Literal["html", "md"]) -> str:
     for case in report.run.cases:
         change = report.comparison.case(case.article_id) if report.comparison else None
         before = report.reference_run.case(case.article_id) if report.reference_run else None
+        verdict = case_verdict(case)
         cases.append(
-            {"case": case, "change": change, "before": before, "diff": describe_case(case, change)}
+            {
+                "case": case,
+                "change": change,
+                "before": before,
+                "diff": describe_case(case, change),
+                "verdict": verdict,
+                "verdict_class": verdict.lower().replace(" ", "_"),
+            }
         )
     removed = [
         c for c in (report.comparison.cases if report.comparison else []) if c.status == "removed"
@@ -176,6 +193,8 @@ def print_report(report: Report, console: Console) -> None:
         console.print("metrics: " + escape("; ".join(parts)), highlight=False)
     final = report.verdict
     colour = {"pass": "green", "fail": "red", "setup_error": "yellow"}[final.status]
+    if not final.quality_floor:
+        colour = "yellow"
     console.print(f"[bold {colour}]{escape(final.headline)}[/] (exit {final.exit_code})")
 
 
@@ -197,6 +216,8 @@ def _case_table(report: Report) -> Table:
         change = comparison.case(case.article_id) if comparison else None
         if case.status == "setup_error":
             verdict = "[yellow]SETUP[/]"
+        elif case.passed and not case.has_quality_floor():
+            verdict = "[yellow]NO FLOOR[/]"
         elif case.passed:
             verdict = "[green]PASS[/]"
         else:

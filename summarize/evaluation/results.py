@@ -58,6 +58,10 @@ class CaseResult(_Frozen):
     def field(self, name: str) -> FieldScore | None:
         return next((f for f in self.fields if f.field == name), None)
 
+    def has_quality_floor(self) -> bool:
+        """Whether the case can fail on quality: a threshold or a required floor above 0."""
+        return self.threshold > 0 or any(f.required and f.floor > 0 for f in self.fields)
+
 
 class RunResult(_Frozen):
     """One prompt evaluated over all cases."""
@@ -142,6 +146,10 @@ class Verdict(_Frozen):
     status: Literal["pass", "fail", "setup_error"]
     headline: str
     reasons: list[str] = Field(default_factory=list)
+    quality_floor: bool = Field(
+        True,
+        description="False on a pass no case could have failed on quality: no regression only.",
+    )
 
 
 class Report(_Frozen):

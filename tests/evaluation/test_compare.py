@@ -6,7 +6,7 @@ from golden_briefs import golden, run_of, scored, with_event
 
 from summarize.core.brief import Initiator
 from summarize.evaluation.compare import compare_runs, decide
-from summarize.evaluation.config import FieldRule, ScoringConfig
+from summarize.evaluation.config import FIELD_NAMES, CaseRules, FieldRule, ScoringConfig
 from summarize.evaluation.results import EXIT_FAIL, EXIT_PASS, EXIT_SETUP, SetupError
 
 
@@ -83,3 +83,37 @@ def test_verdict_status_and_exit_code_agree() -> None:
     verdict = decide(run_of(failing), None, [])
     assert (verdict.status, verdict.exit_code) == ("fail", EXIT_FAIL)
     assert verdict.headline.startswith("FAIL") and g.article_id in verdict.reasons[0]
+
+
+# -- no quality floor ---------------------------------------------------------------------------
+
+NO_FLOOR = {name: FieldRule(weight=1.0, floor=0.0, required=True) for name in FIELD_NAMES}
+
+
+def test_without_a_quality_floor_a_pass_is_not_called_a_pass() -> None:
+    g = golden("000")
+    config = ScoringConfig(fields=NO_FLOOR, case=CaseRules(threshold=0.0))
+    poor = scored(g, with_event(g, participants=[], topics=[]), config)
+    assert poor.passed and not poor.has_quality_floor()
+    compared = compare_runs(run_of(poor), run_of(poor), 0.05, "baseline", "b.json")
+    verdict = decide(run_of(poor), compared, [])
+    assert (verdict.exit_code, verdict.status, verdict.quality_floor) == (EXIT_PASS, "pass", False)
+    assert verdict.headline == "NO REGRESSION vs baseline b.json; no quality floor set"
+    assert "not judged on quality" in verdict.reasons[0]
+    alone = decide(run_of(poor), None, [])
+    assert alone.headline.startswith("NOT JUDGED: no quality floor set") and alone.exit_code == 0
+
+
+def test_a_threshold_or_a_required_floor_is_a_quality_floor() -> None:
+    g = golden("000")
+    optional = {**NO_FLOOR, "topics": FieldRule(floor=0.5)}  # can fail the field, not the case
+    for fields, threshold, floored in [
+        (NO_FLOOR, 0.0, False),
+        (optional, 0.0, False),
+        (NO_FLOOR, 0.1, True),
+        ({**NO_FLOOR, "topics": FieldRule(floor=0.5, required=True)}, 0.0, True),
+    ]:
+        config = ScoringConfig(fields=fields, case=CaseRules(threshold=threshold))
+        verdict = decide(run_of(scored(g, g, config)), None, [])
+        assert verdict.quality_floor is floored, (fields["topics"], threshold)
+        assert verdict.headline.startswith("PASS: 1 case(s)") is floored

@@ -24,6 +24,7 @@ from model_server import ModelServer
 from summarize.core.brief import Brief
 from summarize.evaluation.command import run_eval_command
 from summarize.evaluation.compare import compare_runs
+from summarize.evaluation.config import FIELD_NAMES, CaseRules, FieldRule, ScoringConfig
 from summarize.evaluation.reports import describe_case, junit_xml, render_report
 from summarize.evaluation.results import Report
 from summarize.evaluation.run import evaluate
@@ -50,6 +51,14 @@ def test_describe_case_is_a_readable_diff() -> None:
     assert text.startswith(f"{g.article_id}: FAIL")
     assert "- Vladislav Surkov" in text and "- Victoria Nulland" in text
     assert "REGRESSED: pass -> fail (1.00 -> 0.75)" in text
+
+
+def test_a_case_with_no_floor_to_fail_is_not_described_as_a_pass() -> None:
+    g = golden("002")
+    assert describe_case(scored(g, g)).startswith(f"{g.article_id}: PASS (")  # built-in floors
+    zero = {name: FieldRule(floor=0.0, required=True) for name in FIELD_NAMES}
+    bare = ScoringConfig(fields=zero, case=CaseRules(threshold=0.0))
+    assert describe_case(scored(g, g, bare)).startswith(f"{g.article_id}: NO FLOOR (")
 
 
 @pytest.fixture
