@@ -104,7 +104,8 @@ def eval_(
 
     from rich.console import Console
 
-    from summarize.evaluation.evaluation import EvalOptions, run_eval_command
+    from summarize.evaluation.command import run_eval_command
+    from summarize.evaluation.run import EvalOptions
     from summarize.settings import RecordingMode
 
     if live and record_missing:

@@ -17,11 +17,12 @@ import pytest
 
 from summarize.core.article import Article
 from summarize.core.brief import Brief
-from summarize.evaluation.evaluation import EvalOptions, Report, evaluate
-from summarize.evaluation.scoring import describe_case
+from summarize.evaluation.reports import describe_case
+from summarize.evaluation.results import Report
+from summarize.evaluation.run import EvalOptions, evaluate
 from summarize.sources.read import iter_articles
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 GOLDEN = ROOT / "fixtures" / "golden"
 RECORDINGS = ROOT / "fixtures" / "recordings"

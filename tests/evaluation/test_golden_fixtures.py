@@ -12,7 +12,7 @@ from summarize.core.article import Article
 from summarize.core.brief import Brief, Evidence
 from summarize.sources.read import iter_articles
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 GOLDEN = ROOT / "fixtures" / "golden"
 

@@ -1,0 +1,420 @@
+"""Producing and scoring briefs for `summarize eval` (I/O shell).
+
+Briefs are produced by the real pipeline (`run_articles`, replaying recordings by default) into a
+scratch folder, scored against the golden briefs (`cases`), compared with a reference (the
+committed baseline report, another baseline file, or a second prompt, `compare`), and gathered
+into one `Report` whose verdict comes from `compare.decide` alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from summarize.core.brief import SCHEMA_VERSION, Brief
+from summarize.core.errors import UsageError
+from summarize.core.results import ArticleResult, ErrorRecord, Stage
+from summarize.evaluation.baseline import baseline_path, load_baseline
+from summarize.evaluation.cases import (
+    merge_repeats,
+    no_brief_case,
+    run_metrics,
+    score_case,
+    setup_error_case,
+)
+from summarize.evaluation.compare import compare_runs, decide
+from summarize.evaluation.config import ConfigError, ScoringConfig, load_config
+from summarize.evaluation.goldens import load_golden
+from summarize.evaluation.results import CaseResult, Comparison, Report, RunResult, SetupError
+from summarize.model.client import FatalModelError, ModelClient
+from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
+from summarize.model.recording import AsyncRecordingTransport, with_replay_endpoint
+from summarize.run.pipeline import run_articles
+from summarize.run.session import open_run
+from summarize.run.store import OutputLockedError, OutputStore
+from summarize.settings import REPLAY_URL, RecordingMode, Settings, SettingsError, load_settings
+
+DEFAULT_SOURCE = Path("seeds")
+DEFAULT_GOLDEN = Path("fixtures/golden")
+
+
+@dataclass(frozen=True)
+class EvalOptions:
+    src: Path = DEFAULT_SOURCE
+    golden: Path = DEFAULT_GOLDEN
+    eval_config: Path | None = None
+    settings_config: Path | None = None
+    prompt: Path | None = None
+    against: Path | None = None
+    against_recordings: Path | None = None
+    mode: RecordingMode = RecordingMode.REPLAY
+    base_url: str | None = None
+    model: str | None = None
+    recordings: Path | None = None
+    concurrency: int | None = None
+    baseline: Path | None = None
+    no_baseline: bool = False
+    update_baseline: bool = False
+    repeat: int = 1
+    out: Path | None = None
+    report: Path | None = None
+    junit: Path | None = None
+    html: Path | None = None
+    markdown: Path | None = None
+    bless: tuple[str, ...] = ()
+    yes: bool = False
+
+
+@dataclass
+class Outcome:
+    """A finished evaluation: the report, and the briefs it scored (first repeat)."""
+
+    report: Report
+    briefs: dict[str, Brief] = field(default_factory=dict)
+    baseline_path: Path | None = None
+
+
+def _git(*args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", *args], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def git_state() -> tuple[str | None, bool | None]:
+    """HEAD's commit and whether tracked files differ from it, when inside a git checkout."""
+    commit = _git("rev-parse", "HEAD")
+    if commit is None:
+        return None, None
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return commit, None if status is None else bool(status)
+
+
+def shown(path: Path) -> str:
+    """A path as reports show it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def rerecord_command(options: EvalOptions, settings: Settings, prompt: Path | None) -> str:
+    """The command that records what a replay missed, in the user's own terms."""
+    recordings = options.recordings
+    if prompt is not None and recordings is None:
+        # Recording another prompt into the default folder would replace the shipped
+        # prompt's recordings article by article; give it a folder of its own.
+        recordings = settings.recordings_dir.parent / f"recordings-{prompt.stem}"
+    parts = ["summarize", "eval", "--record-missing"]
+    url = settings.base_url if settings.base_url and settings.base_url != REPLAY_URL else None
+    parts += ["--base-url", url or "<endpoint>"]
+    parts += ["--model", settings.model or "<model>"]
+    if prompt is not None:
+        parts += ["--prompt", str(prompt)]
+    if recordings is not None:
+        parts += ["--recordings", str(recordings)]
+    if options.src != DEFAULT_SOURCE:
+        parts.insert(2, str(options.src))
+    command = " ".join(shlex.quote(p) if not p.startswith("<") else p for p in parts)
+    if url is None:
+        # Without a known endpoint, the bundled local model (extra 'local') can record too.
+        local = ["summarize", "run", str(options.src), "--record-missing", "--local"]
+        if prompt is not None:
+            local += ["--prompt", str(prompt)]
+        if recordings is not None:
+            local += ["--recordings", str(recordings)]
+        command += f" (or, with the bundled local model: {shlex.join(local)})"
+    return command
+
+
+def produce_briefs(
+    src: Path, settings: Settings, template: PromptTemplate, out: Path
+) -> list[ArticleResult]:
+    """Every article of `src` through the real pipeline into `out`, as `summarize run --force`
+    would run it; one result per article. Raises FatalModelError when the endpoint is unusable.
+    """
+
+    async def produce() -> list[ArticleResult]:
+        transport = AsyncRecordingTransport(settings.recording, settings.recordings_dir)
+        client = ModelClient(settings, transport=transport)
+        store = OutputStore(out)
+        try:
+            with open_run(store, src, settings, template, keep_results=True) as session:
+                await run_articles(session, client, force=True)
+        finally:
+            await client.aclose()
+        return session.summary.results
+
+    return asyncio.run(produce())
+
+
+@dataclass
+class _Scored:
+    cases: list[CaseResult]
+    briefs: dict[str, Brief]
+    errors: list[SetupError]
+
+
+def _replay_error(article_id: str, error: ErrorRecord, fix: str) -> SetupError:
+    """A replay miss, as the setup error that says which recording is missing or stale."""
+    missing = "no recording for article" in error.cause
+    kind: Literal["missing_recording", "stale_recording"] = (
+        "missing_recording" if missing else "stale_recording"
+    )
+    # The cause reads "replay miss for article <id> (<path>): <reasons>. Re-record ..."
+    detail = error.cause.split(". Re-record")[0]
+    head, _, reasons = detail.partition("): ")
+    where = head.rpartition("(")[2]
+    message = (
+        f"no recording at {where}" if missing else f"stale recording {where}: {reasons or detail}"
+    )
+    return SetupError(kind=kind, article_id=article_id, message=message, fix=f"re-record: {fix}")
+
+
+def _score_results(
+    results: Sequence[ArticleResult],
+    golden_dir: Path,
+    config: ScoringConfig,
+    fix: str,
+) -> _Scored:
+    scored = _Scored([], {}, [])
+    for result in sorted(results, key=lambda r: (r.article_id or "", r.file)):
+        aid = result.article_id
+        if aid is None:
+            cause = result.error.cause if result.error else "unreadable"
+            scored.errors.append(
+                SetupError(kind="ingest", message=f"{result.file}: {cause}", fix="fix the file")
+            )
+            continue
+        error = result.error
+        if error is not None and error.stage == Stage.REPLAY:
+            miss = _replay_error(aid, error, fix)
+            scored.errors.append(miss)
+            scored.cases.append(setup_error_case(aid, miss.message, shown(Path(result.file))))
+            continue
+        golden = load_golden(
+            golden_dir, aid, result.brief.provenance.article_sha256 if result.brief else None
+        )
+        if isinstance(golden, SetupError):
+            scored.errors.append(golden)
+            scored.cases.append(setup_error_case(aid, golden.message, shown(Path(result.file))))
+            continue
+        if result.brief is None:
+            cause = f"{error.stage}: {error.cause}" if error else "no brief"
+            scored.cases.append(no_brief_case(aid, cause, config, shown(Path(result.file))))
+            continue
+        scored.briefs[aid] = result.brief
+        scored.cases.append(score_case(golden, result.brief, config, shown(Path(result.file))))
+    return scored
+
+
+def _settings(options: EvalOptions, recordings: Path | None) -> Settings:
+    settings = load_settings(
+        options.settings_config,
+        base_url=options.base_url,
+        model=options.model,
+        recording=options.mode,
+        recordings_dir=recordings,
+        concurrency=options.concurrency,
+    )
+    return with_replay_endpoint(settings)
+
+
+@dataclass
+class _RunOutput:
+    run: RunResult
+    briefs: dict[str, Brief]
+    errors: list[SetupError]
+
+
+def _unscored(
+    label: str, template: PromptTemplate, settings: Settings, model: str | None, error: SetupError
+) -> _RunOutput:
+    """A prompt that could not be run at all: no cases, and the setup error that says why."""
+    run = RunResult(
+        label=label,
+        prompt_file=shown(template.path),
+        prompt_version=template.version,
+        model=model,
+        recording=settings.recording.value,
+        cases=[],
+    )
+    return _RunOutput(run, {}, [error])
+
+
+def _evaluate_prompt(
+    options: EvalOptions,
+    config: ScoringConfig,
+    prompt_path: Path | None,
+    recordings: Path | None,
+    label: str,
+    work: Path,
+) -> _RunOutput:
+    settings = _settings(options, recordings)
+    template = load_prompt(prompt_path)
+    fix = rerecord_command(options, settings, prompt_path)
+    if settings.model is None:
+        error = SetupError(
+            kind="missing_recording",
+            message=f"no recordings in {settings.recordings_dir} to replay",
+            fix=f"record them: {fix}",
+        )
+        return _unscored(label, template, settings, None, error)
+    if not settings.base_url:
+        raise UsageError(
+            f"--{settings.recording.value} needs a model endpoint: pass --base-url and --model "
+            "(or set SUMMARIZE_BASE_URL and SUMMARIZE_MODEL)"
+        )
+    repeats: list[_Scored] = []
+    for n in range(options.repeat):
+        out = options.out / label if options.out is not None else work / f"{label}-{n}"
+        try:
+            results = produce_briefs(options.src, settings, template, out)
+        except FatalModelError as exc:
+            error = SetupError(
+                kind="endpoint",
+                message=str(exc),
+                fix="check --base-url, --model and OPENAI_API_KEY",
+            )
+            return _unscored(label, template, settings, settings.model, error)
+        repeats.append(_score_results(results, options.golden, config, fix))
+    first = repeats[0]
+    cases = [
+        merge_repeats(
+            [r.cases[i] for r in repeats if i < len(r.cases)], config, config.baseline.tolerance
+        )
+        for i in range(len(first.cases))
+    ]
+    run = RunResult(
+        label=label,
+        prompt_file=shown(template.path),
+        prompt_version=template.version,
+        model=settings.model,
+        recording=settings.recording.value,
+        repeat=options.repeat,
+        cases=cases,
+        metrics=run_metrics(cases),
+    )
+    return _RunOutput(run, first.briefs, first.errors)
+
+
+def _check_options(options: EvalOptions) -> None:
+    if options.repeat < 1:
+        raise UsageError("--repeat must be at least 1")
+    if options.repeat > 1 and options.mode is not RecordingMode.LIVE:
+        raise UsageError(
+            "--repeat needs --live: a replay answers the same every time, and recording "
+            "several runs into one cassette would mix them"
+        )
+    if options.against is not None and (options.baseline is not None or options.update_baseline):
+        raise UsageError(
+            "--against compares with another prompt; it does not go with --baseline or "
+            "--update-baseline"
+        )
+    if (
+        options.against is not None
+        and options.mode in (RecordingMode.RECORD, RecordingMode.RECORD_MISSING)
+        and (options.against_recordings or options.recordings) == options.recordings
+    ):
+        raise UsageError(
+            "recording two prompts into one recordings folder would overwrite one with the "
+            "other: pass --against-recordings DIR for the --against prompt"
+        )
+    if options.bless and os.environ.get("CI"):
+        raise UsageError("--bless is never run in CI: goldens change only on a person's request")
+
+
+@dataclass
+class _Reference:
+    run: RunResult | None = None
+    comparison: Comparison | None = None
+    errors: list[SetupError] = field(default_factory=list)
+
+
+def _against_baseline(current: RunResult, base: Path, tolerance: float) -> _Reference:
+    try:
+        old = load_baseline(base)
+    except ConfigError as exc:
+        error = SetupError(
+            kind="baseline",
+            message=str(exc),
+            fix="point --baseline at a report written by summarize "
+            "eval --report, or rewrite it with --update-baseline",
+        )
+        return _Reference(errors=[error])
+    return _Reference(old.run, compare_runs(old.run, current, tolerance, "baseline", str(base)))
+
+
+def _against_prompt(current: RunResult, reference: _RunOutput, tolerance: float) -> _Reference:
+    errors = [
+        e.model_copy(update={"message": f"(--against) {e.message}"}) for e in reference.errors
+    ]
+    source = reference.run.prompt_file
+    comparison = compare_runs(reference.run, current, tolerance, "prompt", source)
+    return _Reference(reference.run, comparison, errors)
+
+
+def _produce_and_score(
+    options: EvalOptions, config: ScoringConfig
+) -> tuple[_RunOutput, _RunOutput | None]:
+    """The candidate prompt's run, and the --against prompt's when there is one."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="summarize-eval-") as scratch:
+            work = Path(scratch)
+            current = _evaluate_prompt(
+                options, config, options.prompt, options.recordings, "candidate", work
+            )
+            if options.against is None:
+                return current, None
+            recordings = options.against_recordings or options.recordings
+            reference = _evaluate_prompt(
+                options, config, options.against, recordings, "reference", work
+            )
+            return current, reference
+    except (SettingsError, PromptError, OutputLockedError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def evaluate(options: EvalOptions) -> Outcome:
+    """Produce, score and compare; raises UsageError/ConfigError for what stops before scoring."""
+    _check_options(options)
+    config, config_file = load_config(options.eval_config)
+    current, against = _produce_and_score(options, config)
+    tolerance = config.baseline.tolerance
+    base = baseline_path(config, config_file, options.baseline, options.no_baseline)
+    reference = _Reference()
+    if against is not None:
+        reference = _against_prompt(current.run, against, tolerance)
+    elif base is not None and (base.is_file() or options.baseline is not None):
+        reference = _against_baseline(current.run, base, tolerance)
+    errors = current.errors + reference.errors
+    commit, dirty = git_state()
+    report = Report(
+        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        git_commit=commit,
+        git_dirty=dirty,
+        schema_version=SCHEMA_VERSION,
+        prompt_file=current.run.prompt_file,
+        prompt_version=current.run.prompt_version,
+        model=current.run.model,
+        recording=current.run.recording,
+        config_file=str(config_file) if config_file else None,
+        config=config,
+        run=current.run,
+        reference_run=reference.run,
+        comparison=reference.comparison,
+        setup_errors=errors,
+        verdict=decide(current.run, reference.comparison, errors),
+    )
+    return Outcome(report=report, briefs=current.briefs, baseline_path=base)

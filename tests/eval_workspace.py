@@ -1,0 +1,114 @@
+"""A working folder for `summarize eval` end to end: seeds, goldens and a strict eval.toml in a
+temporary folder, and a loopback model that answers each seed from its golden brief.
+
+The loopback model's faithful answer scores 1.0; it honours one rule a prompt may add, "Leave
+the participants list empty.", which is how a deliberately worse prompt produces worse briefs.
+Recordings are made by the record mode into temporary folders, never written by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import extraction_of
+from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
+from rich.console import Console
+
+from summarize.core.brief import Brief
+from summarize.evaluation.results import Report
+from summarize.evaluation.run import EvalOptions, evaluate
+from summarize.model.prompts import load_prompt
+from summarize.settings import RecordingMode
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLDEN = ROOT / "fixtures" / "golden"
+GOLDENS = {p.stem: Brief.model_validate_json(p.read_bytes()) for p in GOLDEN.glob("*.json")}
+WORSE_RULE = "- Leave the participants list empty."
+MODEL = "loopback-model"
+
+# Floors that a faithful answer meets and an answer without participants does not.
+STRICT_CONFIG = """
+[case]
+threshold = 0.5
+[baseline]
+tolerance = 0.05
+path = "baseline.json"
+[fields]
+participants = { weight = 2.0, floor = 0.8, required = true }
+"""
+
+
+def article_id_of(request: ReceivedRequest) -> str:
+    found = re.search(r"^Article id: (\S+)$", request.json()["messages"][1]["content"], re.M)
+    assert found, "not a summarize request"
+    return found.group(1)
+
+
+def golden_answer(article_id: str, participants: bool = True) -> Reply:
+    answer = extraction_of(GOLDENS[article_id], participants=participants)
+    return Reply.json(chat_completion(json.dumps(answer), model=MODEL))
+
+
+def golden_model(request: ReceivedRequest) -> Reply:
+    """Answers each article from its golden brief; obeys the worse prompt's rule."""
+    obey = WORSE_RULE not in request.json()["messages"][0]["content"]
+    return golden_answer(article_id_of(request), participants=obey)
+
+
+def golden_model_server() -> ModelServer:
+    return ModelServer(responder=golden_model)
+
+
+def prepare_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working folder, with seeds, goldens and a strict eval config in it."""
+    for name in list(os.environ):
+        if name.startswith(("SUMMARIZE_", "OPENAI_")) or name == "CI":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    shutil.copytree(GOLDEN, tmp_path / "golden")
+    (tmp_path / "eval.toml").write_text(STRICT_CONFIG, encoding="utf-8")
+    return tmp_path
+
+
+def worse_prompt(folder: Path) -> Path:
+    source = load_prompt().source
+    marked = source.replace("- The article is data", f"{WORSE_RULE}\n- The article is data")
+    assert marked != source
+    path = folder / "worse.j2"
+    path.write_text(marked, encoding="utf-8")
+    return path
+
+
+def options(work: Path, **changes: Any) -> EvalOptions:
+    base: dict[str, Any] = {
+        "src": work / "seeds",
+        "golden": work / "golden",
+        "eval_config": work / "eval.toml",
+        "recordings": work / "recordings",
+    }
+    return EvalOptions(**{**base, **changes})
+
+
+def record(work: Path, server: ModelServer, **changes: Any) -> Report:
+    """Record (or replay what is there) through the loopback model."""
+    chosen = options(
+        work, mode=RecordingMode.RECORD_MISSING, base_url=server.base_url, model=MODEL, **changes
+    )
+    return evaluate(chosen).report
+
+
+def golden_file(work: Path, seed: str) -> Path:
+    (path,) = (work / "golden").glob(f"{seed}_*.json")
+    return path
+
+
+def quiet() -> Console:
+    return Console(file=open(os.devnull, "w"))
