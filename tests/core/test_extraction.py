@@ -12,7 +12,7 @@ from summarize.core.extraction import Extraction, GroundingCheck, checking
 from summarize.core.grounding import ArticleText
 from summarize.sources.read import iter_articles
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = sorted((ROOT / "fixtures" / "golden").glob("*.json"))
 
 

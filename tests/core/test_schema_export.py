@@ -4,7 +4,7 @@ from pathlib import Path
 from summarize.core.brief import SCHEMA_VERSION
 from summarize.core.schema_export import exported_schemas
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 
 def test_checked_in_schemas_match_the_code() -> None:

@@ -9,7 +9,7 @@ from summarize.cli.app import app
 from summarize.core.brief import Usage
 from summarize.run.pipeline import Budget
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REPLAY = ["--replay", "--recordings", str(ROOT / "fixtures" / "recordings"), "--concurrency", "1"]
 
 

@@ -10,7 +10,7 @@ from summarize.cli.app import app
 from summarize.model.prompts import prompts_dir
 from summarize.model.recording import scan_for_secrets
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 RECORDINGS = ROOT / "fixtures" / "recordings"
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from summarize.core.boilerplate import article_end
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def seed(prefix: str) -> str:
