@@ -13,6 +13,10 @@ from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED
 from summarize.core.modes import InstructorMode
 
 if TYPE_CHECKING:
+    from summarize.batch.ingest import IngestSummary
+    from summarize.batch.lines import IngestPlan
+    from summarize.model.prompts import PromptTemplate
+    from summarize.run.manifest import RunManifest
     from summarize.settings import Settings
 
 BATCH_HELP = """
@@ -156,6 +160,7 @@ def fetch(
     note(f"{describe(batch)} -> {out}")
 
 
+# Long in its option declarations only: typer reads the options from the signature.
 def ingest(
     results: Annotated[Path, typer.Argument(help="Results file from `batch fetch` or vLLM.")],
     src: Annotated[Path, typer.Option(help="The article folder that was prepared.")],
@@ -183,10 +188,8 @@ def ingest(
     """
     import sqlite3
 
-    from summarize.batch.errors import BatchError
-    from summarize.batch.ingest import IngestSummary, ingest_manifest, read_plan
+    from summarize.batch.ingest import IngestSummary, ingest_manifest
     from summarize.batch.ingest import ingest as ingest_results
-    from summarize.batch.lines import IngestPlan
     from summarize.core.results import RunSummary
     from summarize.model.prompts import load_prompt
     from summarize.run.ledger import LEDGER_NAME, unusable
@@ -200,16 +203,7 @@ def ingest(
         raise fail(f"{src} does not exist: give the folder that was prepared")
     settings = load_settings(config, model=model, mode=mode)
     template = load_prompt(prompt)
-    if requests is not None:
-        plan = read_plan(requests)
-    elif settings.model:
-        plan = IngestPlan(
-            settings.model, settings.resolved_mode(), template.version, str(template.path)
-        )
-    else:
-        raise BatchError(
-            "which model answered? pass --requests requests.jsonl (from prepare) or --model"
-        )
+    plan = _plan(requests, settings, template)
     store = OutputStore(out)
     summary = IngestSummary(RunSummary())
     try:
@@ -238,10 +232,32 @@ def ingest(
         raise fail(unusable(store.root / LEDGER_NAME, exc)) from None
     except OSError as exc:
         raise fail(cannot_write(store.root, exc, rerun=True)) from None
-    counts = session.manifest().counts
+    raise typer.Exit(_report(session.manifest(), summary, results, store.root))
+
+
+def _plan(requests: Path | None, settings: Settings, template: PromptTemplate) -> IngestPlan:
+    """What the batch was prepared with: from the requests' meta file, or from the options."""
+    from summarize.batch.errors import BatchError
+    from summarize.batch.ingest import read_plan
+    from summarize.batch.lines import IngestPlan
+
+    if requests is not None:
+        return read_plan(requests)
+    if settings.model:
+        return IngestPlan(
+            settings.model, settings.resolved_mode(), template.version, str(template.path)
+        )
+    raise BatchError(
+        "which model answered? pass --requests requests.jsonl (from prepare) or --model"
+    )
+
+
+def _report(manifest: RunManifest, summary: IngestSummary, results: Path, out: Path) -> int:
+    """The end of an ingest on stderr; the exit code."""
+    counts = manifest.counts
     note(
         f"{counts.done} done, {counts.skipped} skipped, {counts.failed} failed "
-        f"({counts.events} events) -> {store.root}"
+        f"({counts.events} events) -> {out}"
     )
     for error in summary.run.errors:
         say(f"  {error.stage}", "red", f"{error.file}: {error.cause}")
@@ -252,5 +268,4 @@ def ingest(
             f"{summary.unanswered} articles have no result in {results} (listed in run.json): "
             "ingest the results file that has them, or prepare and submit them again",
         )
-    failed = counts.failed or counts.not_attempted
-    raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+    return EXIT_SOME_FAILED if counts.failed or counts.not_attempted else EXIT_OK

@@ -43,6 +43,7 @@ Examples:
 """
 
 
+# Long in its option declarations only: typer reads the options from the signature.
 def eval_(
     src: Annotated[Path, typer.Argument(help="Folder or file of fixture articles.")] = Path(
         "seeds"

@@ -62,6 +62,7 @@ Example:
 """
 
 
+# Long in its option declarations only: typer reads the options from the signature.
 def run(
     src: Annotated[Path, typer.Argument(help="Folder or file of articles.", show_default=False)],
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),

@@ -73,51 +73,11 @@ def _event(
 ) -> brief.Event:
     at = f"events[{i}]"
     date_text = g.as_written(f"{at}.date_text", x.date_text)
-    participants = []
-    for j, p in enumerate(x.participants):
-        ev = g.evidence(f"{at}.participants[{j}]", p.evidence)
-        if ev is not None:
-            participants.append(
-                brief.Participant(
-                    name=p.name.strip(),
-                    title=_clean(p.title),
-                    affiliation=_clean(p.affiliation),
-                    evidence=ev,
-                )
-            )
-    initiator = brief.NOT_STATED
-    if _clean(x.initiator.party):
-        ev = g.evidence(f"{at}.initiator", x.initiator.evidence)
-        if ev is not None:
-            initiator = brief.Initiator(
-                stated=True, party=_clean(x.initiator.party), basis=ev.quote, evidence=ev
-            )
-    outcomes = []
-    for j, o in enumerate(x.outcomes):
-        ev = g.evidence(f"{at}.outcomes[{j}]", o.evidence)
-        if ev is not None:
-            outcomes.append(
-                brief.Outcome(
-                    kind=o.kind,
-                    statement=o.statement.strip(),
-                    stated_by=o.stated_by.strip(),
-                    evidence=ev,
-                )
-            )
-    follow_ups = []
-    for j, f in enumerate(x.follow_ups):
-        ev = g.evidence(f"{at}.follow_ups[{j}]", f.evidence)
-        if ev is not None:
-            due = g.as_written(f"{at}.follow_ups[{j}].due", f.due)
-            follow_ups.append(
-                brief.FollowUp(
-                    action=f.action.strip(),
-                    responsible=[r.strip() for r in f.responsible if r.strip()],
-                    due_text=due,
-                    due_date=resolve_date(due, published.published_date),
-                    evidence=ev,
-                )
-            )
+    # Grounded in this order, so that warnings list the event's items as the brief does.
+    participants = _participants(at, x, g)
+    initiator = _initiator(at, x, g)
+    outcomes = _outcomes(at, x, g)
+    follow_ups = _follow_ups(at, x, published, g)
     return brief.Event(
         id=f"{article.id}#{i + 1}",
         event_type=x.event_type,
@@ -138,6 +98,69 @@ def _event(
         follow_ups=follow_ups,
         summary=x.summary.strip(),
     )
+
+
+def _participants(at: str, x: extraction.Event, g: _Grounder) -> list[brief.Participant]:
+    participants = []
+    for j, p in enumerate(x.participants):
+        ev = g.evidence(f"{at}.participants[{j}]", p.evidence)
+        if ev is not None:
+            participants.append(
+                brief.Participant(
+                    name=p.name.strip(),
+                    title=_clean(p.title),
+                    affiliation=_clean(p.affiliation),
+                    evidence=ev,
+                )
+            )
+    return participants
+
+
+def _initiator(at: str, x: extraction.Event, g: _Grounder) -> brief.Initiator:
+    if not _clean(x.initiator.party):
+        return brief.NOT_STATED
+    ev = g.evidence(f"{at}.initiator", x.initiator.evidence)
+    if ev is None:
+        return brief.NOT_STATED
+    return brief.Initiator(
+        stated=True, party=_clean(x.initiator.party), basis=ev.quote, evidence=ev
+    )
+
+
+def _outcomes(at: str, x: extraction.Event, g: _Grounder) -> list[brief.Outcome]:
+    outcomes = []
+    for j, o in enumerate(x.outcomes):
+        ev = g.evidence(f"{at}.outcomes[{j}]", o.evidence)
+        if ev is not None:
+            outcomes.append(
+                brief.Outcome(
+                    kind=o.kind,
+                    statement=o.statement.strip(),
+                    stated_by=o.stated_by.strip(),
+                    evidence=ev,
+                )
+            )
+    return outcomes
+
+
+def _follow_ups(
+    at: str, x: extraction.Event, published: brief.Source, g: _Grounder
+) -> list[brief.FollowUp]:
+    follow_ups = []
+    for j, f in enumerate(x.follow_ups):
+        ev = g.evidence(f"{at}.follow_ups[{j}]", f.evidence)
+        if ev is not None:
+            due = g.as_written(f"{at}.follow_ups[{j}].due", f.due)
+            follow_ups.append(
+                brief.FollowUp(
+                    action=f.action.strip(),
+                    responsible=[r.strip() for r in f.responsible if r.strip()],
+                    due_text=due,
+                    due_date=resolve_date(due, published.published_date),
+                    evidence=ev,
+                )
+            )
+    return follow_ups
 
 
 def assemble_brief(

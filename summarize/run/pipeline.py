@@ -130,18 +130,7 @@ async def run_articles(
                 continue
             await _drain(session, pending, limit - 1)
             article = triaged.article
-            stop = budget.reached(summary.spent()) if budget is not None else None
-            if stop is not None:
-                summary.budget_stop = stop
-                session.record(
-                    ArticleResult(
-                        article.id,
-                        str(article.path),
-                        Status.NOT_ATTEMPTED,
-                        note=stop,
-                        sha256=article.sha256,
-                    )
-                )
+            if _over_budget(session, article, budget):
                 continue
             row = session.ledger.add_article(
                 session.run_id,
@@ -167,6 +156,20 @@ async def run_articles(
         await _cancel(session, pending)
         summary.seconds = time.perf_counter() - clock
     return summary
+
+
+def _over_budget(session: RunSession, article: Article, budget: Budget | None) -> bool:
+    """True (and the article recorded as not attempted) once the run's budget is spent."""
+    stop = budget.reached(session.summary.spent()) if budget is not None else None
+    if stop is None:
+        return False
+    session.summary.budget_stop = stop
+    session.record(
+        ArticleResult(
+            article.id, str(article.path), Status.NOT_ATTEMPTED, note=stop, sha256=article.sha256
+        )
+    )
+    return True
 
 
 async def _drain(
