@@ -17,7 +17,7 @@ from summarize.core.article import Article, IngestError
 from summarize.core.boilerplate import article_end
 from summarize.sources.read import decode_text, iter_articles
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def expected_id(stem: str, text: str) -> str:
