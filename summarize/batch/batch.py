@@ -288,21 +288,21 @@ async def _capture_one(
     prompt: PromptTemplate,
 ) -> tuple[Article, CapturedRequest] | ErrorRecord:
     if isinstance(item, IngestError):
-        return ErrorRecord(None, str(item.path), item.stage, item.cause)
+        return ErrorRecord(None, item.file, item.stage, item.cause)
     try:
         await client.extract(item, prompt)
     except ModelError:
         pass  # how the capture stops every request; the request is what we came for
     except Exception as exc:  # one odd article must not end the file; `run` would fail it too
         cause = f"the client could not build its request ({type(exc).__name__}: {_first(exc)})"
-        return ErrorRecord(item.id, str(item.path), Stage.PREPARE, cause)
+        return ErrorRecord(item.id, item.file, Stage.PREPARE, cause)
     captured = transport.take(item.id)
     if captured is None:
-        return ErrorRecord(item.id, str(item.path), Stage.PREPARE, "the client built no request")
+        return ErrorRecord(item.id, item.file, Stage.PREPARE, "the client built no request")
     if captured.method != "POST" or not captured.path.endswith("/chat/completions"):
         return ErrorRecord(
             item.id,
-            str(item.path),
+            item.file,
             Stage.PREPARE,
             f"the client sent {captured.method} {captured.path}, not a chat completion",
         )
@@ -531,11 +531,9 @@ def _ingest_one(
     run_id: int,
 ) -> ArticleResult:
     if isinstance(item, IngestError):
-        error = ErrorRecord(None, str(item.path), item.stage, item.cause)
-        return ArticleResult(
-            article_id=None, file=str(item.path), status=Status.FAILED, error=error
-        )
-    file = str(item.path)
+        error = ErrorRecord(None, item.file, item.stage, item.cause)
+        return ArticleResult(article_id=None, file=item.file, status=Status.FAILED, error=error)
+    file = item.file
     if not force and store.is_current(item.id, item.sha256, plan.prompt_version, plan.model):
         return ArticleResult(
             article_id=item.id, file=file, status=Status.SKIPPED, sha256=item.sha256

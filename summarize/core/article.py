@@ -12,6 +12,9 @@ from summarize.core.brief import Source
 from summarize.core.results import Stage
 
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9._-]")
+# How Python holds what is not Unicode: a file-name byte that is not UTF-8 (surrogateescape)
+# or a lone surrogate escape in JSON. Neither can be written as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,11 @@ class Article:
     published_text: str | None
     published_date: dt.date | None
     sha256: str
+
+    @property
+    def file(self) -> str:
+        """The file's name as shown and stored: valid Unicode whatever bytes name it."""
+        return printable(str(self.path))
 
     @property
     def body(self) -> str:
@@ -52,8 +60,18 @@ class IngestError:
     stage: Stage = field(default=Stage.INGEST)
     cause: str
 
+    @property
+    def file(self) -> str:
+        """The file's name as shown and stored: valid Unicode whatever bytes name it."""
+        return printable(str(self.path))
+
     def __str__(self) -> str:
-        return f"{self.path}: {self.cause}"
+        return f"{self.file}: {self.cause}"
+
+
+def printable(text: str) -> str:
+    """`text` as valid Unicode: each lone surrogate becomes U+FFFD, the replacement character."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def slugify(stem: str) -> str:

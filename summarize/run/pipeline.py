@@ -64,9 +64,9 @@ def remove_interrupted_writes(store: OutputStore) -> list[Path]:
 def _failed(article: Article, stage: Stage, cause: str, **fields: Any) -> ArticleResult:
     return ArticleResult(
         article_id=article.id,
-        file=str(article.path),
+        file=article.file,
         status=Status.FAILED,
-        error=ErrorRecord(article.id, str(article.path), stage, cause),
+        error=ErrorRecord(article.id, article.file, stage, cause),
         sha256=article.sha256,
         **fields,
     )
@@ -122,7 +122,7 @@ async def _process(
     written = store.write_brief(brief)
     return ArticleResult(
         article_id=article.id,
-        file=str(article.path),
+        file=article.file,
         status=Status.DONE,
         seconds=time.perf_counter() - started,
         brief=brief,
@@ -201,10 +201,10 @@ async def run_batch(
     try:
         for item in iter_articles(source):
             if isinstance(item, IngestError):
-                error = ErrorRecord(None, str(item.path), item.stage, item.cause)
-                record(ArticleResult(None, str(item.path), Status.FAILED, error=error))
+                error = ErrorRecord(None, item.file, item.stage, item.cause)
+                record(ArticleResult(None, item.file, Status.FAILED, error=error))
                 continue
-            file = str(item.path)
+            file = item.file
             first = ledger.first_with_text(run_id, item.sha256)
             if first is not None:
                 first_file, first_id = first

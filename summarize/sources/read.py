@@ -20,7 +20,7 @@ from pathlib import Path
 import trafilatura
 
 from summarize.core import boilerplate, dates
-from summarize.core.article import Article, IngestError, article_id, normalize_text
+from summarize.core.article import Article, IngestError, article_id, normalize_text, printable
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -152,6 +152,10 @@ class _Unusable(Exception):
 
 def _error(path: Path, cause: str) -> IngestError:
     return IngestError(path=path, cause=cause)
+
+
+def _shown(path: Path) -> str:
+    return printable(str(path))
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -303,7 +307,7 @@ def _from_json(path: Path, data: bytes) -> Iterator[Article | IngestError]:
         try:
             yield _from_record(path, stem, record, where)
         except _Unusable as exc:
-            yield _error(path, f"{path}: {exc}; the file's other records are read")
+            yield _error(path, f"{_shown(path)}: {exc}; the file's other records are read")
 
 
 def _from_jsonl(path: Path, data: bytes) -> Iterator[Article | IngestError]:
@@ -322,7 +326,7 @@ def _from_jsonl(path: Path, data: bytes) -> Iterator[Article | IngestError]:
                 ) from exc
             yield _from_record(path, f"{path.stem}-{index}", record, where)
         except _Unusable as exc:
-            yield _error(path, f"{path}: {exc}; the file's other lines are read")
+            yield _error(path, f"{_shown(path)}: {exc}; the file's other lines are read")
 
 
 def _read(path: Path) -> Iterator[Article | IngestError]:
@@ -338,11 +342,10 @@ def _read(path: Path) -> Iterator[Article | IngestError]:
         else:
             yield _from_text_file(path, data)
     except _Unusable as exc:
-        yield _error(path, f"{path} {exc}")
+        yield _error(path, f"{_shown(path)} {exc}")
     except Exception as exc:  # one odd file must not end a batch run
-        yield _error(
-            path, f"{path} could not be read ({type(exc).__name__}: {exc}); please report this"
-        )
+        cause = printable(f"could not be read ({type(exc).__name__}: {exc}); please report this")
+        yield _error(path, f"{_shown(path)} {cause}")
 
 
 def _walk(folder: Path) -> Iterator[Path | IngestError]:
@@ -359,7 +362,8 @@ def _walk(folder: Path) -> Iterator[Path | IngestError]:
     except OSError as exc:
         yield _error(
             folder,
-            f"folder {folder} cannot be listed ({exc.strerror or exc}); check its permissions",
+            f"folder {_shown(folder)} cannot be listed ({exc.strerror or exc}); "
+            "check its permissions",
         )
         return
     for name in names:
@@ -390,13 +394,13 @@ def iter_articles(root: Path) -> Iterator[Article | IngestError]:
     except OSError:
         is_dir, exists = False, False
     if not exists:
-        yield _error(root, f"{root} does not exist; give a folder or file of articles")
+        yield _error(root, f"{_shown(root)} does not exist; give a folder or file of articles")
         return
     if not is_dir:
         if root.suffix.lower() not in SUPPORTED_SUFFIXES:
             yield _error(
                 root,
-                f"{root} is not a supported file type; use "
+                f"{_shown(root)} is not a supported file type; use "
                 + ", ".join(sorted(SUPPORTED_SUFFIXES)),
             )
             return

@@ -1,0 +1,127 @@
+"""Files that used to break a run or slip past it ("Odd files" in docs/RELIABILITY.md), each
+in a real `summarize run`: a subprocess against a loopback model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from conftest import article_of, completion_for, write_articles
+from model_server import ModelServer, ReceivedRequest, Reply
+
+RUN = [sys.executable, "-c", "from summarize.cli.app import main; main()", "run"]
+GOOD = "Minister Anna Berg met envoy Karl Moos in Vienna on Monday to discuss grain exports.\n"
+NAME_MAX = 255  # bytes in one file name, on Linux file systems
+
+
+@dataclass
+class Run:
+    code: int
+    stderr: str
+    out: Path
+    asked: dict[str, str]  # article id -> the body the model was sent
+    manifest: dict[str, Any]
+    error_lines: list[dict[str, Any]]
+
+    def errors(self) -> list[dict[str, Any]]:
+        return self.error_lines
+
+    def ledger(self, query: str) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(self.out / "ledger.sqlite") as db:
+            return db.execute(query).fetchall()
+
+
+def strict_utf8(path: Path) -> str:
+    """The file's text, which must be valid UTF-8 without surrogate escapes in its JSON."""
+    text = path.read_bytes().decode("utf-8")
+    assert "\\ud8" not in text.lower() and "\\udc" not in text.lower(), text
+    return text
+
+
+def meeting(body: str) -> Reply:
+    """One meeting, evidenced by the body's first line (ids may be too long for a topic)."""
+    first_line = next(line.strip() for line in body.splitlines() if line.strip())
+    return completion_for(
+        {
+            "source": {"outlet": None, "headline": None, "published": None},
+            "events": [
+                {
+                    "event_type": "meeting",
+                    "participants": [{"name": "A minister", "evidence": first_line}],
+                    "initiator": {"party": None, "evidence": None},
+                    "topics": [],
+                    "outcomes": [],
+                    "summary": "A meeting.",
+                }
+            ],
+            "no_event_reason": None,
+        }
+    )
+
+
+def run(src: Path, out: Path) -> Run:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "OPENAI_"))}
+    asked: dict[str, str] = {}
+
+    def model(request: ReceivedRequest) -> Reply:
+        found, body = article_of(request)
+        asked[found] = body
+        return meeting(body)
+
+    with ModelServer(responder=model) as server:
+        done = subprocess.run(
+            [*RUN, str(src), "--out", str(out), "--base-url", server.base_url, "--model", "m"],
+            env=env,
+            cwd=out.parent,  # no summarize.toml from elsewhere
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    assert "Traceback" not in done.stderr, done.stderr
+    manifest = json.loads(strict_utf8(out / "run.json"))
+    errors = [json.loads(line) for line in strict_utf8(out / "errors.jsonl").splitlines()]
+    return Run(done.returncode, done.stderr, out, asked, manifest, errors)
+
+
+# -- 1. names that are not UTF-8 -------------------------------------------------------------
+
+
+def test_names_that_are_not_utf8_are_read_shown_and_stored(tmp_path: Path) -> None:
+    # Latin-1 names, for the folder given and two files in it. "0-café.txt" sorts first, so
+    # a crash on it would stop all the others.
+    src = Path(os.fsdecode(os.fsencode(tmp_path) + b"/d\xe9p\xeaches"))
+    write_articles(src, 20)
+    with open(os.fsencode(src) + b"/0-caf\xe9.txt", "wb") as handle:
+        handle.write(GOOD.encode("utf-8"))
+    with open(os.fsencode(src) + b"/0-vide\xe9.txt", "wb"):
+        pass
+
+    result = run(src, tmp_path / "out")
+
+    assert result.code == 1, result.stderr  # the empty file failed, nothing else
+    folder = f"{tmp_path}/d\ufffdp\ufffdches"
+    shown, empty_shown = f"{folder}/0-caf\ufffd.txt", f"{folder}/0-vide\ufffd.txt"
+    assert result.manifest["source"] == folder
+    assert result.manifest["counts"]["done"] == 21
+    by_file = {a["file"]: a for a in result.manifest["articles"]}
+    assert by_file[shown]["status"] == "done"
+    assert by_file[empty_shown]["status"] == "failed"
+    (error,) = result.errors()
+    assert error["file"] == empty_shown
+    assert error["cause"].startswith(f"{empty_shown} is empty")
+    assert f"{empty_shown}: {empty_shown} is empty" in result.stderr
+    assert result.ledger("SELECT source, status FROM runs") == [(folder, "done")]
+    assert (shown, "done") in result.ledger("SELECT file, status FROM articles")
+    # The brief is named by the id, which a name's odd bytes cannot reach.
+    brief_id = by_file[shown]["id"]
+    assert brief_id.startswith("0-caf--")
+    brief = json.loads(strict_utf8(tmp_path / "out" / "briefs" / f"{brief_id}.json"))
+    assert brief["article_id"] == brief_id
