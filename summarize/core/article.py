@@ -15,6 +15,10 @@ _SLUG_UNSAFE = re.compile(r"[^a-z0-9._-]")
 # How Python holds what is not Unicode: a file-name byte that is not UTF-8 (surrogateescape)
 # or a lone surrogate escape in JSON. Neither can be written as UTF-8.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# An id names files: briefs, recordings, and their ".<id>.json.<random>.tmp" temp files (19
+# more bytes), all within the 255 bytes a file name may have. Ids of longer names are cut.
+MAX_ID_CHARS = 200
+_HASH_CHARS = 8
 
 
 @dataclass(frozen=True)
@@ -78,9 +82,22 @@ def slugify(stem: str) -> str:
     return _SLUG_UNSAFE.sub("-", stem.lower())
 
 
+def _sha256(text: str) -> str:
+    # surrogatepass: a file name that is not UTF-8 still has a stable hash.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def article_id(stem: str, text: str) -> str:
-    """Stable id: the slugged name plus the start of the text's SHA-256."""
-    return f"{slugify(stem)}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+    """Stable id: the slugged name plus the start of the text's SHA-256.
+
+    A name too long for the id to name files is cut, and the start of its own SHA-256 added,
+    so that long names that differ only at the end keep different ids.
+    """
+    slug = slugify(stem)
+    longest = MAX_ID_CHARS - _HASH_CHARS - 1
+    if len(slug) > longest:
+        slug = f"{slug[: longest - _HASH_CHARS - 1]}-{_sha256(stem)[:_HASH_CHARS]}"
+    return f"{slug}-{_sha256(text)[:_HASH_CHARS]}"
 
 
 def normalize_text(text: str) -> str:

@@ -16,6 +16,8 @@ from typing import Any
 from conftest import article_of, completion_for, write_articles
 from model_server import ModelServer, ReceivedRequest, Reply
 
+from summarize.core.article import MAX_ID_CHARS, article_id
+
 RUN = [sys.executable, "-c", "from summarize.cli.app import main; main()", "run"]
 GOOD = "Minister Anna Berg met envoy Karl Moos in Vienna on Monday to discuss grain exports.\n"
 NAME_MAX = 255  # bytes in one file name, on Linux file systems
@@ -125,3 +127,46 @@ def test_names_that_are_not_utf8_are_read_shown_and_stored(tmp_path: Path) -> No
     assert brief_id.startswith("0-caf--")
     brief = json.loads(strict_utf8(tmp_path / "out" / "briefs" / f"{brief_id}.json"))
     assert brief["article_id"] == brief_id
+
+
+# -- 2. long names ---------------------------------------------------------------------------
+
+
+def test_a_very_long_file_name_is_done_once_and_its_brief_is_named_within_limits(
+    tmp_path: Path,
+) -> None:
+    src = tmp_path / "src"
+    write_articles(src, 2)
+    stem = "a-very-long-headline-" * 12  # 252 characters: the longest a .txt name can have
+    stem = stem[: NAME_MAX - len(".txt")]
+    (src / f"{stem}.txt").write_text(GOOD, encoding="utf-8")
+
+    first = run(src, tmp_path / "out")
+    again = run(src, tmp_path / "out")
+
+    assert first.code == 0, first.stderr
+    assert first.manifest["counts"]["done"] == 3
+    (long_id,) = [a["id"] for a in first.manifest["articles"] if stem in a["file"]]
+    assert len(long_id) <= MAX_ID_CHARS
+    assert long_id.startswith(stem[:100])
+    (brief,) = (tmp_path / "out" / "briefs").glob(f"{stem[:100]}*.json")
+    assert brief.stem == long_id
+    assert len(os.fsencode(brief.name)) < NAME_MAX
+    # The second run finds the brief current: no model call, nothing redone.
+    assert again.code == 0, again.stderr
+    assert again.asked == {}
+    assert again.manifest["counts"]["skipped"] == 3
+
+
+def test_ids_of_ordinary_names_are_unchanged() -> None:
+    assert article_id("000_3c0780f787e20235", "x") == "000_3c0780f787e20235-2d711642"
+    stem = "s" * (MAX_ID_CHARS - 9)  # the longest stem whose id is not cut
+    assert article_id(stem, "x") == f"{stem}-2d711642"
+
+
+def test_long_names_that_differ_only_at_the_end_keep_different_ids() -> None:
+    stem = "x" * 300
+    one, two = article_id(stem + "1", "text"), article_id(stem + "2", "text")
+    assert one != two
+    assert len(one) == len(two) == MAX_ID_CHARS
+    assert one.endswith(article_id("short", "text")[-9:])  # the text's hash, as for any id
