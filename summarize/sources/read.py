@@ -348,30 +348,48 @@ def _read(path: Path) -> Iterator[Article | IngestError]:
         yield _error(path, f"{_shown(path)} {cause}")
 
 
-def _walk(folder: Path) -> Iterator[Path | IngestError]:
-    """Supported files under `folder`, sorted by name at every level.
-
-    Hidden entries are skipped. Symlinked folders are not followed (no loops, no escaping
-    the folder); symlinked files are read.
-    """
+def _listed(folder: Path) -> list[str] | IngestError:
+    """The names in `folder` to look at, sorted; hidden ones are skipped."""
     try:
         # Names only, not DirEntry objects: a folder of 20,000 articles is held while it is
         # walked, and names take a third of the memory.
         with os.scandir(folder) as it:
-            names = sorted(e.name for e in it if not e.name.startswith("."))
+            return sorted(e.name for e in it if not e.name.startswith("."))
     except OSError as exc:
-        yield _error(
+        return _error(
             folder,
             f"folder {_shown(folder)} cannot be listed ({exc.strerror or exc}); "
             "check its permissions",
         )
+
+
+def _walk(root: Path) -> Iterator[Path | IngestError]:
+    """Supported files under `root`, sorted by name at every level (depth first).
+
+    Hidden entries are skipped. Symlinked folders are not followed (no loops, no escaping
+    the folder); symlinked files are read. The folders being walked are a stack, not
+    recursion: any depth of folders is walked.
+    """
+    first = _listed(root)
+    if isinstance(first, IngestError):
+        yield first
         return
-    for name in names:
-        path = folder / name
+    # Each entry: a folder and the names in it still to visit, in reverse order.
+    stack: list[tuple[Path, list[str]]] = [(root, first[::-1])]
+    while stack:
+        folder, names = stack[-1]
+        if not names:
+            stack.pop()
+            continue
+        path = folder / names.pop()
         try:
             mode = path.lstat().st_mode
             if stat.S_ISDIR(mode):
-                yield from _walk(path)
+                inside = _listed(path)
+                if isinstance(inside, IngestError):
+                    yield inside
+                else:
+                    stack.append((path, inside[::-1]))
                 continue
             if stat.S_ISLNK(mode) and path.is_dir():
                 continue

@@ -170,3 +170,32 @@ def test_long_names_that_differ_only_at_the_end_keep_different_ids() -> None:
     assert one != two
     assert len(one) == len(two) == MAX_ID_CHARS
     assert one.endswith(article_id("short", "text")[-9:])  # the text's hash, as for any id
+
+
+# -- 4. deep folders -------------------------------------------------------------------------
+
+
+def test_folders_nested_deeper_than_the_recursion_limit_are_walked(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write_articles(src, 2)
+    depth = 990
+    deep = src
+    for _ in range(depth):  # os.makedirs recurses: one folder at a time
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "deep.txt").write_text(GOOD, encoding="utf-8")
+    try:
+        result = run(src, tmp_path / "out")
+    finally:
+        for level in range(depth, 0, -1):  # so does shutil.rmtree on Python 3.11
+            folder = src.joinpath(*["d"] * level)
+            for path in folder.iterdir():
+                if path.is_file():
+                    path.unlink()
+            folder.rmdir()
+
+    assert result.code == 0, result.stderr
+    files = [a["file"] for a in result.manifest["articles"]]
+    # Sorted by name at every level: "article_01.txt" before the folder "d".
+    assert files == [*(str(p) for p in sorted(src.glob("*.txt"))), str(deep / "deep.txt")]
+    assert result.manifest["counts"]["done"] == 3
