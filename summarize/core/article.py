@@ -35,6 +35,8 @@ class Article:
     published_text: str | None
     published_date: dt.date | None
     sha256: str
+    # What was repaired in the text as read (mis-decoded characters), for the run's notes.
+    repaired: str | None = None
 
     @property
     def file(self) -> str:

@@ -243,7 +243,8 @@ async def run_batch(
                 if check.edited_since is not None
                 else None
             )
-            task = asyncio.create_task(_process(item, client, prompt, store, remade), name=item.id)
+            said = "; ".join(n for n in (remade, item.repaired) if n) or None
+            task = asyncio.create_task(_process(item, client, prompt, store, said), name=item.id)
             pending[task] = (row, file)
         await drain(0)
     except FatalModelError as exc:

@@ -7,7 +7,6 @@ on with the rest.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import hashlib
 import json
@@ -21,6 +20,9 @@ import trafilatura
 
 from summarize.core import boilerplate, dates
 from summarize.core.article import Article, IngestError, article_id, normalize_text, printable
+from summarize.sources.decoding import decode_text, not_text, repair
+
+__all__ = ["SUPPORTED_SUFFIXES", "decode_text", "iter_articles"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -52,34 +54,6 @@ _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.
 # What a page of menus, scripts and "enable JavaScript" notices lacks: one line of prose.
 # Characters count too, for scripts written without spaces between words.
 _PROSE_WORDS, _PROSE_CHARS = 10, 60
-
-
-def decode_text(data: bytes, declared: str | None = None) -> str:
-    """Decode file bytes: UTF-16 with BOM, UTF-8 (BOM or not), a declared charset, cp1252,
-    then latin-1, which cannot fail."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return normalize_text(data.decode("utf-16"))
-        except UnicodeDecodeError:
-            pass
-    for encoding in ("utf-8-sig", declared, "cp1252"):
-        if encoding is None:
-            continue
-        try:
-            return normalize_text(data.decode(encoding))
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return normalize_text(data.decode("latin-1"))
-
-
-def _is_binary(data: bytes) -> bool:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            data.decode("utf-16")
-        except UnicodeDecodeError:
-            return True
-        return False
-    return b"\x00" in data
 
 
 def _title_from_text(text: str, markdown: bool) -> str | None:
@@ -120,6 +94,8 @@ def _build(
     date_text: str | None = None,
     markdown: bool = False,
 ) -> Article:
+    text, repaired = repair(text)
+    title, url, outlet, date_text = map(_metadata, (title, url, outlet, date_text))
     published_text: str | None = None
     published_date: dt.date | None = None
     given = dates.parse_date(date_text) if date_text else None
@@ -143,7 +119,12 @@ def _build(
         published_text=published_text,
         published_date=published_date,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        repaired=repaired,
     )
+
+
+def _metadata(value: str | None) -> str | None:
+    return repair(value)[0] if value else None
 
 
 class _Unusable(Exception):
@@ -174,10 +155,10 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _decoded(path: Path, data: bytes, declared: str | None = None) -> str:
-    if _is_binary(data):
+    why = not_text(data)
+    if why is not None:
         raise _Unusable(
-            "looks binary (it contains NUL bytes), not text; "
-            "convert it to UTF-8 text or remove it from the folder"
+            f"looks binary ({why}), not text; convert it to UTF-8 text or remove it from the folder"
         )
     text = decode_text(data, declared)
     if not text.strip():

@@ -9,6 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import ftfy
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -497,8 +498,10 @@ def test_id_is_stable_and_follows_the_formula(text: str, stem: str) -> None:
         for folder in (one, two):
             (Path(folder) / f"{stem}.txt").write_bytes(text.encode("utf-8"))
         first, second = (only_article(Path(folder)) for folder in (one, two))
-    assert first.text == text
-    assert first.id == second.id == expected_id(stem, text)
+    # Mojibake is repaired (see test_mojibake_is_repaired...): the text is the repaired one.
+    read = ftfy.fix_encoding(text)
+    assert first.text == read
+    assert first.id == second.id == expected_id(stem, read)
 
 
 @settings(max_examples=50, deadline=None)
@@ -510,4 +513,4 @@ def test_different_content_gives_different_ids(text: str, other: str) -> None:
         (Path(tmp) / "a" / "x.txt").write_bytes(text.encode("utf-8"))
         (Path(tmp) / "b" / "x.txt").write_bytes(other.encode("utf-8"))
         first, second = articles(Path(tmp))
-    assert (first.id == second.id) == (text == other)
+    assert (first.id == second.id) == (ftfy.fix_encoding(text) == ftfy.fix_encoding(other))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from typing import Any
 from conftest import article_of, completion_for, write_articles
 from model_server import ModelServer, ReceivedRequest, Reply
 
-from summarize.core.article import MAX_ID_CHARS, article_id
+from summarize.core.article import MAX_ID_CHARS, Article, article_id
+from summarize.sources.read import iter_articles
 
 RUN = [sys.executable, "-c", "from summarize.cli.app import main; main()", "run"]
 GOOD = "Minister Anna Berg met envoy Karl Moos in Vienna on Monday to discuss grain exports.\n"
@@ -199,3 +201,58 @@ def test_folders_nested_deeper_than_the_recursion_limit_are_walked(tmp_path: Pat
     # Sorted by name at every level: "article_01.txt" before the folder "d".
     assert files == [*(str(p) for p in sorted(src.glob("*.txt"))), str(deep / "deep.txt")]
     assert result.manifest["counts"]["done"] == 3
+
+
+# -- 5. binary data and mojibake ---------------------------------------------------------------
+
+
+def test_binary_data_without_nul_bytes_is_refused_and_mojibake_repaired(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    rng = random.Random(5)
+    noise = bytes(rng.randrange(1, 256) for _ in range(8192))
+    (src / "noise.txt").write_bytes(noise)
+    # UTF-8 text that went through Windows-1252 once before it was saved.
+    (src / "mojibake.txt").write_text(
+        "Minister Hans MÃ¼ller met envoy Karl Moos in ZÃ¼rich on Monday.\n", encoding="utf-8"
+    )
+    # UTF-8 and Windows-1252 bytes in one file: read as Windows-1252, the UTF-8 is mojibake.
+    (src / "mixed.txt").write_bytes(
+        "Minister Hans Müller met envoy Ricardo ".encode()
+        + "Gonçalves in Vienna on Monday.\n".encode("cp1252")
+    )
+    (src / "plain.txt").write_text(GOOD, encoding="utf-8")
+
+    result = run(src, tmp_path / "out")
+
+    assert result.code == 1, result.stderr
+    (error,) = result.errors()
+    assert Path(error["file"]).name == "noise.txt"
+    assert error["stage"] == "ingest"
+    assert (
+        "looks binary (it is not UTF-8, and no other encoding reads it as text)" in (error["cause"])
+    )
+    assert "convert it to UTF-8 text or remove it" in error["cause"]
+    sent = sorted(body.strip() for body in result.asked.values())
+    assert sent == [
+        GOOD.strip(),
+        "Minister Hans Müller met envoy Karl Moos in Zürich on Monday.",
+        "Minister Hans Müller met envoy Ricardo Gonçalves in Vienna on Monday.",
+    ]
+    notes = {Path(a["file"]).name: a["note"] for a in result.manifest["articles"]}
+    assert notes["plain.txt"] is None
+    assert notes["mojibake.txt"] == (
+        "mis-decoded text was repaired (such as 'MÃ¼ller', now 'Müller'); the brief quotes "
+        "the repaired text: save the file as UTF-8 to have it read as it is"
+    )
+    assert "'MÃ¼ller', now 'Müller'" in (notes["mixed.txt"] or "")
+    assert f"note {src / 'mixed.txt'}: mis-decoded text was repaired" in result.stderr
+
+
+def test_the_seeds_read_exactly_as_the_recordings_expect() -> None:
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    recorded = Path(__file__).resolve().parents[2] / "fixtures" / "recordings"
+    read = [a for a in iter_articles(seeds) if isinstance(a, Article)]
+    assert [a.id for a in read] == sorted(p.stem for p in recorded.glob("*.json"))
+    assert all(a.text == a.path.read_text(encoding="utf-8") for a in read)
+    assert all(a.repaired is None for a in read)
