@@ -1,5 +1,5 @@
-"""From file bytes to article text: decoding, telling text from binary data, and repairing
-mis-decoded text.
+"""From file bytes to article text: decoding, telling text from binary data, repairing
+mis-decoded text, and metadata as one clean line.
 
 Which encoding a file is in and whether it holds text at all is charset-normalizer's
 judgement; mojibake (UTF-8 read as Windows-1252, "MÃ¼ller") is ftfy's.
@@ -8,6 +8,7 @@ judgement; mojibake (UTF-8 read as Windows-1252, "MÃ¼ller") is ftfy's.
 from __future__ import annotations
 
 import codecs
+import re
 
 import ftfy
 from charset_normalizer import from_bytes
@@ -16,6 +17,9 @@ from summarize.core.article import normalize_text
 
 # How long an example of repaired text a note quotes, at most.
 _EXAMPLE_CHARS = 40
+# What breaks a line for a reader or a model (str.splitlines' set), and other control
+# characters. The tab is left: it breaks nothing.
+_LINE_BREAKS = re.compile(r"\s*[\n\v\f\r\x00-\x08\x0e-\x1f\x7f-\x9f\u2028\u2029]+\s*")
 
 
 def decode_text(data: bytes, declared: str | None = None) -> str:
@@ -83,3 +87,11 @@ def _first_change(before: str, after: str) -> tuple[str, str]:
 def _word(text: str, start: int) -> str:
     word = text[start:].split(maxsplit=1)
     return word[0][:_EXAMPLE_CHARS] if word else ""
+
+
+def one_line(value: str | None) -> str | None:
+    """Metadata as one line: no line breaks or control characters to forge prompt lines
+    with (each run of them, with the spaces around it, becomes one space)."""
+    if value is None:
+        return None
+    return _LINE_BREAKS.sub(" ", value).strip() or None

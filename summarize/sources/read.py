@@ -20,7 +20,7 @@ import trafilatura
 
 from summarize.core import boilerplate, dates
 from summarize.core.article import Article, IngestError, article_id, normalize_text, printable
-from summarize.sources.decoding import decode_text, not_text, repair
+from summarize.sources.decoding import decode_text, not_text, one_line, repair
 
 __all__ = ["SUPPORTED_SUFFIXES", "decode_text", "iter_articles"]
 
@@ -113,10 +113,11 @@ def _build(
         path=path,
         text=text,
         body_end=boilerplate.article_end(text),
-        title=title or _title_from_text(text, markdown),
+        # Metadata goes into the prompt line by line: one line each, or none.
+        title=title or one_line(_title_from_text(text, markdown)),
         url=url or _url_from_text(text),
         outlet=outlet,
-        published_text=published_text,
+        published_text=one_line(published_text),
         published_date=published_date,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         repaired=repaired,
@@ -124,7 +125,7 @@ def _build(
 
 
 def _metadata(value: str | None) -> str | None:
-    return repair(value)[0] if value else None
+    return one_line(repair(value)[0]) if value else None
 
 
 class _Unusable(Exception):
