@@ -199,7 +199,7 @@ async def run_batch(
                 raise fatal
 
     try:
-        for item in iter_articles(source):
+        for item in iter_articles(source, max_chars=max_chars):
             if isinstance(item, IngestError):
                 error = ErrorRecord(None, item.file, item.stage, item.cause)
                 record(ArticleResult(None, item.file, Status.FAILED, error=error))

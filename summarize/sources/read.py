@@ -20,6 +20,7 @@ import trafilatura
 
 from summarize.core import boilerplate, dates
 from summarize.core.article import Article, IngestError, article_id, normalize_text, printable
+from summarize.core.results import Stage
 from summarize.sources.decoding import decode_text, not_text, one_line, repair
 
 __all__ = ["SUPPORTED_SUFFIXES", "decode_text", "iter_articles"]
@@ -54,6 +55,12 @@ _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.
 # What a page of menus, scripts and "enable JavaScript" notices lacks: one line of prose.
 # Characters count too, for scripts written without spaces between words.
 _PROSE_WORDS, _PROSE_CHARS = 10, 60
+# A character takes at most 4 bytes (UTF-8, UTF-16), and a BOM up to 3 more: a text file
+# bigger than this many bytes a character holds more text than --max-chars lets through.
+_BYTES_PER_CHAR, _BOM_BYTES = 4, 3
+# A page carries markup, scripts and styles around its article text: it may be this many
+# times the size of a text file.
+_PAGE_OVERHEAD = 50
 
 
 def _title_from_text(text: str, markdown: bool) -> str | None:
@@ -131,16 +138,45 @@ def _metadata(value: str | None) -> str | None:
 class _Unusable(Exception):
     """A file or record that cannot become an article; the message says why."""
 
+    def __init__(self, message: str, stage: Stage = Stage.INGEST) -> None:
+        super().__init__(message)
+        self.stage = stage
 
-def _error(path: Path, cause: str) -> IngestError:
-    return IngestError(path=path, cause=cause)
+
+def _error(path: Path, cause: str, stage: Stage = Stage.INGEST) -> IngestError:
+    return IngestError(path=path, cause=cause, stage=stage)
 
 
 def _shown(path: Path) -> str:
     return printable(str(path))
 
 
-def _read_bytes(path: Path) -> bytes:
+def size_limit(suffix: str, max_chars: int) -> int | None:
+    """The most bytes a file can have and still hold an article of `max_chars` characters
+    (None: no limit, for JSON and JSONL files, which hold any number of records)."""
+    most = max_chars * _BYTES_PER_CHAR + _BOM_BYTES
+    if suffix in TEXT_SUFFIXES:
+        return most
+    return most * _PAGE_OVERHEAD if suffix in HTML_SUFFIXES else None
+
+
+def _checked_size(size: int, suffix: str, max_chars: int | None) -> int | None:
+    """The most bytes a file of `size` bytes may have (None: any); over it, it is refused."""
+    if max_chars is None:
+        return None
+    limit = size_limit(suffix, max_chars)
+    if limit is not None and size > limit:
+        room = "4 bytes a character" if suffix in TEXT_SUFFIXES else "with room for markup"
+        raise _Unusable(
+            f"is {size:,} bytes, more than a file can be whose article fits --max-chars "
+            f"({max_chars:,} characters: {limit:,} bytes, {room}); it was not read: raise "
+            "--max-chars if the model's context holds it, or split the article into parts",
+            Stage.SIZE,
+        )
+    return limit
+
+
+def _read_bytes(path: Path, max_chars: int | None) -> bytes:
     try:
         info = path.stat()
     except OSError as exc:
@@ -149,10 +185,17 @@ def _read_bytes(path: Path) -> bytes:
         raise _Unusable(f"cannot be opened ({exc.strerror or exc}); check it exists") from exc
     if not stat.S_ISREG(info.st_mode):
         raise _Unusable("is not a regular file; give a text, HTML or JSON file instead")
+    suffix = path.suffix.lower()
+    # Checked before reading: a file of 100 MB would otherwise be read whole to be refused.
+    limit = _checked_size(info.st_size, suffix, max_chars)
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            # Bounded even so: the file may have grown since it was measured.
+            data = handle.read() if limit is None else handle.read(limit + 1)
     except OSError as exc:
         raise _Unusable(f"cannot be read ({exc.strerror or exc}); check its permissions") from exc
+    _checked_size(len(data), suffix, max_chars)
+    return data
 
 
 def _decoded(path: Path, data: bytes, declared: str | None = None) -> str:
@@ -311,10 +354,10 @@ def _from_jsonl(path: Path, data: bytes) -> Iterator[Article | IngestError]:
             yield _error(path, f"{_shown(path)}: {exc}; the file's other lines are read")
 
 
-def _read(path: Path) -> Iterator[Article | IngestError]:
+def _read(path: Path, max_chars: int | None) -> Iterator[Article | IngestError]:
     suffix = path.suffix.lower()
     try:
-        data = _read_bytes(path)
+        data = _read_bytes(path, max_chars)
         if suffix in HTML_SUFFIXES:
             yield _from_html(path, data)
         elif suffix == ".json":
@@ -324,7 +367,7 @@ def _read(path: Path) -> Iterator[Article | IngestError]:
         else:
             yield _from_text_file(path, data)
     except _Unusable as exc:
-        yield _error(path, f"{_shown(path)} {exc}")
+        yield _error(path, f"{_shown(path)} {exc}", exc.stage)
     except Exception as exc:  # one odd file must not end a batch run
         cause = printable(f"could not be read ({type(exc).__name__}: {exc}); please report this")
         yield _error(path, f"{_shown(path)} {cause}")
@@ -381,11 +424,13 @@ def _walk(root: Path) -> Iterator[Path | IngestError]:
             yield path
 
 
-def iter_articles(root: Path) -> Iterator[Article | IngestError]:
+def iter_articles(root: Path, *, max_chars: int | None = None) -> Iterator[Article | IngestError]:
     """Articles from a file or (recursively, in sorted order) a folder.
 
     Reads .txt, .md, .html/.htm, .json (an object or a list of records) and .jsonl (one
     record a line); other files are skipped. Anything unusable comes out as an IngestError.
+    With `max_chars`, a text file or page too big to hold an article that fits is refused
+    (stage "size") without being read; see `size_limit`.
     """
     root = Path(root)
     try:
@@ -404,10 +449,10 @@ def iter_articles(root: Path) -> Iterator[Article | IngestError]:
                 + ", ".join(sorted(SUPPORTED_SUFFIXES)),
             )
             return
-        yield from _read(root)
+        yield from _read(root, max_chars)
         return
     for item in _walk(root):
         if isinstance(item, IngestError):
             yield item
         else:
-            yield from _read(item)
+            yield from _read(item, max_chars)

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import article_of, completion_for, write_articles
 from model_server import ModelServer, ReceivedRequest, Reply
 
 from summarize.core.article import MAX_ID_CHARS, Article, article_id
-from summarize.sources.read import iter_articles
+from summarize.sources.read import iter_articles, size_limit
 
 RUN = [sys.executable, "-c", "from summarize.cli.app import main; main()", "run"]
 GOOD = "Minister Anna Berg met envoy Karl Moos in Vienna on Monday to discuss grain exports.\n"
@@ -256,3 +257,57 @@ def test_the_seeds_read_exactly_as_the_recordings_expect() -> None:
     assert [a.id for a in read] == sorted(p.stem for p in recorded.glob("*.json"))
     assert all(a.text == a.path.read_text(encoding="utf-8") for a in read)
     assert all(a.repaired is None for a in read)
+
+
+# -- 6. files too big to read --------------------------------------------------------------------
+
+
+def test_a_100_mb_file_is_refused_without_being_read(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write_articles(src, 1)
+    huge = src / "huge.txt"
+    with huge.open("wb") as handle:
+        # Sparse zeros: read, it would be refused as binary (NUL bytes), not for its size.
+        handle.truncate(100 * 1024 * 1024)
+
+    result = run(src, tmp_path / "out")
+
+    assert result.code == 1, result.stderr
+    (error,) = result.errors()
+    assert error["file"] == str(huge)
+    assert error["stage"] == "size"
+    assert error["cause"] == (
+        f"{huge} is 104,857,600 bytes, more than a file can be whose article fits --max-chars "
+        "(50,000 characters: 200,003 bytes, 4 bytes a character); it was not read: raise "
+        "--max-chars if the model's context holds it, or split the article into parts"
+    )
+    assert result.manifest["counts"]["done"] == 1
+
+
+@pytest.mark.parametrize(("suffix", "factor"), [(".txt", 1), (".md", 1), (".html", 50)])
+def test_the_size_limit_is_what_max_chars_can_take(
+    tmp_path: Path, suffix: str, factor: int
+) -> None:
+    limit = size_limit(suffix, 100)
+    assert limit == (100 * 4 + 3) * factor
+    content = f"<html><body><p>{GOOD}</p></body></html>" if factor > 1 else GOOD
+    for name, size in [("at", limit), ("over", limit + 1)]:
+        folder = tmp_path / name
+        folder.mkdir()
+        padding = size - len(content.encode("utf-8"))
+        (folder / f"a{suffix}").write_text(content + " " * padding, encoding="utf-8")
+    (at,) = iter_articles(tmp_path / "at", max_chars=100)
+    (over,) = iter_articles(tmp_path / "over", max_chars=100)
+    assert isinstance(at, Article), at
+    assert at.body.strip() == GOOD.strip()
+    assert not isinstance(over, Article)
+    assert over.stage == "size"
+    assert f"is {limit + 1:,} bytes" in over.cause
+
+
+def test_json_files_have_no_size_limit(tmp_path: Path) -> None:
+    assert size_limit(".json", 10) is None and size_limit(".jsonl", 10) is None
+    records = [{"text": f"Story {n}: " + "word " * 20} for n in range(20)]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, records)), encoding="utf-8")
+    read = list(iter_articles(tmp_path, max_chars=200))
+    assert len(read) == 20 and all(isinstance(a, Article) for a in read)
