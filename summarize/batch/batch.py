@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from summarize import __version__
 from summarize.atomic import write_text_atomic
-from summarize.core.article import Article, IngestError
+from summarize.core.article import Article, IngestError, printable
 from summarize.core.assemble import assemble_brief
 from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Usage
 from summarize.core.extraction import Extraction
@@ -340,7 +340,7 @@ def prepare(src: Path, out: Path, settings: Settings, prompt: PromptTemplate) ->
     meta = {
         "summarize_version": __version__,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "source": str(src),
+        "source": printable(str(src)),
         "requests_file": out.name,
         "endpoint": BATCH_URL,
         "model": ready.model,

@@ -132,6 +132,37 @@ def test_names_that_are_not_utf8_are_read_shown_and_stored(tmp_path: Path) -> No
     assert brief["article_id"] == brief_id
 
 
+def test_batch_prepare_takes_names_that_are_not_utf8(tmp_path: Path) -> None:
+    src = Path(os.fsdecode(os.fsencode(tmp_path) + b"/d\xe9p\xeaches"))
+    src.mkdir()
+    with open(os.fsencode(src) + b"/caf\xe9.txt", "wb") as handle:
+        handle.write(GOOD.encode("utf-8"))
+    with open(os.fsencode(src) + b"/vide\xe9.txt", "wb"):
+        pass
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "OPENAI_"))}
+
+    done = subprocess.run(
+        [
+            *(sys.executable, "-c", "from summarize.cli.app import main; main()", "batch"),
+            *("prepare", str(src), "--out", str(tmp_path / "requests.jsonl"), "--model", "m"),
+        ],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert "Traceback" not in done.stderr, done.stderr
+    folder = f"{tmp_path}/d\ufffdp\ufffdches"
+    meta = json.loads(strict_utf8(tmp_path / "requests.meta.json"))
+    assert meta["source"] == folder
+    assert [e["file"] for e in meta["errors"]] == [f"{folder}/vide\ufffd.txt"]
+    (request,) = strict_utf8(tmp_path / "requests.jsonl").splitlines()
+    assert json.loads(request)["custom_id"].startswith("caf--")
+
+
 # -- 2. long names ---------------------------------------------------------------------------
 
 
