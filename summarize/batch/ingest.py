@@ -164,7 +164,7 @@ def _ingest_one(
     plan: IngestPlan,
     max_output_tokens: int | None,
 ) -> ArticleResult:
-    file = str(item.path)
+    file = item.file
     if item.id not in index.offsets:
         # Perhaps in another batch's results: listed, so that nothing goes missing unseen.
         note = f"no result for it in {index.path.name}"

@@ -23,7 +23,7 @@ from summarize import __version__
 from summarize.batch.errors import BatchError
 from summarize.batch.files import Staged, staged
 from summarize.batch.lines import BATCH_URL, first_line, request_line, requests_meta_path
-from summarize.core.article import Article, IngestError
+from summarize.core.article import Article, IngestError, printable
 from summarize.core.brief import SCHEMA_VERSION
 from summarize.core.results import ErrorRecord, Stage
 from summarize.model.client import ModelClient, ModelError
@@ -93,7 +93,7 @@ async def _capture_one(
     prompt: PromptTemplate,
 ) -> tuple[Article, CapturedRequest] | ErrorRecord:
     if isinstance(item, IngestError):
-        return ErrorRecord(None, str(item.path), item.stage, item.cause)
+        return ErrorRecord(None, item.file, item.stage, item.cause)
     try:
         await client.extract(item, prompt)
     except ModelError:
@@ -101,14 +101,14 @@ async def _capture_one(
     except Exception as exc:  # one odd article must not end the file; `run` would fail it too
         detail = first_line(str(exc), type(exc).__name__)
         cause = f"the client could not build its request ({type(exc).__name__}: {detail})"
-        return ErrorRecord(item.id, str(item.path), Stage.PREPARE, cause)
+        return ErrorRecord(item.id, item.file, Stage.PREPARE, cause)
     captured = transport.take(item.id)
     if captured is None:
-        return ErrorRecord(item.id, str(item.path), Stage.PREPARE, "the client built no request")
+        return ErrorRecord(item.id, item.file, Stage.PREPARE, "the client built no request")
     if captured.method != "POST" or not captured.path.endswith("/chat/completions"):
         return ErrorRecord(
             item.id,
-            str(item.path),
+            item.file,
             Stage.PREPARE,
             f"the client sent {captured.method} {captured.path}, not a chat completion",
         )
@@ -158,7 +158,7 @@ def _describe_requests(
     return {
         "summarize_version": __version__,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "source": str(src),
+        "source": printable(str(src)),
         "requests_file": out.name,
         "endpoint": BATCH_URL,
         "model": ready.model,

@@ -12,6 +12,13 @@ from summarize.core.brief import Source
 from summarize.core.results import Stage
 
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9._-]")
+# How Python holds what is not Unicode: a file-name byte that is not UTF-8 (surrogateescape)
+# or a lone surrogate escape in JSON. Neither can be written as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# An id names files: briefs, recordings, and their ".<id>.json.<random>.tmp" temp files (19
+# more bytes), all within the 255 bytes a file name may have. Ids of longer names are cut.
+MAX_ID_CHARS = 200
+_HASH_CHARS = 8
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,13 @@ class Article:
     published_text: str | None
     published_date: dt.date | None
     sha256: str
+    # What was repaired in the text as read (mis-decoded characters), for the run's notes.
+    repaired: str | None = None
+
+    @property
+    def file(self) -> str:
+        """The file's name as shown and stored: valid Unicode whatever bytes name it."""
+        return printable(str(self.path))
 
     @property
     def body(self) -> str:
@@ -52,17 +66,40 @@ class IngestError:
     stage: Stage = field(default=Stage.INGEST)
     cause: str
 
+    @property
+    def file(self) -> str:
+        """The file's name as shown and stored: valid Unicode whatever bytes name it."""
+        return printable(str(self.path))
+
     def __str__(self) -> str:
-        return f"{self.path}: {self.cause}"
+        return f"{self.file}: {self.cause}"
+
+
+def printable(text: str) -> str:
+    """`text` as valid Unicode: each lone surrogate becomes U+FFFD, the replacement character."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def slugify(stem: str) -> str:
     return _SLUG_UNSAFE.sub("-", stem.lower())
 
 
+def _sha256(text: str) -> str:
+    # surrogatepass: a file name that is not UTF-8 still has a stable hash.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def article_id(stem: str, text: str) -> str:
-    """Stable id: the slugged name plus the start of the text's SHA-256."""
-    return f"{slugify(stem)}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+    """Stable id: the slugged name plus the start of the text's SHA-256.
+
+    A name too long for the id to name files is cut, and the start of its own SHA-256 added,
+    so that long names that differ only at the end keep different ids.
+    """
+    slug = slugify(stem)
+    longest = MAX_ID_CHARS - _HASH_CHARS - 1
+    if len(slug) > longest:
+        slug = f"{slug[: longest - _HASH_CHARS - 1]}-{_sha256(stem)[:_HASH_CHARS]}"
+    return f"{slug}-{_sha256(text)[:_HASH_CHARS]}"
 
 
 def normalize_text(text: str) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx2
 
+from summarize.core.article import printable
 from summarize.core.errors import OutputError
 
 LEDGER_NAME = "ledger.sqlite"
@@ -160,7 +161,8 @@ class Ledger:
                 " recording) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     _now(),
-                    fields.get("source") or "",
+                    # Text must be valid UTF-8 for SQLite: a name that is not shows U+FFFD.
+                    printable(fields.get("source") or ""),
                     fields.get("model"),
                     fields.get("prompt_version"),
                     fields.get("schema_version"),
@@ -242,13 +244,13 @@ class Ledger:
                 (
                     run_id,
                     article_id,
-                    file,
+                    printable(file),
                     article_sha256,
                     status,
                     brief_sha256,
                     attempts,
                     seconds,
-                    note,
+                    _printable(note),
                     _now(),
                 ),
             )
@@ -268,7 +270,7 @@ class Ledger:
             db.execute(
                 "UPDATE articles SET status = ?, brief_sha256 = ?, attempts = ?, seconds = ?,"
                 " note = ?, updated_at = ? WHERE id = ?",
-                (status, brief_sha256, attempts, seconds, note, _now(), row),
+                (status, brief_sha256, attempts, seconds, _printable(note), _now(), row),
             )
 
     def first_with_text(self, run_id: int, article_sha256: str) -> tuple[str, str | None] | None:
@@ -345,6 +347,10 @@ class Ledger:
             args += (article_id,)
         with self._connect() as db:
             return db.execute(query + " ORDER BY article_id, attempt", args).fetchall()
+
+
+def _printable(text: str | None) -> str | None:
+    return None if text is None else printable(text)
 
 
 def _usage_of(body: Any) -> dict[str, Any]:

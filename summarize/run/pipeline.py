@@ -37,9 +37,9 @@ from summarize.sources.read import iter_articles
 def _failed(article: Article, stage: Stage, cause: str, **fields: Any) -> ArticleResult:
     return ArticleResult(
         article_id=article.id,
-        file=str(article.path),
+        file=article.file,
         status=Status.FAILED,
-        error=ErrorRecord(article.id, str(article.path), stage, cause),
+        error=ErrorRecord(article.id, article.file, stage, cause),
         sha256=article.sha256,
         **fields,
     )
@@ -84,7 +84,7 @@ async def _process(
     written = store.write_brief(brief)
     return ArticleResult(
         article_id=article.id,
-        file=str(article.path),
+        file=article.file,
         status=Status.DONE,
         seconds=time.perf_counter() - started,
         brief=brief,
@@ -121,7 +121,7 @@ async def run_articles(
     # Each task's ledger row and file; the task's name is its article id.
     pending: dict[asyncio.Task[ArticleResult], tuple[int, str]] = {}
     try:
-        for item in iter_articles(session.source):
+        for item in iter_articles(session.source, max_chars=client.settings.max_chars):
             triaged = session.triage(
                 item, model=model, force=force, max_chars=client.settings.max_chars
             )
@@ -134,13 +134,13 @@ async def run_articles(
                 continue
             row = session.ledger.add_article(
                 session.run_id,
-                file=str(article.path),
+                file=article.file,
                 article_id=article.id,
                 article_sha256=article.sha256,
                 status=Status.RUNNING,
             )
             work = _process(article, client, session.prompt, session.store, triaged.note)
-            pending[asyncio.create_task(work, name=article.id)] = (row, str(article.path))
+            pending[asyncio.create_task(work, name=article.id)] = (row, article.file)
         await _drain(session, pending, 0)
     except FatalModelError as exc:
         summary.interrupted = str(exc)
@@ -166,7 +166,7 @@ def _over_budget(session: RunSession, article: Article, budget: Budget | None) -
     session.summary.budget_stop = stop
     session.record(
         ArticleResult(
-            article.id, str(article.path), Status.NOT_ATTEMPTED, note=stop, sha256=article.sha256
+            article.id, article.file, Status.NOT_ATTEMPTED, note=stop, sha256=article.sha256
         )
     )
     return True

@@ -26,7 +26,8 @@ from summarize.settings import Settings
 
 @dataclass(frozen=True)
 class Work:
-    """An article that needs the model; `note` says so when it replaces an edited brief."""
+    """An article that needs the model; `note` says so when it replaces an edited brief or
+    its text was repaired."""
 
     article: Article
     note: str | None = None
@@ -88,9 +89,9 @@ class RunSession:
     ) -> ArticleResult | Work:
         """What to do with one article: a result that needs no model, or the work to do."""
         if isinstance(item, IngestError):
-            error = ErrorRecord(None, str(item.path), item.stage, item.cause)
-            return ArticleResult(None, str(item.path), Status.FAILED, error=error)
-        file = str(item.path)
+            error = ErrorRecord(None, item.file, item.stage, item.cause)
+            return ArticleResult(None, item.file, Status.FAILED, error=error)
+        file = item.file
         first = self.ledger.first_with_text(self.run_id, item.sha256)
         if first is not None:
             first_file, first_id = first
@@ -103,12 +104,13 @@ class RunSession:
             return ArticleResult(item.id, file, Status.SKIPPED, sha256=item.sha256)
         if max_chars is not None and len(item.body) > max_chars:
             return _too_long(item, max_chars)
-        if check.edited_since is None:
-            return Work(item)
-        # Said out loud: an analyst's correction is about to be replaced.
-        return Work(
-            item, f"its brief was changed on disk since run {check.edited_since}; made again"
+        # Said out loud: an analyst's correction about to be replaced, a text that was repaired.
+        edited = (
+            f"its brief was changed on disk since run {check.edited_since}; made again"
+            if check.edited_since is not None
+            else None
         )
+        return Work(item, "; ".join(n for n in (edited, item.repaired) if n) or None)
 
     def manifest(self) -> RunManifest:
         if self.describe is not None:
@@ -123,9 +125,9 @@ def _too_long(article: Article, max_chars: int) -> ArticleResult:
         "--max-chars if the model's context holds it (roughly 4 characters a token), "
         "or split the article into parts"
     )
-    error = ErrorRecord(article.id, str(article.path), Stage.SIZE, cause)
+    error = ErrorRecord(article.id, article.file, Stage.SIZE, cause)
     return ArticleResult(
-        article.id, str(article.path), Status.FAILED, error=error, sha256=article.sha256
+        article.id, article.file, Status.FAILED, error=error, sha256=article.sha256
     )
 
 

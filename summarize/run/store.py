@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from summarize.atomic import write_text_atomic
+from summarize.core.article import printable
 from summarize.core.brief import SCHEMA_VERSION, Brief
 from summarize.core.errors import OutputError
 from summarize.core.results import ErrorRecord
@@ -198,14 +199,28 @@ class OutputStore:
         self, manifest: dict[str, Any], articles: Iterable[dict[str, Any]] = ()
     ) -> None:
         """Write run.json; `articles` (its per-article list) is streamed, not held."""
-        head = json.dumps({**manifest, "articles": []}, indent=2)
+        head = json.dumps({**_printable(manifest), "articles": []}, indent=2)
         before, _, after = head.rpartition('"articles": []')
-        chunks = (json.dumps(a, indent=2).replace("\n", "\n    ") for a in articles)
+        chunks = (json.dumps(_printable(a), indent=2).replace("\n", "\n    ") for a in articles)
         write_text_atomic(self.manifest_path, chain([before], _joined(chunks), [after, "\n"]))
 
     def write_errors(self, errors: Sequence[ErrorRecord]) -> None:
-        lines = "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in errors)
+        lines = "".join(
+            json.dumps(_printable(asdict(e)), ensure_ascii=False) + "\n" for e in errors
+        )
         write_text_atomic(self.errors_path, lines)
+
+
+def _printable(value: Any) -> Any:
+    """`value` (JSON data) with every string valid Unicode: a file name that is not UTF-8
+    cannot be written, nor read back by most JSON readers."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value
 
 
 def _joined(chunks: Iterable[str]) -> Iterator[str]:

@@ -7,7 +7,6 @@ on with the rest.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import hashlib
 import json
@@ -20,7 +19,11 @@ from pathlib import Path
 import trafilatura
 
 from summarize.core import boilerplate, dates
-from summarize.core.article import Article, IngestError, article_id, normalize_text
+from summarize.core.article import Article, IngestError, article_id, normalize_text, printable
+from summarize.core.results import Stage
+from summarize.sources.decoding import decode_text, not_text, one_line, repair
+
+__all__ = ["SUPPORTED_SUFFIXES", "decode_text", "iter_articles"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -52,34 +55,12 @@ _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.
 # What a page of menus, scripts and "enable JavaScript" notices lacks: one line of prose.
 # Characters count too, for scripts written without spaces between words.
 _PROSE_WORDS, _PROSE_CHARS = 10, 60
-
-
-def decode_text(data: bytes, declared: str | None = None) -> str:
-    """Decode file bytes: UTF-16 with BOM, UTF-8 (BOM or not), a declared charset, cp1252,
-    then latin-1, which cannot fail."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return normalize_text(data.decode("utf-16"))
-        except UnicodeDecodeError:
-            pass
-    for encoding in ("utf-8-sig", declared, "cp1252"):
-        if encoding is None:
-            continue
-        try:
-            return normalize_text(data.decode(encoding))
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return normalize_text(data.decode("latin-1"))
-
-
-def _is_binary(data: bytes) -> bool:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            data.decode("utf-16")
-        except UnicodeDecodeError:
-            return True
-        return False
-    return b"\x00" in data
+# A character takes at most 4 bytes (UTF-8, UTF-16), and a BOM up to 3 more: a text file
+# bigger than this many bytes a character holds more text than --max-chars lets through.
+_BYTES_PER_CHAR, _BOM_BYTES = 4, 3
+# A page carries markup, scripts and styles around its article text: it may be this many
+# times the size of a text file.
+_PAGE_OVERHEAD = 50
 
 
 def _title_from_text(text: str, markdown: bool) -> str | None:
@@ -120,6 +101,8 @@ def _build(
     date_text: str | None = None,
     markdown: bool = False,
 ) -> Article:
+    text, repaired = repair(text)
+    title, url, outlet, date_text = map(_metadata, (title, url, outlet, date_text))
     published_text: str | None = None
     published_date: dt.date | None = None
     given = dates.parse_date(date_text) if date_text else None
@@ -137,24 +120,63 @@ def _build(
         path=path,
         text=text,
         body_end=boilerplate.article_end(text),
-        title=title or _title_from_text(text, markdown),
+        # Metadata goes into the prompt line by line: one line each, or none.
+        title=title or one_line(_title_from_text(text, markdown)),
         url=url or _url_from_text(text),
         outlet=outlet,
-        published_text=published_text,
+        published_text=one_line(published_text),
         published_date=published_date,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        repaired=repaired,
     )
+
+
+def _metadata(value: str | None) -> str | None:
+    return one_line(repair(value)[0]) if value else None
 
 
 class _Unusable(Exception):
     """A file or record that cannot become an article; the message says why."""
 
+    def __init__(self, message: str, stage: Stage = Stage.INGEST) -> None:
+        super().__init__(message)
+        self.stage = stage
 
-def _error(path: Path, cause: str) -> IngestError:
-    return IngestError(path=path, cause=cause)
+
+def _error(path: Path, cause: str, stage: Stage = Stage.INGEST) -> IngestError:
+    return IngestError(path=path, cause=cause, stage=stage)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _shown(path: Path) -> str:
+    return printable(str(path))
+
+
+def size_limit(suffix: str, max_chars: int) -> int | None:
+    """The most bytes a file can have and still hold an article of `max_chars` characters
+    (None: no limit, for JSON and JSONL files, which hold any number of records)."""
+    most = max_chars * _BYTES_PER_CHAR + _BOM_BYTES
+    if suffix in TEXT_SUFFIXES:
+        return most
+    return most * _PAGE_OVERHEAD if suffix in HTML_SUFFIXES else None
+
+
+def _checked_size(size: int, suffix: str, max_chars: int | None) -> int | None:
+    """The most bytes a file of `size` bytes may have (None: any); over it, it is refused."""
+    if max_chars is None:
+        return None
+    limit = size_limit(suffix, max_chars)
+    if limit is not None and size > limit:
+        room = "4 bytes a character" if suffix in TEXT_SUFFIXES else "with room for markup"
+        raise _Unusable(
+            f"is {size:,} bytes, more than a file can be whose article fits --max-chars "
+            f"({max_chars:,} characters: {limit:,} bytes, {room}); it was not read: raise "
+            "--max-chars if the model's context holds it, or split the article into parts",
+            Stage.SIZE,
+        )
+    return limit
+
+
+def _read_bytes(path: Path, max_chars: int | None) -> bytes:
     try:
         info = path.stat()
     except OSError as exc:
@@ -163,17 +185,24 @@ def _read_bytes(path: Path) -> bytes:
         raise _Unusable(f"cannot be opened ({exc.strerror or exc}); check it exists") from exc
     if not stat.S_ISREG(info.st_mode):
         raise _Unusable("is not a regular file; give a text, HTML or JSON file instead")
+    suffix = path.suffix.lower()
+    # Checked before reading: a file of 100 MB would otherwise be read whole to be refused.
+    limit = _checked_size(info.st_size, suffix, max_chars)
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            # Bounded even so: the file may have grown since it was measured.
+            data = handle.read() if limit is None else handle.read(limit + 1)
     except OSError as exc:
         raise _Unusable(f"cannot be read ({exc.strerror or exc}); check its permissions") from exc
+    _checked_size(len(data), suffix, max_chars)
+    return data
 
 
 def _decoded(path: Path, data: bytes, declared: str | None = None) -> str:
-    if _is_binary(data):
+    why = not_text(data)
+    if why is not None:
         raise _Unusable(
-            "looks binary (it contains NUL bytes), not text; "
-            "convert it to UTF-8 text or remove it from the folder"
+            f"looks binary ({why}), not text; convert it to UTF-8 text or remove it from the folder"
         )
     text = decode_text(data, declared)
     if not text.strip():
@@ -303,7 +332,7 @@ def _from_json(path: Path, data: bytes) -> Iterator[Article | IngestError]:
         try:
             yield _from_record(path, stem, record, where)
         except _Unusable as exc:
-            yield _error(path, f"{path}: {exc}; the file's other records are read")
+            yield _error(path, f"{_shown(path)}: {exc}; the file's other records are read")
 
 
 def _from_jsonl(path: Path, data: bytes) -> Iterator[Article | IngestError]:
@@ -322,13 +351,13 @@ def _from_jsonl(path: Path, data: bytes) -> Iterator[Article | IngestError]:
                 ) from exc
             yield _from_record(path, f"{path.stem}-{index}", record, where)
         except _Unusable as exc:
-            yield _error(path, f"{path}: {exc}; the file's other lines are read")
+            yield _error(path, f"{_shown(path)}: {exc}; the file's other lines are read")
 
 
-def _read(path: Path) -> Iterator[Article | IngestError]:
+def _read(path: Path, max_chars: int | None) -> Iterator[Article | IngestError]:
     suffix = path.suffix.lower()
     try:
-        data = _read_bytes(path)
+        data = _read_bytes(path, max_chars)
         if suffix in HTML_SUFFIXES:
             yield _from_html(path, data)
         elif suffix == ".json":
@@ -338,36 +367,54 @@ def _read(path: Path) -> Iterator[Article | IngestError]:
         else:
             yield _from_text_file(path, data)
     except _Unusable as exc:
-        yield _error(path, f"{path} {exc}")
+        yield _error(path, f"{_shown(path)} {exc}", exc.stage)
     except Exception as exc:  # one odd file must not end a batch run
-        yield _error(
-            path, f"{path} could not be read ({type(exc).__name__}: {exc}); please report this"
-        )
+        cause = printable(f"could not be read ({type(exc).__name__}: {exc}); please report this")
+        yield _error(path, f"{_shown(path)} {cause}")
 
 
-def _walk(folder: Path) -> Iterator[Path | IngestError]:
-    """Supported files under `folder`, sorted by name at every level.
-
-    Hidden entries are skipped. Symlinked folders are not followed (no loops, no escaping
-    the folder); symlinked files are read.
-    """
+def _listed(folder: Path) -> list[str] | IngestError:
+    """The names in `folder` to look at, sorted; hidden ones are skipped."""
     try:
         # Names only, not DirEntry objects: a folder of 20,000 articles is held while it is
         # walked, and names take a third of the memory.
         with os.scandir(folder) as it:
-            names = sorted(e.name for e in it if not e.name.startswith("."))
+            return sorted(e.name for e in it if not e.name.startswith("."))
     except OSError as exc:
-        yield _error(
+        return _error(
             folder,
-            f"folder {folder} cannot be listed ({exc.strerror or exc}); check its permissions",
+            f"folder {_shown(folder)} cannot be listed ({exc.strerror or exc}); "
+            "check its permissions",
         )
+
+
+def _walk(root: Path) -> Iterator[Path | IngestError]:
+    """Supported files under `root`, sorted by name at every level (depth first).
+
+    Hidden entries are skipped. Symlinked folders are not followed (no loops, no escaping
+    the folder); symlinked files are read. The folders being walked are a stack, not
+    recursion: any depth of folders is walked.
+    """
+    first = _listed(root)
+    if isinstance(first, IngestError):
+        yield first
         return
-    for name in names:
-        path = folder / name
+    # Each entry: a folder and the names in it still to visit, in reverse order.
+    stack: list[tuple[Path, list[str]]] = [(root, first[::-1])]
+    while stack:
+        folder, names = stack[-1]
+        if not names:
+            stack.pop()
+            continue
+        path = folder / names.pop()
         try:
             mode = path.lstat().st_mode
             if stat.S_ISDIR(mode):
-                yield from _walk(path)
+                inside = _listed(path)
+                if isinstance(inside, IngestError):
+                    yield inside
+                else:
+                    stack.append((path, inside[::-1]))
                 continue
             if stat.S_ISLNK(mode) and path.is_dir():
                 continue
@@ -377,11 +424,13 @@ def _walk(folder: Path) -> Iterator[Path | IngestError]:
             yield path
 
 
-def iter_articles(root: Path) -> Iterator[Article | IngestError]:
+def iter_articles(root: Path, *, max_chars: int | None = None) -> Iterator[Article | IngestError]:
     """Articles from a file or (recursively, in sorted order) a folder.
 
     Reads .txt, .md, .html/.htm, .json (an object or a list of records) and .jsonl (one
     record a line); other files are skipped. Anything unusable comes out as an IngestError.
+    With `max_chars`, a text file or page too big to hold an article that fits is refused
+    (stage "size") without being read; see `size_limit`.
     """
     root = Path(root)
     try:
@@ -390,20 +439,20 @@ def iter_articles(root: Path) -> Iterator[Article | IngestError]:
     except OSError:
         is_dir, exists = False, False
     if not exists:
-        yield _error(root, f"{root} does not exist; give a folder or file of articles")
+        yield _error(root, f"{_shown(root)} does not exist; give a folder or file of articles")
         return
     if not is_dir:
         if root.suffix.lower() not in SUPPORTED_SUFFIXES:
             yield _error(
                 root,
-                f"{root} is not a supported file type; use "
+                f"{_shown(root)} is not a supported file type; use "
                 + ", ".join(sorted(SUPPORTED_SUFFIXES)),
             )
             return
-        yield from _read(root)
+        yield from _read(root, max_chars)
         return
     for item in _walk(root):
         if isinstance(item, IngestError):
             yield item
         else:
-            yield from _read(item)
+            yield from _read(item, max_chars)

@@ -9,6 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import ftfy
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,7 @@ from summarize.core.article import Article, IngestError
 from summarize.core.boilerplate import article_end
 from summarize.sources.read import decode_text, iter_articles
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def expected_id(stem: str, text: str) -> str:
@@ -497,8 +498,10 @@ def test_id_is_stable_and_follows_the_formula(text: str, stem: str) -> None:
         for folder in (one, two):
             (Path(folder) / f"{stem}.txt").write_bytes(text.encode("utf-8"))
         first, second = (only_article(Path(folder)) for folder in (one, two))
-    assert first.text == text
-    assert first.id == second.id == expected_id(stem, text)
+    # Mojibake is repaired (see test_mojibake_is_repaired...): the text is the repaired one.
+    read = ftfy.fix_encoding(text)
+    assert first.text == read
+    assert first.id == second.id == expected_id(stem, read)
 
 
 @settings(max_examples=50, deadline=None)
@@ -510,4 +513,4 @@ def test_different_content_gives_different_ids(text: str, other: str) -> None:
         (Path(tmp) / "a" / "x.txt").write_bytes(text.encode("utf-8"))
         (Path(tmp) / "b" / "x.txt").write_bytes(other.encode("utf-8"))
         first, second = articles(Path(tmp))
-    assert (first.id == second.id) == (text == other)
+    assert (first.id == second.id) == (ftfy.fix_encoding(text) == ftfy.fix_encoding(other))

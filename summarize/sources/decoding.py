@@ -1,0 +1,97 @@
+"""From file bytes to article text: decoding, telling text from binary data, repairing
+mis-decoded text, and metadata as one clean line.
+
+Which encoding a file is in and whether it holds text at all is charset-normalizer's
+judgement; mojibake (UTF-8 read as Windows-1252, "MÃ¼ller") is ftfy's.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import ftfy
+from charset_normalizer import from_bytes
+
+from summarize.core.article import normalize_text
+
+# How long an example of repaired text a note quotes, at most.
+_EXAMPLE_CHARS = 40
+# What breaks a line for a reader or a model (str.splitlines' set), and other control
+# characters. The tab is left: it breaks nothing.
+_LINE_BREAKS = re.compile(r"\s*[\n\v\f\r\x00-\x08\x0e-\x1f\x7f-\x9f\u2028\u2029]+\s*")
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Decode file bytes: UTF-16 with BOM, UTF-8 (BOM or not), a declared charset, cp1252,
+    then latin-1, which cannot fail."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return normalize_text(data.decode("utf-16"))
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-8-sig", declared, "cp1252"):
+        if encoding is None:
+            continue
+        try:
+            return normalize_text(data.decode(encoding))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return normalize_text(data.decode("latin-1"))
+
+
+def not_text(data: bytes) -> str | None:
+    """Why `data` is not text (so it looks binary), or None when it is text."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            return "it starts like UTF-16 but is not"
+        return None
+    if b"\x00" in data:
+        return "it contains NUL bytes"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Not UTF-8, which random bytes almost never are. Some other encoding may read it as
+        # text; only if none does is it refused.
+        if from_bytes(data).best() is None:
+            return "it is not UTF-8, and no other encoding reads it as text"
+    return None
+
+
+def repair(text: str) -> tuple[str, str | None]:
+    """`text` with mojibake repaired (UTF-8 that was read as Windows-1252 or Latin-1, in
+    all of the text or in parts), and a note saying so, or None when nothing was."""
+    fixed = ftfy.fix_encoding(text)
+    if fixed == text:
+        return text, None
+    was, now = _first_change(text, fixed)
+    return fixed, (
+        f"mis-decoded text was repaired (such as {was!r}, now {now!r}); the brief quotes "
+        "the repaired text: save the file as UTF-8 to have it read as it is"
+    )
+
+
+def _first_change(before: str, after: str) -> tuple[str, str]:
+    """The first word that differs, as it was and as it is now."""
+    same = 0
+    for a, b in zip(before, after, strict=False):
+        if a != b:
+            break
+        same += 1
+    start = max(before.rfind(" ", 0, same), before.rfind("\n", 0, same)) + 1
+    return _word(before, start), _word(after, start)
+
+
+def _word(text: str, start: int) -> str:
+    word = text[start:].split(maxsplit=1)
+    return word[0][:_EXAMPLE_CHARS] if word else ""
+
+
+def one_line(value: str | None) -> str | None:
+    """Metadata as one line: no line breaks or control characters to forge prompt lines
+    with (each run of them, with the spaces around it, becomes one space)."""
+    if value is None:
+        return None
+    return _LINE_BREAKS.sub(" ", value).strip() or None
