@@ -6,9 +6,6 @@ grounding), tenacity retries when the transport fails (429, 5xx, timeouts, reset
 
 from __future__ import annotations
 
-import copy
-import functools
-import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -32,6 +29,8 @@ from summarize.core.brief import SCHEMA_VERSION, Usage
 from summarize.core.extraction import Extraction, GroundingCheck, checking
 from summarize.core.grounding import ArticleText
 from summarize.core.results import Stage
+from summarize.model import instructor_shims
+from summarize.model.instructor_shims import prepared
 from summarize.model.prompts import PromptTemplate
 from summarize.model.recording import ReplayMissError
 from summarize.settings import InstructorMode, Settings
@@ -47,60 +46,6 @@ _MODES = {
 }
 # Retry-After beyond this is a quota problem, not a hiccup worth sleeping through.
 MAX_RETRY_AFTER = 120.0
-
-
-@functools.cache
-def prepared(response_model: type[M]) -> type[M]:
-    """`response_model` wrapped for instructor once, with its JSON schema built once.
-
-    instructor wraps a plain model in a new class on every call, and the new class builds its
-    JSON schema again (~2.5 ms for `Extraction`, most of a replayed article's CPU). An already
-    wrapped class is used as it is, so the wrapping and the schema are paid once per process.
-    """
-    wrapped = instructor.response_schema(response_model)
-    build = wrapped.model_json_schema
-    schemas: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-    def model_json_schema(cls: type[Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
-        key = (cls, args, tuple(sorted(kwargs.items())))
-        if key not in schemas:
-            schemas[key] = build.__func__(cls, *args, **kwargs)  # type: ignore[attr-defined]
-        # A copy, so that no caller's edit reaches the next request.
-        return copy.deepcopy(schemas[key])
-
-    wrapped.model_json_schema = classmethod(model_json_schema)  # type: ignore[method-assign,assignment]
-    return wrapped
-
-
-def _check_each_class_once() -> None:
-    """Make instructor check a response model for async validators once per class.
-
-    instructor 1.17 walks the whole model tree for them five times per call (~1 ms for
-    `Extraction`, a quarter of a replayed article's CPU). The answer depends only on the class,
-    so classes that passed are remembered; one that fails still raises every time. Both names
-    instructor calls it by are replaced (`patch` imported it before we run).
-    """
-    from instructor.v2.core import patch as instructor_patch
-    from instructor.v2.validation import async_validators
-
-    check = async_validators.reject_async_validators
-    if getattr(check, "passed", None) is not None:
-        return  # already in place
-    passed: weakref.WeakSet[type] = weakref.WeakSet()
-
-    def reject_async_validators(response_model: Any) -> None:
-        if isinstance(response_model, type) and response_model in passed:
-            return
-        check(response_model)
-        if isinstance(response_model, type):
-            passed.add(response_model)
-
-    reject_async_validators.passed = passed  # type: ignore[attr-defined]
-    async_validators.reject_async_validators = reject_async_validators
-    instructor_patch.reject_async_validators = reject_async_validators  # type: ignore[attr-defined]
-
-
-_check_each_class_once()
 
 
 class ModelError(Exception):
@@ -244,6 +189,7 @@ class ModelClient:
     ) -> None:
         if not settings.base_url or not settings.model:
             raise FatalModelError(Stage.CONFIG, "a model endpoint needs --base-url and --model")
+        instructor_shims.install()
         self.settings = settings
         self._backoff = backoff
         key = settings.api_key.get_secret_value() if settings.api_key else "not-set"

@@ -11,22 +11,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import instructor
-import pydantic
 import pytest
-from instructor.v2.validation import async_field_validator, async_validators
 from model_server import ModelServer, Reply, chat_completion
 
 from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION
-from summarize.core.extraction import Extraction
 from summarize.model.client import (
     ExtractionResult,
     FatalModelError,
     ModelClient,
     ModelError,
-    RequestTag,
-    prepared,
 )
 from summarize.model.prompts import load_prompt
 from summarize.settings import InstructorMode, Settings
@@ -110,53 +104,6 @@ def test_grounded_answer_is_returned_after_one_request_shaped_for_json_schema(
     assert request.headers["x-summarize-article"] == seed001.id
     assert request.headers["x-summarize-prompt-version"] == PROMPT.version
     assert request.headers["x-summarize-schema-version"] == SCHEMA_VERSION
-
-
-def test_every_request_carries_the_schema_instructor_itself_would_build(
-    server: ModelServer, seed001: Article, answer001: dict[str, Any], reply_with: ReplyWith
-) -> None:
-    # The schema is built once per process; a caller editing its copy must not reach a later
-    # request, and the bytes must be what instructor builds from the plain model.
-    server.enqueue(reply_with(answer001), reply_with(answer001))
-    expected = instructor.response_schema(Extraction).model_json_schema()
-    prepared(Extraction).model_json_schema()["properties"].clear()
-    extract(settings_for(server), seed001)
-    extract(settings_for(server), seed001)
-
-    first, second = (r.json()["response_format"]["json_schema"] for r in server.requests)
-    assert first == second == {"name": "Extraction", "schema": expected}
-    assert prepared(Extraction) is prepared(Extraction)
-
-
-class _AsyncChecked(pydantic.BaseModel):
-    name: str
-
-    @async_field_validator("name")
-    async def _check(self, value: str) -> str:
-        return value
-
-
-def test_a_model_with_async_validators_is_still_refused_on_every_call(
-    server: ModelServer,
-) -> None:
-    # summarize remembers the classes that passed instructor's async-validator check; one that
-    # fails must keep failing, through the client instructor really builds.
-    async def ask() -> None:
-        client = ModelClient(settings_for(server), backoff=TINY_BACKOFF)
-        try:
-            tag = RequestTag(key="a", content_sha256="0" * 64, prompt=PROMPT)
-            await client.structured(_AsyncChecked, [{"role": "user", "content": "hi"}], tag=tag)
-        finally:
-            await client.aclose()
-
-    for _ in range(2):
-        with pytest.raises(ValueError, match="async validators are not supported"):
-            asyncio.run(ask())
-    assert server.requests == []
-    check = async_validators.reject_async_validators
-    check(prepared(Extraction))
-    assert prepared(Extraction) in check.passed  # type: ignore[attr-defined]
-    assert _AsyncChecked not in check.passed  # type: ignore[attr-defined]
 
 
 def test_tools_mode_reads_the_answer_from_the_tool_call(
