@@ -1,6 +1,6 @@
 """`summarize run` end to end: the CLI in-process against a loopback model, real files out.
 
-Retry cases that need a back-off live in test_pipeline.py and test_client.py: the CLI has
+Retry cases that need a back-off live in test_pipeline.py and model/test_client.py: the CLI has
 no setting to shrink its 1-30 s back-off. Here only faults that retry without waiting
 (429 with Retry-After: 0) or that fail without retrying are driven through the CLI.
 """

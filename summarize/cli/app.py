@@ -36,8 +36,9 @@ from summarize.memo.synthesis import load_memo_prompt, synthesize
 from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.local_server import LocalServer, LocalServerError
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
-from summarize.model.recording import AsyncRecordingTransport, with_replay_endpoint
-from summarize.run.ledger import LEDGER_NAME, Ledger, LedgerError, LedgerTransport, unusable
+from summarize.model.recording import with_replay_endpoint
+from summarize.model.transports import LedgerTap
+from summarize.run.ledger import LEDGER_NAME, Ledger, LedgerError, unusable
 from summarize.run.pipeline import (
     build_manifest,
     remove_interrupted_writes,
@@ -346,13 +347,7 @@ async def _run(
             stack.callback(store.close)
             ledger = store.ledger
             run_id = start_run(ledger, src, settings, template)
-            transport = LedgerTransport(
-                AsyncRecordingTransport(settings.recording, settings.recordings_dir),
-                ledger,
-                run_id,
-                secret=settings.api_key.get_secret_value() if settings.api_key else None,
-            )
-            client = ModelClient(settings, transport=transport)
+            client = ModelClient(settings, tap=LedgerTap(ledger, run_id))
             stack.enter_context(progress)
             try:  # the lock is ours from here: the manifest below describes this run
                 await run_batch(
@@ -775,8 +770,7 @@ def memo(
 async def _synthesize(
     briefs: list[Brief], settings: Settings, prompt: PromptTemplate
 ) -> MemoSynthesis:
-    transport = AsyncRecordingTransport(settings.recording, settings.recordings_dir)
-    client = ModelClient(settings, transport=transport)
+    client = ModelClient(settings)
     try:
         synthesis, _ = await synthesize(briefs, client, prompt)
     finally:

@@ -53,7 +53,7 @@ from summarize.evaluation.scoring import (
 )
 from summarize.model.client import FatalModelError, ModelClient
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
-from summarize.model.recording import AsyncRecordingTransport, with_replay_endpoint
+from summarize.model.recording import with_replay_endpoint
 from summarize.rendering import environment
 from summarize.run.pipeline import run_batch
 from summarize.run.store import OutputLockedError, OutputStore
@@ -298,8 +298,7 @@ def rerecord_command(options: EvalOptions, settings: Settings, prompt: Path | No
 async def _produce(
     src: Path, settings: Settings, template: PromptTemplate, out: Path
 ) -> list[ArticleResult]:
-    transport = AsyncRecordingTransport(settings.recording, settings.recordings_dir)
-    client = ModelClient(settings, transport=transport)
+    client = ModelClient(settings)
     store = OutputStore(out)
     try:
         with store.lock():

@@ -33,6 +33,7 @@ from summarize.model import instructor_shims
 from summarize.model.instructor_shims import prepared
 from summarize.model.prompts import PromptTemplate
 from summarize.model.recording import ReplayMissError
+from summarize.model.transports import LedgerTap, build_transport
 from summarize.settings import InstructorMode, Settings
 
 T = TypeVar("T")
@@ -145,38 +146,6 @@ def _server_message(exc: openai.APIStatusError) -> str:
     return first[:300] + ("..." if len(first) > 300 else "")
 
 
-class _RedactingTransport(httpx2.AsyncBaseTransport):
-    """Takes the API key out of response bodies before the SDK, instructor's error logs or
-    any exception can hold it: some servers and proxies echo the request's credentials."""
-
-    def __init__(self, inner: httpx2.AsyncBaseTransport, secret: str) -> None:
-        self._inner = inner
-        self._secret = secret.encode("utf-8")
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        response = await self._inner.handle_async_request(request)
-        try:
-            content = await response.aread()  # whole answers only: summarize never streams
-        finally:
-            await response.aclose()
-        # The content is decoded now, so the encoding and length headers no longer fit it.
-        stale = {"content-encoding", "content-length", "transfer-encoding"}
-        return httpx2.Response(
-            response.status_code,
-            headers=[(k, v) for k, v in response.headers.multi_items() if k.lower() not in stale],
-            content=content.replace(self._secret, b"***"),
-            request=request,
-            extensions={
-                k: v
-                for k, v in response.extensions.items()
-                if k in {"http_version", "reason_phrase"}
-            },
-        )
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
 class ModelClient:
     """Turns one article into an `Extraction` through an OpenAI-compatible endpoint."""
 
@@ -185,17 +154,21 @@ class ModelClient:
         settings: Settings,
         *,
         transport: httpx2.AsyncBaseTransport | None = None,
+        tap: LedgerTap | None = None,
         backoff: tuple[float, float] = (1.0, 30.0),
     ) -> None:
+        """`transport` stands in for the network (HTTP by default); recording, replay and the
+        ledger `tap` are layered over it by `build_transport`, from `settings`."""
         if not settings.base_url or not settings.model:
             raise FatalModelError(Stage.CONFIG, "a model endpoint needs --base-url and --model")
         instructor_shims.install()
         self.settings = settings
         self._backoff = backoff
         key = settings.api_key.get_secret_value() if settings.api_key else "not-set"
-        if settings.api_key:
-            transport = _RedactingTransport(transport or httpx2.AsyncHTTPTransport(), key)
-        self._http = httpx2.AsyncClient(transport=transport, timeout=settings.timeout)
+        self._http = httpx2.AsyncClient(
+            transport=build_transport(settings, network=transport, tap=tap),
+            timeout=settings.timeout,
+        )
         self._openai = openai.AsyncOpenAI(
             base_url=settings.base_url,
             api_key=key,

@@ -1,0 +1,216 @@
+"""The model client's HTTP transport stack, built in one place: `build_transport`.
+
+Layers, outermost first (the order a request passes them; a response comes back up):
+
+1. Redaction: takes the API key out of response bodies before the SDK, instructor or an
+   exception can hold it (some servers and proxies echo the request's credentials).
+2. Ledger tap (when the run keeps a ledger): writes each exchange to it. Above recording, so
+   it sees the request's article tag (recording strips it) and each response as the client
+   gets it, replayed or live.
+3. Recording (`--record`, `--record-missing`, `--replay`): answers from cassettes, or records
+   live exchanges; requests leave it without their X-Summarize-* tags.
+4. Network: HTTP, with the X-Summarize-* tags dropped (they are for the layers above and
+   never leave the process); or the caller's own transport, which gets requests as they are
+   (a batch capture reads the tags).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx2
+
+from summarize.model.recording import HEADER_ARTICLE, AsyncRecordingTransport, is_metadata_header
+from summarize.settings import RecordingMode, Settings
+
+# Dropped from a response whose body was read: the body is decoded by then, so the encoding
+# and length headers no longer describe it.
+_STALE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+class ExchangeLog(Protocol):
+    """Where the ledger tap writes exchanges (`summarize.run.ledger.Ledger` is one)."""
+
+    def add_exchange(self, run_id: int, article_id: str | None, **row: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class LedgerTap:
+    """Write every exchange to `log`, as part of run `run_id`."""
+
+    log: ExchangeLog
+    run_id: int
+
+
+def build_transport(
+    settings: Settings,
+    *,
+    network: httpx2.AsyncBaseTransport | None = None,
+    tap: LedgerTap | None = None,
+) -> httpx2.AsyncBaseTransport:
+    """The stack described in this module's docstring, for `settings`.
+
+    `network` replaces the HTTP layer (a batch capture, a test's transport); recording and
+    replay follow `settings.recording` and `settings.recordings_dir`.
+    """
+    secret = settings.api_key.get_secret_value() if settings.api_key else None
+    transport = network if network is not None else _WithoutTags(httpx2.AsyncHTTPTransport())
+    if settings.recording is not RecordingMode.LIVE:
+        transport = AsyncRecordingTransport(
+            settings.recording, settings.recordings_dir, inner=transport
+        )
+    if tap is not None:
+        transport = LedgerTransport(transport, tap.log, tap.run_id, secret=secret)
+    if secret:
+        transport = _RedactingTransport(transport, secret)
+    return transport
+
+
+class _WithoutTags(httpx2.AsyncBaseTransport):
+    """Sends requests without the X-Summarize-* tags, which only label them for the layers
+    above."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if not any(is_metadata_header(name) for name in request.headers):
+            return await self._inner.handle_async_request(request)
+        forward = httpx2.Request(
+            request.method,
+            request.url,
+            headers=[(k, v) for k, v in request.headers.multi_items() if not is_metadata_header(k)],
+            content=await request.aread(),
+            extensions=request.extensions,
+        )
+        return await self._inner.handle_async_request(forward)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class _RedactingTransport(httpx2.AsyncBaseTransport):
+    """Takes the API key out of response bodies before the SDK, instructor's error logs or
+    any exception can hold it: some servers and proxies echo the request's credentials."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, secret: str) -> None:
+        self._inner = inner
+        self._secret = secret.encode("utf-8")
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self._inner.handle_async_request(request)
+        try:
+            content = await response.aread()  # whole answers only: summarize never streams
+        finally:
+            await response.aclose()
+        return httpx2.Response(
+            response.status_code,
+            headers=[
+                (k, v) for k, v in response.headers.multi_items() if k.lower() not in _STALE_HEADERS
+            ],
+            content=content.replace(self._secret, b"***"),
+            request=request,
+            extensions={
+                k: v
+                for k, v in response.extensions.items()
+                if k in {"http_version", "reason_phrase"}
+            },
+        )
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+# -- the ledger tap -------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def completion_usage(body: Any) -> dict[str, Any]:
+    """finish_reason and token counts of a chat completion body (zeros when it has none)."""
+    if not isinstance(body, dict):
+        return {}
+    raw = body.get("usage")
+    usage: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    choices = body.get("choices")
+    finish = None
+    if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+        finish = choices[0].get("finish_reason")
+    return {
+        "finish_reason": finish,
+        "prompt_tokens": int(usage.get("prompt_tokens") or 0),
+        "completion_tokens": int(usage.get("completion_tokens") or 0),
+        "total_tokens": int(usage.get("total_tokens") or 0),
+    }
+
+
+def _decoded(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return content.decode("utf-8", "replace")
+
+
+class LedgerTransport(httpx2.AsyncBaseTransport):
+    """Writes each exchange (request body, response body, usage, timing, outcome) to a log.
+
+    Only bodies are kept: headers carry the API key and are never written.
+    """
+
+    def __init__(
+        self,
+        inner: httpx2.AsyncBaseTransport,
+        log: ExchangeLog,
+        run_id: int,
+        *,
+        secret: str | None = None,
+    ) -> None:
+        self._inner = inner
+        self._log = log
+        self._run_id = run_id
+        # Servers and proxies can echo the key in a body; the ledger keeps none.
+        self._secret = secret
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        article_id = request.headers.get(HEADER_ARTICLE)
+        request_body = json.dumps(_decoded(request.content), ensure_ascii=False)
+        started, clock = _now(), time.perf_counter()
+        try:
+            response = await self._inner.handle_async_request(request)
+            content = await response.aread()
+        except Exception as exc:
+            first_line = str(exc).splitlines()[0][:300] if str(exc) else ""
+            self._log.add_exchange(
+                self._run_id,
+                article_id,
+                started_at=started,
+                seconds=time.perf_counter() - clock,
+                outcome=f"error: {type(exc).__name__}: {first_line}",
+                request=request_body,
+            )
+            raise
+        body = _decoded(content)
+        response_text = json.dumps(body, ensure_ascii=False)
+        if self._secret:
+            response_text = response_text.replace(self._secret, "***")
+        self._log.add_exchange(
+            self._run_id,
+            article_id,
+            started_at=started,
+            seconds=time.perf_counter() - clock,
+            status=response.status_code,
+            outcome="ok" if response.is_success else f"http {response.status_code}",
+            request=request_body,
+            response=response_text,
+            **completion_usage(body),
+        )
+        return response  # its body is read and cached: the client reads it again freely
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
