@@ -33,6 +33,7 @@ from summarize.model import instructor_shims
 from summarize.model.instructor_shims import prepared
 from summarize.model.prompts import PromptTemplate
 from summarize.model.recording import ReplayMissError
+from summarize.model.redaction import Secrets, keep_out_of_logs
 from summarize.model.transports import LedgerTap, build_transport
 from summarize.settings import InstructorMode, Settings
 
@@ -163,6 +164,10 @@ class ModelClient:
             raise FatalModelError(Stage.CONFIG, "a model endpoint needs --base-url and --model")
         instructor_shims.install()
         self.settings = settings
+        # Servers echo requests in errors, and libraries log those: no secret may reach
+        # errors.jsonl, a log or a terminal.
+        self._secrets = Secrets.of_settings(settings)
+        keep_out_of_logs(self._secrets)
         self._backoff = backoff
         key = settings.api_key.get_secret_value() if settings.api_key else "not-set"
         self._http = httpx2.AsyncClient(
@@ -217,12 +222,10 @@ class ModelClient:
         try:
             return await self._with_transport_retries(call)
         except ModelError as exc:
-            # Servers echo requests in errors; the key must not reach errors.jsonl or a terminal.
-            key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
             message = str(exc)
-            if not key or key not in message:
+            if self._secrets.redact(message) == message:
                 raise
-            raise type(exc)(exc.stage, message.replace(key, "***")) from None
+            raise type(exc)(exc.stage, self._secrets.redact(message)) from None
 
     async def _with_transport_retries(self, call: Callable[[], Awaitable[R]]) -> R:
         initial, ceiling = self._backoff

@@ -29,6 +29,7 @@ import openai
 
 import summarize
 from summarize.atomic import write_text_atomic
+from summarize.model.redaction import Secrets
 from summarize.settings import REPLAY_URL, RecordingMode, Settings
 
 FORMAT: Final = 1
@@ -537,7 +538,8 @@ class _Recorder:
         recorded = pending.recorded
         if recorded is not None and not is_transient(response.status_code, response.headers):
             content_type = response.headers.get("content-type")
-            kept = _without_credentials(content, pending.forward)
+            # Some servers echo the request's credentials; the cassette keeps them masked.
+            kept = Secrets.sent_in(pending.forward.headers).redact_bytes(content)
             exchange = Exchange(
                 recorded,
                 RecordedResponse(
@@ -604,16 +606,6 @@ class _Recorder:
                 exchanges=list(state.session),
             )
         )
-
-
-def _without_credentials(content: bytes, request: httpx2.Request) -> bytes:
-    """`content` with the request's own credentials taken out: some servers echo them."""
-    for header in ("authorization", "api-key"):
-        value = request.headers.get(header, "")
-        secret = value.split(" ", 1)[-1].strip()  # "Bearer <key>" or a bare key
-        if len(secret) >= 8:
-            content = content.replace(secret.encode("utf-8"), b"***")
-    return content
 
 
 def _as_store(store: CassetteStore | Path | str) -> CassetteStore:

@@ -2,16 +2,18 @@
 
 Layers, outermost first (the order a request passes them; a response comes back up):
 
-1. Redaction: takes the API key out of response bodies before the SDK, instructor or an
-   exception can hold it (some servers and proxies echo the request's credentials).
-2. Ledger tap (when the run keeps a ledger): writes each exchange to it. Above recording, so
+1. Ledger tap (when the run keeps a ledger): writes each exchange to it. Above recording, so
    it sees the request's article tag (recording strips it) and each response as the client
    gets it, replayed or live.
-3. Recording (`--record`, `--record-missing`, `--replay`): answers from cassettes, or records
+2. Recording (`--record`, `--record-missing`, `--replay`): answers from cassettes, or records
    live exchanges; requests leave it without their X-Summarize-* tags.
-4. Network: HTTP, with the X-Summarize-* tags dropped (they are for the layers above and
+3. Network: HTTP, with the X-Summarize-* tags dropped (they are for the layers above and
    never leave the process); or the caller's own transport, which gets requests as they are
    (a batch capture reads the tags).
+
+No layer alters a response: the SDK and the parser get what the server sent. Credentials a
+server echoes are masked where exchanges are stored (the ledger, recordings; see
+`summarize.model.redaction`).
 """
 
 from __future__ import annotations
@@ -25,11 +27,8 @@ from typing import Any, Protocol
 import httpx2
 
 from summarize.model.recording import HEADER_ARTICLE, AsyncRecordingTransport, is_metadata_header
+from summarize.model.redaction import Secrets
 from summarize.settings import RecordingMode, Settings
-
-# Dropped from a response whose body was read: the body is decoded by then, so the encoding
-# and length headers no longer describe it.
-_STALE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 class ExchangeLog(Protocol):
@@ -57,16 +56,13 @@ def build_transport(
     `network` replaces the HTTP layer (a batch capture, a test's transport); recording and
     replay follow `settings.recording` and `settings.recordings_dir`.
     """
-    secret = settings.api_key.get_secret_value() if settings.api_key else None
     transport = network if network is not None else _WithoutTags(httpx2.AsyncHTTPTransport())
     if settings.recording is not RecordingMode.LIVE:
         transport = AsyncRecordingTransport(
             settings.recording, settings.recordings_dir, inner=transport
         )
     if tap is not None:
-        transport = LedgerTransport(transport, tap.log, tap.run_id, secret=secret)
-    if secret:
-        transport = _RedactingTransport(transport, secret)
+        transport = LedgerTransport(transport, tap.log, tap.run_id)
     return transport
 
 
@@ -88,38 +84,6 @@ class _WithoutTags(httpx2.AsyncBaseTransport):
             extensions=request.extensions,
         )
         return await self._inner.handle_async_request(forward)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-class _RedactingTransport(httpx2.AsyncBaseTransport):
-    """Takes the API key out of response bodies before the SDK, instructor's error logs or
-    any exception can hold it: some servers and proxies echo the request's credentials."""
-
-    def __init__(self, inner: httpx2.AsyncBaseTransport, secret: str) -> None:
-        self._inner = inner
-        self._secret = secret.encode("utf-8")
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        response = await self._inner.handle_async_request(request)
-        try:
-            content = await response.aread()  # whole answers only: summarize never streams
-        finally:
-            await response.aclose()
-        return httpx2.Response(
-            response.status_code,
-            headers=[
-                (k, v) for k, v in response.headers.multi_items() if k.lower() not in _STALE_HEADERS
-            ],
-            content=content.replace(self._secret, b"***"),
-            request=request,
-            extensions={
-                k: v
-                for k, v in response.extensions.items()
-                if k in {"http_version", "reason_phrase"}
-            },
-        )
 
     async def aclose(self) -> None:
         await self._inner.aclose()
@@ -160,26 +124,19 @@ def _decoded(content: bytes) -> Any:
 class LedgerTransport(httpx2.AsyncBaseTransport):
     """Writes each exchange (request body, response body, usage, timing, outcome) to a log.
 
-    Only bodies are kept: headers carry the API key and are never written.
+    Only bodies are kept: headers carry the credentials and are never written. Servers and
+    proxies can echo those in a body or an error; the ledger keeps them masked.
     """
 
-    def __init__(
-        self,
-        inner: httpx2.AsyncBaseTransport,
-        log: ExchangeLog,
-        run_id: int,
-        *,
-        secret: str | None = None,
-    ) -> None:
+    def __init__(self, inner: httpx2.AsyncBaseTransport, log: ExchangeLog, run_id: int) -> None:
         self._inner = inner
         self._log = log
         self._run_id = run_id
-        # Servers and proxies can echo the key in a body; the ledger keeps none.
-        self._secret = secret
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         article_id = request.headers.get(HEADER_ARTICLE)
-        request_body = json.dumps(_decoded(request.content), ensure_ascii=False)
+        secrets = Secrets.sent_in(request.headers)
+        request_body = secrets.redact(json.dumps(_decoded(request.content), ensure_ascii=False))
         started, clock = _now(), time.perf_counter()
         try:
             response = await self._inner.handle_async_request(request)
@@ -191,14 +148,12 @@ class LedgerTransport(httpx2.AsyncBaseTransport):
                 article_id,
                 started_at=started,
                 seconds=time.perf_counter() - clock,
-                outcome=f"error: {type(exc).__name__}: {first_line}",
+                outcome=secrets.redact(f"error: {type(exc).__name__}: {first_line}"),
                 request=request_body,
             )
             raise
         body = _decoded(content)
-        response_text = json.dumps(body, ensure_ascii=False)
-        if self._secret:
-            response_text = response_text.replace(self._secret, "***")
+        response_text = secrets.redact(json.dumps(body, ensure_ascii=False))
         self._log.add_exchange(
             self._run_id,
             article_id,

@@ -1,0 +1,105 @@
+"""Endpoint troubles a user meets, each reproduced by a real `summarize run` process against a
+loopback server (or nothing at all), with what the user must get instead of a wrong answer,
+a leak or a long silent wait. See docs/RELIABILITY.md, "The model endpoint, honestly".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import grounded_answer_for
+from model_server import ModelServer
+
+pytestmark = pytest.mark.usefixtures("isolated")
+
+RUN = (sys.executable, "-c", "from summarize.cli.app import main; main()", "run")
+# Words that placeholder keys are made of, in the article, so the model quotes them back.
+PLAIN_WORDS = (
+    "Max Fox of Luxembourg met the envoy on Monday; both called the null and EMPTY "
+    "talk of sanctions a distraction.\n"
+)
+LONG_KEY = "sk-test-LONG-2f9e8d7c6b5a49382716"
+
+
+def _env(env: dict[str, str] | None) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "OPENAI_"))}
+    return {**clean, **(env or {})}
+
+
+def summarize_runs(
+    *runs: tuple[tuple[str | Path, ...], dict[str, str]], timeout: float = 120
+) -> list[subprocess.CompletedProcess[str]]:
+    """`summarize run ARGS` for each (ARGS, environment), as processes running side by side;
+    only the OPENAI_/SUMMARIZE_ variables given reach them."""
+    started = [
+        (
+            args,
+            subprocess.Popen(
+                [*RUN, *map(str, args)],
+                env=_env(env),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+        for args, env in runs
+    ]
+    done = []
+    for args, process in started:
+        stdout, stderr = process.communicate(timeout=timeout)
+        done.append(subprocess.CompletedProcess(args, process.returncode, stdout, stderr))
+    return done
+
+
+def summarize_run(
+    *args: str | Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`summarize run ARGS` as its own process."""
+    (done,) = summarize_runs((args, env or {}), timeout=timeout)
+    return done
+
+
+def briefs_of(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / "briefs").glob("*.json"))}
+
+
+# -- 1. the key scrub rewrote model output --------------------------------------------------------
+
+
+KEYS = ("x", "null", "EMPTY", LONG_KEY)
+
+
+def test_a_placeholder_key_leaves_the_models_answer_alone(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "talks.txt").write_text(PLAIN_WORDS, encoding="utf-8")
+    envs = {"no key": {}, **{key: {"OPENAI_API_KEY": key} for key in KEYS}}
+    with ModelServer(responder=grounded_answer_for) as server:
+        common = ("--base-url", server.base_url, "--model", "m")
+        outs = [tmp_path / str(n) for n in range(len(envs))]
+        pairs = zip(outs, envs.values(), strict=True)
+        runs = summarize_runs(*(((src, "--out", out, *common), env) for out, env in pairs))
+        sent = {r.headers.get("authorization") for r in server.requests}
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert sent == {"Bearer not-set", *(f"Bearer {key}" for key in KEYS)}
+
+    baseline, *with_keys = (briefs_of(out) for out in outs)
+    assert all(briefs == baseline for briefs in with_keys)
+    (brief,) = (json.loads(b) for b in baseline.values())
+    # The answer holds the words the keys are spelled with, in field names ("date_text"),
+    # values and JSON nulls; none was touched.
+    event = brief["events"][0]
+    assert event["participants"][0]["evidence"]["quote"] == PLAIN_WORDS.strip()
+    assert "date_text" in event
+    # What is stored is the answer as it came, too.
+    for out in outs:
+        with sqlite3.connect(out / "ledger.sqlite") as db:
+            (response,) = db.execute("SELECT response FROM exchanges").fetchone()
+        assert "***" not in response and "null and EMPTY" in response
