@@ -7,7 +7,10 @@ Layers, outermost first (the order a request passes them; a response comes back 
    gets it, replayed or live.
 2. Recording (`--record`, `--record-missing`, `--replay`): answers from cassettes, or records
    live exchanges; requests leave it without their X-Summarize-* tags.
-3. Network: HTTP, with the X-Summarize-* tags dropped (they are for the layers above and
+3. Deadline: each request that goes to the network gets `--timeout` seconds in all, headers
+   and whole body (the HTTP client's own timeout bounds each read, so a server sending a
+   byte now and then could hold an attempt for many minutes).
+4. Network: HTTP, with the X-Summarize-* tags dropped (they are for the layers above and
    never leave the process); or the caller's own transport, which gets requests as they are
    (a batch capture reads the tags).
 
@@ -18,6 +21,7 @@ server echoes are masked where exchanges are stored (the ledger, recordings; see
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import time
@@ -57,6 +61,7 @@ def build_transport(
     replay follow `settings.recording` and `settings.recordings_dir`.
     """
     transport = network if network is not None else _WithoutTags(httpx2.AsyncHTTPTransport())
+    transport = _Deadline(transport, settings.timeout)
     if settings.recording is not RecordingMode.LIVE:
         transport = AsyncRecordingTransport(
             settings.recording, settings.recordings_dir, inner=transport
@@ -64,6 +69,33 @@ def build_transport(
     if tap is not None:
         transport = LedgerTransport(transport, tap.log, tap.run_id)
     return transport
+
+
+class _Deadline(httpx2.AsyncBaseTransport):
+    """Fails a request whose whole answer has not arrived within `seconds`, as a timeout."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, seconds: float) -> None:
+        self._inner = inner
+        self._seconds = seconds
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        try:
+            async with asyncio.timeout(self._seconds):
+                response = await self._inner.handle_async_request(request)
+                try:
+                    await response.aread()  # whole answers only: summarize never streams
+                except BaseException:
+                    await response.aclose()
+                    raise
+        except TimeoutError:
+            # A timeout the openai client knows: retried, then reported as one.
+            raise httpx2.ReadTimeout(
+                f"no complete answer within {self._seconds:g}s", request=request
+            ) from None
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 class _WithoutTags(httpx2.AsyncBaseTransport):

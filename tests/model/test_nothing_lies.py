@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import grounded_answer_for
-from model_server import ModelServer
+from model_server import ModelServer, ReceivedRequest, Reply
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -37,24 +37,27 @@ def summarize_runs(
 ) -> list[subprocess.CompletedProcess[str]]:
     """`summarize run ARGS` for each (ARGS, environment), as processes running side by side;
     only the OPENAI_/SUMMARIZE_ variables given reach them."""
-    started = [
-        (
-            args,
-            subprocess.Popen(
+    started: list[tuple[tuple[str | Path, ...], subprocess.Popen[str]]] = []
+    try:
+        for args, env in runs:
+            process = subprocess.Popen(
                 [*RUN, *map(str, args)],
                 env=_env(env),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
-            ),
-        )
-        for args, env in runs
-    ]
-    done = []
-    for args, process in started:
-        stdout, stderr = process.communicate(timeout=timeout)
-        done.append(subprocess.CompletedProcess(args, process.returncode, stdout, stderr))
-    return done
+            )
+            started.append((args, process))
+        done = []
+        for args, process in started:
+            stdout, stderr = process.communicate(timeout=timeout)
+            done.append(subprocess.CompletedProcess(args, process.returncode, stdout, stderr))
+        return done
+    finally:
+        for _, process in started:
+            if process.poll() is None:  # only after a failure above: no run outlives its test
+                process.kill()
+                process.communicate()
 
 
 def summarize_run(
@@ -103,3 +106,32 @@ def test_a_placeholder_key_leaves_the_models_answer_alone(tmp_path: Path) -> Non
         with sqlite3.connect(out / "ledger.sqlite") as db:
             (response,) = db.execute("SELECT response FROM exchanges").fetchone()
         assert "***" not in response and "null and EMPTY" in response
+
+
+# -- 2. --timeout bounded each read, not the attempt -----------------------------------------------
+
+
+def test_an_answer_dripping_a_byte_at_a_time_is_cut_at_the_timeout(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "talks.txt").write_text(PLAIN_WORDS, encoding="utf-8")
+
+    def drip(request: ReceivedRequest) -> Reply:
+        # Every byte comes well within the timeout, the whole answer never does (minutes).
+        return grounded_answer_for(request).dripping(0.2)
+
+    with ModelServer(responder=drip) as server:
+        done = summarize_run(
+            src,
+            *("--out", tmp_path / "out", "--base-url", server.base_url, "--model", "m"),
+            *("--timeout", "1"),
+            env={"SUMMARIZE_TRANSPORT_RETRIES": "1"},
+            timeout=60,
+        )
+        assert len(server.requests) == 2  # the attempt, and one retry
+
+    assert done.returncode == 1, done.stderr
+    (error,) = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").open()]
+    assert error["stage"] == "transport"
+    assert "timed out after 2 attempts of 1s" in error["cause"]
+    assert "--timeout" in error["cause"]
