@@ -6,7 +6,7 @@ import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import (
     AliasChoices,
@@ -27,6 +27,35 @@ from pydantic_settings import (
 DEFAULT_CONFIG = Path("summarize.toml")
 # Replay never reaches a server, so the endpoint only has to look like one.
 REPLAY_URL = "http://replay.invalid/v1"
+
+
+def url_credentials(url: str | None) -> tuple[str, str] | None:
+    """(user, password) written into `url` (`http://user:pass@host/v1`), percent-decoded."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return None
+    return unquote(parts.username or ""), unquote(parts.password or "")
+
+
+def url_without_credentials(url: str) -> str:
+    """`url` with no user or password in it."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def shown_url(url: str | None) -> str | None:
+    """`url` fit to print or store: a password in it is replaced by `***`."""
+    if url is None or url_credentials(url) is None:
+        return url
+    parts = urlsplit(url)
+    user = parts.netloc.rpartition("@")[0].partition(":")[0]
+    host = parts.netloc.rpartition("@")[2]
+    password = ":***" if parts.password is not None else ""
+    return urlunsplit(parts._replace(netloc=f"{user}{password}@{host}"))
 
 
 class RecordingMode(StrEnum):

@@ -2,7 +2,14 @@ from pathlib import Path
 
 import pytest
 
-from summarize.settings import InstructorMode, SettingsError, load_settings
+from summarize.settings import (
+    InstructorMode,
+    SettingsError,
+    load_settings,
+    shown_url,
+    url_credentials,
+    url_without_credentials,
+)
 
 
 def test_flags_beat_environment_beat_config_file(
@@ -61,3 +68,22 @@ def test_a_base_url_that_is_not_an_http_url_is_refused(url: str) -> None:
 def test_whitespace_around_a_base_url_is_dropped() -> None:
     # A pasted URL often carries a newline; it would fail deep in the HTTP client.
     assert load_settings(None, base_url=" http://host:8080/v1\n").base_url == "http://host:8080/v1"
+
+
+@pytest.mark.parametrize(
+    ("url", "credentials", "bare", "shown"),
+    [
+        ("http://h:8080/v1", None, "http://h:8080/v1", "http://h:8080/v1"),
+        ("http://al:pw@h:8080/v1", ("al", "pw"), "http://h:8080/v1", "http://al:***@h:8080/v1"),
+        # Percent-encoded as URLs need it; sent (and so masked) decoded.
+        ("https://al:p%40ss%3Aw@h/v1", ("al", "p@ss:w"), "https://h/v1", "https://al:***@h/v1"),
+        ("https://:token@h/v1", ("", "token"), "https://h/v1", "https://:***@h/v1"),
+        ("https://al@h/v1", ("al", ""), "https://h/v1", "https://al@h/v1"),
+    ],
+)
+def test_credentials_in_the_base_url_are_found_removed_and_masked(
+    url: str, credentials: tuple[str, str] | None, bare: str, shown: str
+) -> None:
+    assert url_credentials(url) == credentials
+    assert url_without_credentials(url) == bare
+    assert shown_url(url) == shown

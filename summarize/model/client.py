@@ -35,7 +35,13 @@ from summarize.model.prompts import PromptTemplate
 from summarize.model.recording import ReplayMissError
 from summarize.model.redaction import Secrets, keep_out_of_logs
 from summarize.model.transports import LedgerTap, build_transport
-from summarize.settings import InstructorMode, Settings
+from summarize.settings import (
+    InstructorMode,
+    Settings,
+    shown_url,
+    url_credentials,
+    url_without_credentials,
+)
 
 T = TypeVar("T")
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -121,12 +127,18 @@ def _describe_status_error(exc: openai.APIStatusError, settings: Settings) -> st
         after = _retry_after(exc, cap=None)
         wait = f"; it asks to wait {after:.0f}s" if after is not None else ""
         return f"rate limited by the endpoint (429){wait}: try later or lower --concurrency"
+    if status == 401 and url_credentials(settings.base_url) is not None:
+        # Those are what was sent (as Basic auth, in place of any key).
+        return (
+            f"the endpoint rejected the user name and password in --base-url (401, "
+            f"{shown_url(settings.base_url)}): check them"
+        )
     if status == 401:
         return "the endpoint rejected the API key (401): set OPENAI_API_KEY to a valid key"
     if status == 404:
         return (
-            f"not found (404) at {settings.base_url}: check --base-url (it usually ends in /v1) "
-            f"and that model {settings.model!r} exists there"
+            f"not found (404) at {shown_url(settings.base_url)}: check --base-url (it usually "
+            f"ends in /v1) and that model {settings.model!r} exists there"
         )
     if status >= 500:
         return (
@@ -170,12 +182,16 @@ class ModelClient:
         keep_out_of_logs(self._secrets)
         self._backoff = backoff
         key = settings.api_key.get_secret_value() if settings.api_key else "not-set"
+        # Credentials in the URL travel as Basic auth, never in the URL itself: URLs are
+        # what the SDK and httpx log and put in exceptions.
+        credentials = url_credentials(settings.base_url)
         self._http = httpx2.AsyncClient(
             transport=build_transport(settings, network=transport, tap=tap),
             timeout=settings.timeout,
+            auth=httpx2.BasicAuth(*credentials) if credentials else None,
         )
         self._openai = openai.AsyncOpenAI(
-            base_url=settings.base_url,
+            base_url=url_without_credentials(settings.base_url),
             api_key=key,
             http_client=self._http,
             max_retries=0,  # tenacity owns transport retries, so they are counted and logged
@@ -274,7 +290,7 @@ class ModelClient:
                     f"failed after {attempts} attempts: check the server is running "
                     "and --base-url is right"
                 )
-            url = self.settings.base_url
+            url = shown_url(self.settings.base_url)
             raise ModelError(Stage.TRANSPORT, f"connection to {url} {what}") from None
         raise AssertionError("unreachable: tenacity either returns or raises")
 

@@ -8,18 +8,26 @@ answer that happens to contain it. Headers are never stored, so they need no red
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from summarize.settings import Settings
+from summarize.settings import Settings, url_credentials
 
 # Shorter values are placeholders, not credentials: servers that need no key are given one
 # anyway ("x", "EMPTY", "null", "not-set"), and they occur in ordinary text.
 MIN_SECRET_CHARS: Final = 8
 MASK: Final = "***"
+
+
+def _basic_parts(user: str, password: str) -> list[str]:
+    """What a Basic credential can be echoed as: encoded, decoded, or the password alone."""
+    pair = f"{user}:{password}"
+    return [base64.b64encode(pair.encode("utf-8")).decode("ascii"), pair, password]
 
 
 @dataclass(frozen=True)
@@ -36,14 +44,28 @@ class Secrets:
 
     @classmethod
     def of_settings(cls, settings: Settings) -> Secrets:
-        """The API key."""
-        return cls.of([settings.api_key.get_secret_value() if settings.api_key else None])
+        """The API key and the credentials in the base URL."""
+        candidates = [settings.api_key.get_secret_value() if settings.api_key else None]
+        credentials = url_credentials(settings.base_url)
+        if credentials is not None:
+            candidates += _basic_parts(*credentials)
+        return cls.of(candidates)
 
     @classmethod
     def sent_in(cls, headers: Mapping[str, str]) -> Secrets:
-        """The credentials a request carries: "Bearer <key>" or a bare key."""
-        names = ("authorization", "api-key")
-        return cls.of(headers.get(name, "").strip().rpartition(" ")[2] for name in names)
+        """The credentials a request carries: a bearer token, an api-key, Basic user:password."""
+        candidates: list[str] = []
+        for name in ("authorization", "api-key"):
+            scheme, _, value = headers.get(name, "").strip().rpartition(" ")
+            candidates.append(value.strip())
+            if scheme.lower() == "basic":
+                try:
+                    pair = base64.b64decode(value, validate=True).decode("utf-8")
+                except (binascii.Error, UnicodeDecodeError):
+                    continue
+                user, _, password = pair.partition(":")
+                candidates += _basic_parts(user, password)
+        return cls.of(candidates)
 
     def __or__(self, other: Secrets) -> Secrets:
         return Secrets.of([*self.values, *other.values])

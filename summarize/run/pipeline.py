@@ -37,7 +37,7 @@ from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.prompts import PromptTemplate
 from summarize.run.ledger import Ledger
 from summarize.run.store import OutputStore
-from summarize.settings import Settings
+from summarize.settings import Settings, shown_url
 from summarize.sources.read import iter_articles
 
 # What write_text_atomic names its temp files: ".<name>.<random>.tmp".
@@ -346,7 +346,7 @@ def build_manifest(
         "budget_stop": summary.budget_stop,
         "source": str(source),
         "model": settings.model,
-        "base_url": settings.base_url,
+        "base_url": shown_url(settings.base_url),
         "instructor_mode": settings.resolved_mode().value,
         "recording": settings.recording.value,
         "prompt_file": str(prompt.path),

@@ -5,6 +5,7 @@ a leak or a long silent wait. See docs/RELIABILITY.md, "The model endpoint, hone
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
@@ -135,3 +136,49 @@ def test_an_answer_dripping_a_byte_at_a_time_is_cut_at_the_timeout(tmp_path: Pat
     assert error["stage"] == "transport"
     assert "timed out after 2 attempts of 1s" in error["cause"]
     assert "--timeout" in error["cause"]
+
+
+# -- 3. a password in --base-url ----------------------------------------------------------------
+
+
+def test_a_password_in_the_base_url_is_used_but_never_shown(tmp_path: Path) -> None:
+    password = "pw-in-the-URL-8c1d"
+    basic = base64.b64encode(f"alice:{password}".encode()).decode()
+    src = tmp_path / "src"
+    src.mkdir()
+    # Taken in file order (one at a time): one answered, one refused, then a 401 stops the run.
+    for name, text in (("a_fine", PLAIN_WORDS), ("b_refused", "Envoys met.\n"), ("c", "Talks.\n")):
+        (src / f"{name}.txt").write_text(text, encoding="utf-8")
+    script = iter([None, 400, 401])
+
+    def answer(request: ReceivedRequest) -> Reply:
+        status = next(script)
+        if status is None:
+            return grounded_answer_for(request)
+        sent = request.headers.get("authorization", "")
+        return Reply.json({"error": {"message": f"you sent Authorization: {sent}"}}, status)
+
+    with ModelServer(responder=answer) as server:
+        url = server.base_url.replace("http://", f"http://alice:{password}@")
+        done = summarize_run(
+            *(src, "--out", tmp_path / "out", "--base-url", url, "--model", "m"),
+            *("--concurrency", "1", "--max-reasks", "0"),
+            env={"OPENAI_API_KEY": LONG_KEY, "OPENAI_LOG": "debug"},
+        )
+        sent = {r.headers["authorization"] for r in server.requests}
+
+    assert sent == {f"Basic {basic}"}  # the URL's credentials were used, in place of the key
+    assert done.returncode == 2, done.stderr
+    # The 401 blames what was sent, not a key that was not.
+    assert "user name and password in --base-url" in done.stderr
+    assert "OPENAI_API_KEY" not in done.stderr
+    assert "DEBUG" in done.stderr  # the libraries' logs were on
+    manifest = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert manifest["base_url"] == url.replace(password, "***")
+    errors = (tmp_path / "out" / "errors.jsonl").read_text()
+    assert "you sent Authorization: Basic ***" in errors
+    for secret in (password, basic):
+        assert secret not in done.stdout + done.stderr
+        for path in (tmp_path / "out").rglob("*"):
+            if path.is_file():
+                assert secret.encode() not in path.read_bytes(), path
