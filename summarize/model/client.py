@@ -6,6 +6,8 @@ grounding), tenacity retries when the transport fails (429, 5xx, timeouts, reset
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -99,14 +101,33 @@ def _is_transient(exc: BaseException) -> bool:
 
 
 def _retry_after(exc: BaseException | None, cap: float | None = MAX_RETRY_AFTER) -> float | None:
+    """The wait a 429/5xx asks for (Retry-After in seconds or as an HTTP date), if any."""
     if not isinstance(exc, openai.APIStatusError):
         return None
-    value = exc.response.headers.get("retry-after")
-    try:
-        seconds = max(float(value), 0.0) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date; the exponential backoff is close enough
+    headers = exc.response.headers
+    seconds = _seconds_until(headers.get("retry-after"), headers.get("date"))
     return min(seconds, cap) if seconds is not None and cap is not None else seconds
+
+
+def _seconds_until(value: str | None, server_now: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None  # neither form: the exponential back-off applies
+    # Measured against the server's own clock when it sends one: the two clocks may differ.
+    try:
+        now = email.utils.parsedate_to_datetime(server_now) if server_now else None
+    except (TypeError, ValueError):
+        now = None
+    if when.tzinfo is None or (now is not None and now.tzinfo is None):
+        return None  # a date without a zone is not an HTTP date
+    return max((when - (now or dt.datetime.now(dt.UTC))).total_seconds(), 0.0)
 
 
 def usage_of(completion: Any) -> Usage:

@@ -7,7 +7,9 @@ transport retries take milliseconds.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -252,6 +254,19 @@ def test_retry_after_is_honoured_instead_of_the_exponential_backoff(
     result = extract(settings_for(server), seed001, backoff=(600.0, 600.0))
 
     assert len(server.requests) == 3
+    assert len(result.extraction.events) == 1
+
+
+def test_retry_after_as_an_http_date_is_honoured(
+    server: ModelServer, seed001: Article, answer001: dict[str, Any], reply_with: ReplyWith
+) -> None:
+    # A date already past (by the server's own Date header) means: retry now.
+    past = email.utils.formatdate(time.time() - 60, usegmt=True)
+    server.enqueue(error_reply(429, "slow down", {"retry-after": past}), reply_with(answer001))
+    # With the date ignored, a 10-minute back-off would trip extract()'s guard.
+    result = extract(settings_for(server), seed001, backoff=(600.0, 600.0))
+
+    assert len(server.requests) == 2
     assert len(result.extraction.events) == 1
 
 

@@ -6,11 +6,14 @@ a leak or a long silent wait. See docs/RELIABILITY.md, "The model endpoint, hone
 from __future__ import annotations
 
 import base64
+import email.utils
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -73,7 +76,7 @@ def briefs_of(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((out / "briefs").glob("*.json"))}
 
 
-# -- 1. the key scrub rewrote model output --------------------------------------------------------
+# -- 1. the key scrub rewrote model output ---------------------------------------------------------
 
 
 KEYS = ("x", "null", "EMPTY", LONG_KEY)
@@ -138,7 +141,7 @@ def test_an_answer_dripping_a_byte_at_a_time_is_cut_at_the_timeout(tmp_path: Pat
     assert "--timeout" in error["cause"]
 
 
-# -- 3. a password in --base-url ----------------------------------------------------------------
+# -- 3. a password in --base-url -------------------------------------------------------------------
 
 
 def test_a_password_in_the_base_url_is_used_but_never_shown(tmp_path: Path) -> None:
@@ -182,3 +185,28 @@ def test_a_password_in_the_base_url_is_used_but_never_shown(tmp_path: Path) -> N
         for path in (tmp_path / "out").rglob("*"):
             if path.is_file():
                 assert secret.encode() not in path.read_bytes(), path
+
+
+# -- 4. Retry-After as an HTTP date, and an answer from another model ------------------------------
+
+
+def test_a_retry_after_date_an_hour_ahead_is_not_slept_through(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "talks.txt").write_text(PLAIN_WORDS, encoding="utf-8")
+    hour_ahead = email.utils.formatdate(time.time() + 3600, usegmt=True)
+    quota = Reply.json({"error": {"message": "quota"}}, 429, {"retry-after": hour_ahead})
+    with ModelServer(responder=grounded_answer_for) as server:
+        server.enqueue(quota)
+        done = summarize_run(
+            *(src, "--out", tmp_path / "out", "--base-url", server.base_url, "--model", "m")
+        )
+        requests = len(server.requests)
+
+    # Read as the hour it is: beyond what is worth waiting for, so not retried.
+    assert (done.returncode, requests) == (1, 1), done.stderr
+    (error,) = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").open()]
+    assert error["stage"] == "transport"
+    cause = error["cause"]
+    wait = re.search(r"rate limited by the endpoint \(429\); it asks to wait (\d+)s", cause)
+    assert wait is not None and 3590 <= int(wait.group(1)) <= 3610, cause
