@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -54,6 +56,10 @@ _MODES = {
     InstructorMode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
     InstructorMode.JSON: instructor.Mode.JSON,
 }
+_log = logging.getLogger(__name__)
+# OpenAI answers with the dated snapshot an alias points at: gpt-4o -> gpt-4o-2024-08-06,
+# gpt-4 -> gpt-4-0613. That is the model asked for.
+_SNAPSHOT = re.compile(r"-(?:\d{4}-\d{2}-\d{2}|\d{4})")
 # Retry-After beyond this is a quota problem, not a hiccup worth sleeping through.
 MAX_RETRY_AFTER = 120.0
 
@@ -77,6 +83,8 @@ class ExtractionResult:
     attempts: int
     reasks: int
     grounding_reasks: int
+    # The model the (last) answer names: not always the one asked for (see `_check_model`).
+    answered_by: str | None = None
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -128,6 +136,12 @@ def _seconds_until(value: str | None, server_now: str | None) -> float | None:
     if when.tzinfo is None or (now is not None and now.tzinfo is None):
         return None  # a date without a zone is not an HTTP date
     return max((when - (now or dt.datetime.now(dt.UTC))).total_seconds(), 0.0)
+
+
+def _same_model(asked: str, answered: str) -> bool:
+    return answered == asked or (
+        answered.startswith(asked) and _SNAPSHOT.fullmatch(answered[len(asked) :]) is not None
+    )
 
 
 def usage_of(completion: Any) -> Usage:
@@ -202,6 +216,7 @@ class ModelClient:
         self._secrets = Secrets.of_settings(settings)
         keep_out_of_logs(self._secrets)
         self._backoff = backoff
+        self._other_models: set[str] = set()
         key = settings.api_key.get_secret_value() if settings.api_key else "not-set"
         # Credentials in the URL travel as Basic auth, never in the URL itself: URLs are
         # what the SDK and httpx log and put in exceptions.
@@ -339,6 +354,7 @@ class ModelClient:
             attempts=attempts,
             reasks=attempts - 1,
             grounding_reasks=check.rejected,
+            answered_by=getattr(completion, "model", None) or None,
         )
 
     async def _create(
@@ -376,7 +392,22 @@ class ModelClient:
                 f"no valid answer after {exc.n_attempts} attempts: the last {_last_problem(exc)}; "
                 "a stronger model, another --mode or more --max-reasks may help",
             ) from None
+        self._check_model(completion)
         return answer, completion
+
+    def _check_model(self, completion: Any) -> None:
+        """Warn (once per model) when an answer names another model than the one asked for:
+        a server that serves whatever it has loaded, or a router that fell back."""
+        asked, answered = self.settings.model or "", getattr(completion, "model", None)
+        if not answered or _same_model(asked, answered) or answered in self._other_models:
+            return
+        self._other_models.add(answered)
+        _log.warning(
+            "warning: model %r was asked for, but %r answered; check --model (each answer's "
+            "model is in the run's ledger: summarize log OUT --run N --json)",
+            asked,
+            answered,
+        )
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,23 @@ def test_grounded_answer_is_returned_after_one_request_shaped_for_json_schema(
     assert not [name for name in request.headers if name.startswith("x-summarize-")]
 
 
+def test_the_model_that_answered_is_reported_even_when_not_the_one_asked_for(
+    server: ModelServer,
+    seed001: Article,
+    answer001: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    body = chat_completion(json.dumps(answer001), model="test-model-2024-08-06")
+    server.enqueue(Reply.json(body), Reply.json({**body, "model": "another-model"}))
+    snapshot = extract(settings_for(server), seed001)
+    other = extract(settings_for(server), seed001)
+
+    assert (snapshot.answered_by, other.answered_by) == ("test-model-2024-08-06", "another-model")
+    # A dated snapshot of the model asked for is that model; another one is warned about.
+    (record,) = caplog.records
+    assert "'test-model' was asked for, but 'another-model' answered" in record.getMessage()
+
+
 def test_tools_mode_reads_the_answer_from_the_tool_call(
     server: ModelServer, seed001: Article, answer001: dict[str, Any]
 ) -> None:

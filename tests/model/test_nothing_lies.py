@@ -210,3 +210,26 @@ def test_a_retry_after_date_an_hour_ahead_is_not_slept_through(tmp_path: Path) -
     cause = error["cause"]
     wait = re.search(r"rate limited by the endpoint \(429\); it asks to wait (\d+)s", cause)
     assert wait is not None and 3590 <= int(wait.group(1)) <= 3610, cause
+
+
+def test_an_answer_from_another_model_is_warned_about_once(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(2):
+        (src / f"talks_{n}.txt").write_text(f"Envoy {n} met the minister.\n", encoding="utf-8")
+
+    def substitute(request: ReceivedRequest) -> Reply:
+        body = json.loads(grounded_answer_for(request).body)
+        return Reply.json({**body, "model": "small-fallback-model"})
+
+    with ModelServer(responder=substitute) as server:
+        done = summarize_run(
+            src, "--out", tmp_path / "out", "--base-url", server.base_url, "--model", "big-model"
+        )
+
+    assert done.returncode == 0, done.stderr
+    warning = "model 'big-model' was asked for, but 'small-fallback-model' answered"
+    assert done.stderr.count(warning) == 1, done.stderr
+    with sqlite3.connect(tmp_path / "out" / "ledger.sqlite") as db:
+        answered = {json.loads(r)["model"] for (r,) in db.execute("SELECT response FROM exchanges")}
+    assert answered == {"small-fallback-model"}
