@@ -38,7 +38,7 @@ from summarize.model.instructor_shims import prepared
 from summarize.model.prompts import PromptTemplate
 from summarize.model.recording import ReplayMissError
 from summarize.model.redaction import Secrets, keep_out_of_logs
-from summarize.model.transports import LedgerTap, build_transport
+from summarize.model.transports import Contact, LedgerTap, build_transport
 from summarize.settings import (
     InstructorMode,
     Settings,
@@ -221,8 +221,9 @@ class ModelClient:
         # Credentials in the URL travel as Basic auth, never in the URL itself: URLs are
         # what the SDK and httpx log and put in exceptions.
         credentials = url_credentials(settings.base_url)
+        self._contact = Contact()
         self._http = httpx2.AsyncClient(
-            transport=build_transport(settings, network=transport, tap=tap),
+            transport=build_transport(settings, network=transport, tap=tap, contact=self._contact),
             timeout=settings.timeout,
             auth=httpx2.BasicAuth(*credentials) if credentials else None,
         )
@@ -291,7 +292,7 @@ class ModelClient:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.transport_retries + 1),
             wait=wait,
-            retry=retry_if_exception(_is_transient),
+            retry=retry_if_exception(lambda e: _is_transient(e) and not self._nothing_listens(e)),
             reraise=True,
         )
         try:
@@ -312,23 +313,38 @@ class ModelClient:
             )
             raise ModelError(stage, message) from None
         except openai.APIConnectionError as exc:
-            for cause in _chain(exc):
-                if isinstance(cause, ReplayMissError):
-                    raise ModelError(Stage.REPLAY, str(cause)) from None
-            attempts = self.settings.transport_retries + 1
-            if isinstance(exc, openai.APITimeoutError):
-                what = (
-                    f"timed out after {attempts} attempts of {self.settings.timeout:g}s: "
-                    "raise --timeout if the model is slow, or check the server"
-                )
-            else:
-                what = (
-                    f"failed after {attempts} attempts: check the server is running "
-                    "and --base-url is right"
-                )
-            url = shown_url(self.settings.base_url)
-            raise ModelError(Stage.TRANSPORT, f"connection to {url} {what}") from None
+            raise self._connection_error(exc) from None
         raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _nothing_listens(self, exc: BaseException) -> bool:
+        """A refused connection before the endpoint ever answered: every article would get
+        the same, so it stops the run rather than being retried for each."""
+        refused = any(isinstance(e, ConnectionRefusedError) for e in _chain(exc))
+        return refused and not self._contact.answered
+
+    def _connection_error(self, exc: openai.APIConnectionError) -> ModelError:
+        url = shown_url(self.settings.base_url)
+        for cause in _chain(exc):
+            if isinstance(cause, ReplayMissError):
+                return ModelError(Stage.REPLAY, str(cause))
+        if self._nothing_listens(exc):
+            return FatalModelError(
+                Stage.TRANSPORT,
+                f"nothing is listening at {url} (connection refused): start the model server, "
+                "or check the host and port in --base-url",
+            )
+        attempts = self.settings.transport_retries + 1
+        if isinstance(exc, openai.APITimeoutError):
+            what = (
+                f"timed out after {attempts} attempts of {self.settings.timeout:g}s: "
+                "raise --timeout if the model is slow, or check the server"
+            )
+        else:
+            what = (
+                f"failed after {attempts} attempts: check the server is running "
+                "and --base-url is right"
+            )
+        return ModelError(Stage.TRANSPORT, f"connection to {url} {what}")
 
     async def _extract_once(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
         check = GroundingCheck(
@@ -384,7 +400,8 @@ class ModelClient:
         except InstructorRetryException as exc:
             api_error = next((e for e in _chain(exc) if isinstance(e, openai.APIError)), None)
             if api_error is not None:
-                raise api_error from None
+                # Unwrapped for the transport retries, keeping what caused it (a refusal).
+                raise api_error from api_error.__cause__
             if isinstance(exc.__cause__, ReplayMissError):
                 raise ModelError(Stage.REPLAY, str(exc.__cause__)) from None
             raise ModelError(

@@ -9,7 +9,9 @@ Layers, outermost first (the order a request passes them; a response comes back 
    live exchanges; requests leave it without their X-Summarize-* tags.
 3. Deadline: each request that goes to the network gets `--timeout` seconds in all, headers
    and whole body (the HTTP client's own timeout bounds each read, so a server sending a
-   byte now and then could hold an attempt for many minutes).
+   byte now and then could hold an attempt for many minutes). It also notes the first
+   answer from the network (`Contact`): refused connections before that mean nothing is
+   listening, after it a restart.
 4. Network: HTTP, with the X-Summarize-* tags dropped (they are for the layers above and
    never leave the process); or the caller's own transport, which gets requests as they are
    (a batch capture reads the tags).
@@ -41,6 +43,13 @@ class ExchangeLog(Protocol):
     def add_exchange(self, run_id: int, article_id: str | None, **row: Any) -> None: ...
 
 
+@dataclass
+class Contact:
+    """Whether the endpoint has answered any request over the network yet (any status)."""
+
+    answered: bool = False
+
+
 @dataclass(frozen=True)
 class LedgerTap:
     """Write every exchange to `log`, as part of run `run_id`."""
@@ -54,14 +63,16 @@ def build_transport(
     *,
     network: httpx2.AsyncBaseTransport | None = None,
     tap: LedgerTap | None = None,
+    contact: Contact | None = None,
 ) -> httpx2.AsyncBaseTransport:
     """The stack described in this module's docstring, for `settings`.
 
     `network` replaces the HTTP layer (a batch capture, a test's transport); recording and
-    replay follow `settings.recording` and `settings.recordings_dir`.
+    replay follow `settings.recording` and `settings.recordings_dir`. `contact` is marked
+    when the network first answers.
     """
     transport = network if network is not None else _WithoutTags(httpx2.AsyncHTTPTransport())
-    transport = _Deadline(transport, settings.timeout)
+    transport = _Deadline(transport, settings.timeout, contact or Contact())
     if settings.recording is not RecordingMode.LIVE:
         transport = AsyncRecordingTransport(
             settings.recording, settings.recordings_dir, inner=transport
@@ -74,14 +85,16 @@ def build_transport(
 class _Deadline(httpx2.AsyncBaseTransport):
     """Fails a request whose whole answer has not arrived within `seconds`, as a timeout."""
 
-    def __init__(self, inner: httpx2.AsyncBaseTransport, seconds: float) -> None:
+    def __init__(self, inner: httpx2.AsyncBaseTransport, seconds: float, contact: Contact) -> None:
         self._inner = inner
         self._seconds = seconds
+        self._contact = contact
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         try:
             async with asyncio.timeout(self._seconds):
                 response = await self._inner.handle_async_request(request)
+                self._contact.answered = True
                 try:
                     await response.aread()  # whole answers only: summarize never streams
                 except BaseException:

@@ -364,15 +364,40 @@ def test_connection_dropped_every_time_fails_at_the_transport_stage(
     assert len(server.requests) == 3
 
 
-def test_nothing_listening_fails_at_the_transport_stage(seed001: Article) -> None:
+def test_nothing_listening_stops_the_run_at_once(seed001: Article) -> None:
     stopped = ModelServer().start()
     stopped.stop()  # the port is now closed: connections are refused
 
-    with pytest.raises(ModelError) as caught:
-        extract(settings_for(stopped, transport_retries=1), seed001)
+    with pytest.raises(FatalModelError) as caught:
+        extract(settings_for(stopped, transport_retries=3), seed001, backoff=(600.0, 600.0))
 
+    # Not retried: a 10-minute back-off would have tripped extract()'s guard.
     assert caught.value.stage == "transport"
-    assert "failed after 2 attempts" in str(caught.value)
+    assert f"nothing is listening at {stopped.base_url} (connection refused)" in str(caught.value)
+    assert "--base-url" in str(caught.value)
+
+
+def test_a_server_that_answered_then_went_away_is_retried_as_a_restart(
+    seed001: Article, answer001: dict[str, Any], reply_with: ReplyWith
+) -> None:
+    server = ModelServer().start()
+    server.enqueue(reply_with(answer001))
+
+    async def go() -> ModelError:
+        client = ModelClient(settings_for(server, transport_retries=1), backoff=TINY_BACKOFF)
+        try:
+            await client.extract(seed001, PROMPT)
+            server.stop()
+            with pytest.raises(ModelError) as caught:
+                await client.extract(seed001, PROMPT)
+            return caught.value
+        finally:
+            await client.aclose()
+
+    error = asyncio.run(asyncio.wait_for(go(), timeout=30))
+    assert not isinstance(error, FatalModelError)
+    assert error.stage == "transport"
+    assert "failed after 2 attempts" in str(error)
 
 
 # -- errors that no retry fixes -----------------------------------------------------------------

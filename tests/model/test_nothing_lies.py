@@ -233,3 +233,30 @@ def test_an_answer_from_another_model_is_warned_about_once(tmp_path: Path) -> No
     with sqlite3.connect(tmp_path / "out" / "ledger.sqlite") as db:
         answered = {json.loads(r)["model"] for (r,) in db.execute("SELECT response FROM exchanges")}
     assert answered == {"small-fallback-model"}
+
+
+# -- 5. nothing listening at --base-url -----------------------------------------------------------
+
+
+def test_nothing_listening_stops_the_run_with_one_message(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(6):
+        (src / f"talks_{n}.txt").write_text(f"Envoy {n} met the minister.\n", encoding="utf-8")
+    closed = ModelServer().start()
+    closed.stop()  # connections to its port are refused from now on
+
+    done = summarize_run(
+        *(src, "--out", tmp_path / "out", "--base-url", closed.base_url, "--model", "m"),
+        timeout=60,
+    )
+
+    assert done.returncode == 2, done.stderr
+    message = f"nothing is listening at {closed.base_url} (connection refused)"
+    assert message in done.stderr
+    assert "attempts" not in done.stderr  # not retried
+    manifest = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert message in manifest["interrupted"]
+    # Only the articles in flight at the first refusal were tried; the rest were not begun.
+    assert 1 <= manifest["counts"]["failed"] <= 4
+    assert manifest["counts"]["done"] == 0
