@@ -38,7 +38,12 @@ from summarize.model.instructor_shims import prepared
 from summarize.model.prompts import PromptTemplate
 from summarize.model.recording import ReplayMissError
 from summarize.model.redaction import Secrets, keep_out_of_logs
-from summarize.model.transports import Contact, LedgerTap, build_transport
+from summarize.model.transports import (
+    Contact,
+    LedgerTap,
+    NotAnOpenAIEndpoint,
+    build_transport,
+)
 from summarize.settings import (
     InstructorMode,
     Settings,
@@ -404,6 +409,12 @@ class ModelClient:
                 raise api_error from api_error.__cause__
             if isinstance(exc.__cause__, ReplayMissError):
                 raise ModelError(Stage.REPLAY, str(exc.__cause__)) from None
+            if isinstance(exc.__cause__, NotAnOpenAIEndpoint):
+                # Every article would meet the same page: stop the run.
+                raise FatalModelError(
+                    Stage.CONFIG,
+                    f"{exc.__cause__}; check --base-url (it usually ends in /v1)",
+                ) from None
             raise ModelError(
                 Stage.VALIDATION,
                 f"no valid answer after {exc.n_attempts} attempts: the last {_last_problem(exc)}; "

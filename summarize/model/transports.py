@@ -7,12 +7,15 @@ Layers, outermost first (the order a request passes them; a response comes back 
    gets it, replayed or live.
 2. Recording (`--record`, `--record-missing`, `--replay`): answers from cassettes, or records
    live exchanges; requests leave it without their X-Summarize-* tags.
-3. Deadline: each request that goes to the network gets `--timeout` seconds in all, headers
+3. Shape check: a successful answer from the network must be a chat completion (a JSON
+   object with `choices`); anything else (a web page, another API) means --base-url is not
+   an OpenAI-compatible endpoint, which every request would meet: `NotAnOpenAIEndpoint`.
+4. Deadline: each request that goes to the network gets `--timeout` seconds in all, headers
    and whole body (the HTTP client's own timeout bounds each read, so a server sending a
    byte now and then could hold an attempt for many minutes). It also notes the first
    answer from the network (`Contact`): refused connections before that mean nothing is
    listening, after it a restart.
-4. Network: HTTP, with the X-Summarize-* tags dropped (they are for the layers above and
+5. Network: HTTP, with the X-Summarize-* tags dropped (they are for the layers above and
    never leave the process); or the caller's own transport, which gets requests as they are
    (a batch capture reads the tags).
 
@@ -31,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx2
+import openai
 
 from summarize.model.recording import HEADER_ARTICLE, AsyncRecordingTransport, is_metadata_header
 from summarize.model.redaction import Secrets
@@ -72,7 +76,7 @@ def build_transport(
     when the network first answers.
     """
     transport = network if network is not None else _WithoutTags(httpx2.AsyncHTTPTransport())
-    transport = _Deadline(transport, settings.timeout, contact or Contact())
+    transport = _ChatCompletionsOnly(_Deadline(transport, settings.timeout, contact or Contact()))
     if settings.recording is not RecordingMode.LIVE:
         transport = AsyncRecordingTransport(
             settings.recording, settings.recordings_dir, inner=transport
@@ -80,6 +84,36 @@ def build_transport(
     if tap is not None:
         transport = LedgerTransport(transport, tap.log, tap.run_id)
     return transport
+
+
+class NotAnOpenAIEndpoint(openai.OpenAIError):
+    """A successful answer that is not a chat completion: the URL serves something else.
+
+    An `openai.OpenAIError`, so the openai client re-raises it as it is (not as a connection
+    error to retry)."""
+
+
+class _ChatCompletionsOnly(httpx2.AsyncBaseTransport):
+    """Refuses a 2xx answer that is not a chat completion (see `NotAnOpenAIEndpoint`)."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self._inner.handle_async_request(request)
+        if not response.is_success:
+            return response  # errors have their own shapes; the client reads them
+        body = _decoded(await response.aread())
+        if isinstance(body, dict) and isinstance(body.get("choices"), list):
+            return response
+        kind = response.headers.get("content-type", "no content type").split(";")[0]
+        raise NotAnOpenAIEndpoint(
+            f"{request.url.copy_with(query=None)} answered {response.status_code} with {kind}, "
+            "not a chat completion: it is not an OpenAI-compatible API"
+        )
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 class _Deadline(httpx2.AsyncBaseTransport):

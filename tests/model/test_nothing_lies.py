@@ -235,7 +235,7 @@ def test_an_answer_from_another_model_is_warned_about_once(tmp_path: Path) -> No
     assert answered == {"small-fallback-model"}
 
 
-# -- 5. nothing listening at --base-url -----------------------------------------------------------
+# -- 5. nothing listening at --base-url ------------------------------------------------------------
 
 
 def test_nothing_listening_stops_the_run_with_one_message(tmp_path: Path) -> None:
@@ -260,3 +260,31 @@ def test_nothing_listening_stops_the_run_with_one_message(tmp_path: Path) -> Non
     # Only the articles in flight at the first refusal were tried; the rest were not begun.
     assert 1 <= manifest["counts"]["failed"] <= 4
     assert manifest["counts"]["done"] == 0
+
+
+# -- 6. a URL that is not an OpenAI-compatible API -------------------------------------------------
+
+
+def test_a_web_page_at_the_base_url_stops_the_run_saying_it_is_not_an_openai_api(
+    tmp_path: Path,
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(3):
+        (src / f"talks_{n}.txt").write_text(f"Envoy {n} met the minister.\n", encoding="utf-8")
+    page = Reply.text("<html><h1>Welcome to nginx!</h1></html>", content_type="text/html")
+    with ModelServer(responder=lambda _: page) as server:
+        # The site's root, not its /v1: a classic slip.
+        done = summarize_run(
+            *(src, "--out", tmp_path / "out", "--base-url", server.root_url, "--model", "m"),
+            *("--concurrency", "1"),
+        )
+        requests = len(server.requests)
+
+    assert done.returncode == 2, done.stderr
+    assert requests == 1  # neither re-asked nor retried, and no other article tried
+    assert (
+        f"{server.root_url}/chat/completions answered 200 with text/html, not a chat completion: "
+        "it is not an OpenAI-compatible API; check --base-url (it usually ends in /v1)"
+    ) in " ".join(done.stderr.split())
+    assert "stronger model" not in done.stderr
