@@ -27,6 +27,7 @@ from pydantic_settings import (
 DEFAULT_CONFIG = Path("summarize.toml")
 # Replay never reaches a server, so the endpoint only has to look like one.
 REPLAY_URL = "http://replay.invalid/v1"
+OPENAI_HOST = "api.openai.com"
 
 
 def url_credentials(url: str | None) -> tuple[str, str] | None:
@@ -140,6 +141,18 @@ class Settings(BaseSettings):
         if cls.config_file is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls.config_file))
         return tuple(sources)
+
+    def missing_credentials(self) -> str | None:
+        """What is missing for the endpoint to accept a request, when it is known before
+        asking: OpenAI's API needs a key. None when nothing is known to be missing."""
+        if self.recording is RecordingMode.REPLAY or self.api_key is not None:
+            return None
+        if self.base_url and urlsplit(self.base_url).hostname == OPENAI_HOST:
+            return (
+                f"{shown_url(self.base_url)} needs an API key: set OPENAI_API_KEY to your "
+                "OpenAI API key (or api_key in the config file)"
+            )
+        return None
 
     def resolved_mode(self) -> InstructorMode:
         """Tools on OpenAI itself; JSON schema (grammar-constrained where supported) elsewhere."""

@@ -87,3 +87,16 @@ def test_credentials_in_the_base_url_are_found_removed_and_masked(
     assert url_credentials(url) == credentials
     assert url_without_credentials(url) == bare
     assert shown_url(url) == shown
+
+
+def test_openai_needs_a_key_except_in_replay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("SUMMARIZE_API_KEY", raising=False)
+    openai = {"base_url": "https://api.openai.com/v1", "model": "gpt-4o-mini"}
+    missing = load_settings(None, **openai).missing_credentials()
+    assert missing is not None and "OPENAI_API_KEY" in missing
+    assert load_settings(None, **openai, recording="replay").missing_credentials() is None
+    # Other servers may need no key at all.
+    assert load_settings(None, base_url="http://127.0.0.1:8080/v1").missing_credentials() is None
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789")
+    assert load_settings(None, **openai).missing_credentials() is None

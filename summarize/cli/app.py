@@ -264,6 +264,9 @@ def _endpoint(settings: Settings) -> Settings:
             "no model endpoint: pass --base-url and --model (or set SUMMARIZE_BASE_URL and "
             "SUMMARIZE_MODEL), or use --replay to answer from recordings"
         )
+    missing = settings.missing_credentials()
+    if missing is not None:
+        raise _fail(missing)
     return settings
 
 

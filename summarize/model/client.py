@@ -214,6 +214,9 @@ class ModelClient:
         ledger `tap` are layered over it by `build_transport`, from `settings`."""
         if not settings.base_url or not settings.model:
             raise FatalModelError(Stage.CONFIG, "a model endpoint needs --base-url and --model")
+        missing = settings.missing_credentials()
+        if missing is not None and transport is None:  # a caller's transport may never send
+            raise FatalModelError(Stage.CONFIG, missing)
         instructor_shims.install()
         self.settings = settings
         # Servers echo requests in errors, and libraries log those: no secret may reach

@@ -472,6 +472,13 @@ def test_bad_request_reports_only_the_first_line_of_the_servers_message(
     )
 
 
+def test_openai_without_a_key_is_a_config_error_before_any_request() -> None:
+    with pytest.raises(FatalModelError) as caught:
+        ModelClient(Settings(base_url="https://api.openai.com/v1", model="gpt-4o-mini"))
+    assert caught.value.stage == "config"
+    assert "set OPENAI_API_KEY" in str(caught.value)
+
+
 def test_missing_endpoint_is_a_config_error(seed001: Article) -> None:
     with pytest.raises(FatalModelError) as caught:
         ModelClient(Settings(model="m"))

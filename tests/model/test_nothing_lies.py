@@ -288,3 +288,23 @@ def test_a_web_page_at_the_base_url_stops_the_run_saying_it_is_not_an_openai_api
         "it is not an OpenAI-compatible API; check --base-url (it usually ends in /v1)"
     ) in " ".join(done.stderr.split())
     assert "stronger model" not in done.stderr
+
+
+# -- 7. api.openai.com without a key ---------------------------------------------------------------
+
+
+def test_openai_without_a_key_is_refused_before_anything_is_sent_or_written(
+    tmp_path: Path,
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "talks.txt").write_text(PLAIN_WORDS, encoding="utf-8")
+
+    done = summarize_run(
+        *(src, "--out", tmp_path / "out", "--base-url", "https://api.openai.com/v1"),
+        *("--model", "gpt-4o-mini"),
+    )
+
+    assert done.returncode == 2, done.stderr
+    assert "https://api.openai.com/v1 needs an API key: set OPENAI_API_KEY" in done.stderr
+    assert not (tmp_path / "out").exists()  # not even a ledger run left "running"
