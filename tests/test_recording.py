@@ -296,8 +296,11 @@ def test_replay_miss_says_what_changed(case: str, server: ModelServer, root: Pat
     message = str(info.value)
     for fragment in fragments:
         assert fragment in message
-    assert "--record-missing" in message
-    assert message.rstrip().endswith("`summarize run <src> --record-missing`.")
+    # A stale recording says how to re-record; a missing one is explained once per run by
+    # the client (recordings_help), not in every article's error.
+    assert info.value.no_recording is (case == "no recording")
+    if case != "no recording":
+        assert message.rstrip().endswith("`summarize run <src> --record-missing`.")
     assert type(info.value) is ReplayMissError
     assert info.value.article_id == overrides.get("article", ARTICLE)
 

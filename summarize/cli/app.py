@@ -36,7 +36,7 @@ from summarize.memo.synthesis import load_memo_prompt, synthesize
 from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.local_server import LocalServer, LocalServerError
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
-from summarize.model.recording import with_replay_endpoint
+from summarize.model.recording import recordings_help, with_replay_endpoint
 from summarize.model.transports import LedgerTap
 from summarize.run.ledger import LEDGER_NAME, Ledger, LedgerError, unusable
 from summarize.run.pipeline import (
@@ -255,10 +255,7 @@ def _endpoint(settings: Settings) -> Settings:
     """Settings with a usable endpoint, or a usage error saying how to give one."""
     settings = with_replay_endpoint(settings)
     if settings.recording is RecordingMode.REPLAY and settings.model is None:
-        raise _fail(
-            f"no recordings in {settings.recordings_dir}: record some first with "
-            "--record (and --base-url, --model), or point --recordings at a folder"
-        )
+        raise _fail(f"no recordings to replay: {recordings_help(settings.recordings_dir)}")
     if not settings.base_url or not settings.model:
         raise _fail(
             "no model endpoint: pass --base-url and --model (or set SUMMARIZE_BASE_URL and "

@@ -36,7 +36,7 @@ from summarize.core.results import Stage
 from summarize.model import instructor_shims
 from summarize.model.instructor_shims import prepared
 from summarize.model.prompts import PromptTemplate
-from summarize.model.recording import ReplayMissError
+from summarize.model.recording import ReplayMissError, recordings_help
 from summarize.model.redaction import Secrets, keep_out_of_logs
 from summarize.model.transports import (
     Contact,
@@ -225,6 +225,7 @@ class ModelClient:
         keep_out_of_logs(self._secrets)
         self._backoff = backoff
         self._other_models: set[str] = set()
+        self._explained_missing = False
         key = settings.api_key.get_secret_value() if settings.api_key else "not-set"
         # Credentials in the URL travel as Basic auth, never in the URL itself: URLs are
         # what the SDK and httpx log and put in exceptions.
@@ -334,7 +335,7 @@ class ModelClient:
         url = shown_url(self.settings.base_url)
         for cause in _chain(exc):
             if isinstance(cause, ReplayMissError):
-                return ModelError(Stage.REPLAY, str(cause))
+                return self._replay_miss(cause)
         if self._nothing_listens(exc):
             return FatalModelError(
                 Stage.TRANSPORT,
@@ -411,7 +412,7 @@ class ModelClient:
                 # Unwrapped for the transport retries, keeping what caused it (a refusal).
                 raise api_error from api_error.__cause__
             if isinstance(exc.__cause__, ReplayMissError):
-                raise ModelError(Stage.REPLAY, str(exc.__cause__)) from None
+                raise self._replay_miss(exc.__cause__) from None
             if isinstance(exc.__cause__, NotAnOpenAIEndpoint):
                 # Every article would meet the same page: stop the run.
                 raise FatalModelError(
@@ -425,6 +426,17 @@ class ModelClient:
             ) from None
         self._check_model(completion)
         return answer, completion
+
+    def _replay_miss(self, miss: ReplayMissError) -> ModelError:
+        """The article's failure; the first article with no recording at all also gets one
+        warning saying what recordings there are and how to make one's own."""
+        if miss.no_recording and not self._explained_missing:
+            self._explained_missing = True
+            _log.warning(
+                "warning: --replay found no recording for some articles: %s",
+                recordings_help(self.settings.recordings_dir),
+            )
+        return ModelError(Stage.REPLAY, str(miss))
 
     def _check_model(self, completion: Any) -> None:
         """Warn (once per model) when an answer names another model than the one asked for:

@@ -60,21 +60,56 @@ class RecordingError(openai.OpenAIError):
 
 
 class ReplayMissError(RecordingError):
-    """No recorded exchange matches a request that must not go to the network."""
+    """No recorded exchange matches a request that must not go to the network.
+
+    `no_recording`: the article has no cassette at all (rather than one that went stale);
+    `recordings_help` then says what to do, once for all such articles.
+    """
 
     def __init__(
-        self, article_id: str, expected_path: Path, fingerprint: str, reasons: Iterable[str]
+        self,
+        article_id: str,
+        expected_path: Path,
+        fingerprint: str,
+        reasons: Iterable[str],
+        *,
+        no_recording: bool = False,
     ) -> None:
         self.article_id = article_id
         self.expected_path = expected_path
         self.fingerprint = fingerprint
         self.reasons = tuple(reasons)
+        self.no_recording = no_recording
         super().__init__(
             f"replay miss for article {article_id} ({expected_path}): "
             + "; ".join(self.reasons)
-            + ". "
-            + _FIX_HINT
+            + ("" if no_recording else ". " + _FIX_HINT)
         )
+
+
+def shipped_recordings() -> Path | None:
+    """The recordings that come with summarize (of its seed articles), in a source checkout."""
+    found = Path(summarize.__file__).resolve().parent.parent / "fixtures" / "recordings"
+    return found if found.is_dir() else None
+
+
+def recordings_help(root: Path) -> str:
+    """Where recordings were looked for, what the shipped ones cover, how to record one's own."""
+    where = root if root.is_absolute() else Path.cwd() / root
+    shipped = shipped_recordings()
+    text = [
+        f"looked in {where}{'' if where.is_dir() else ' (no such folder)'}.",
+        "The recordings that come with summarize answer only its seed articles (seeds/)",
+    ]
+    if shipped is not None and shipped != where.resolve():
+        text[-1] += f"; they are in {shipped}: pass --recordings {shipped}"
+    text[-1] += "."
+    text.append(
+        "To summarize your own articles, record the model's answers once, e.g. summarize run "
+        "SRC --record-missing --base-url URL --model MODEL (or --local, the bundled model); "
+        "--replay then reuses them."
+    )
+    return " ".join(text)
 
 
 def find_replay_miss(error: BaseException) -> ReplayMissError | None:
@@ -353,7 +388,7 @@ def explain_miss(
 ) -> list[str]:
     """Why `request` has no recorded answer, in the terms a user can act on."""
     if cassette is None:
-        return [f"no recording for article {meta.article_id}: expected {expected_path}"]
+        return [f"no recording for article {meta.article_id}"]
     reasons: list[str] = []
 
     def changed(what: str, old: str | None, new: str | None, why: str = "") -> None:
@@ -528,6 +563,7 @@ class _Recorder:
                     path,
                     recorded.fingerprint,
                     explain_miss(recorded, meta, state.recorded, path),
+                    no_recording=state.recorded is None,
                 )
         return _Pending(forward, meta, recorded)
 

@@ -308,3 +308,43 @@ def test_openai_without_a_key_is_refused_before_anything_is_sent_or_written(
     assert done.returncode == 2, done.stderr
     assert "https://api.openai.com/v1 needs an API key: set OPENAI_API_KEY" in done.stderr
     assert not (tmp_path / "out").exists()  # not even a ledger run left "running"
+
+
+# -- 8. --replay away from the repository, or of one's own articles --------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "fixtures" / "recordings"
+
+
+def test_replay_away_from_the_repository_says_where_the_recordings_are(tmp_path: Path) -> None:
+    # The working folder is tmp_path (no fixtures/ here); the seeds are given by full path.
+    out = tmp_path / "out"
+    lost, found = summarize_runs(
+        ((ROOT / "seeds", "--replay", "--out", tmp_path / "lost"), {}),
+        ((ROOT / "seeds", "--replay", "--out", out, "--recordings", SHIPPED), {}),
+    )
+
+    assert lost.returncode == 2, lost.stderr
+    said = " ".join(lost.stderr.split())
+    assert f"looked in {tmp_path / 'fixtures' / 'recordings'} (no such folder)" in said
+    assert "answer only its seed articles (seeds/)" in said
+    assert f"pass --recordings {SHIPPED}" in said
+    assert "--record-missing --base-url URL --model MODEL" in said
+    # Doing what it says works.
+    assert found.returncode == 0, found.stderr
+    assert len(list((out / "briefs").glob("*.json"))) == 5
+
+
+def test_replay_of_ones_own_articles_explains_once_how_to_record_them(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(3):
+        (src / f"own_{n}.txt").write_text(f"Envoy {n} met the minister.\n", encoding="utf-8")
+
+    done = summarize_run(src, "--replay", "--out", tmp_path / "out", "--recordings", SHIPPED)
+
+    assert done.returncode == 1, done.stderr
+    said = " ".join(done.stderr.split())
+    assert said.count("--replay found no recording for some articles") == 1
+    assert said.count("--record-missing") == 1
+    assert said.count("no recording for article own_") == 3  # one short line each
