@@ -209,11 +209,20 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+# instructor's re-ask messages quote pydantic's error URLs, which carry pydantic's version
+# (https://errors.pydantic.dev/2.14/v/missing): a pydantic upgrade must not make every
+# recorded re-ask a miss. Bodies without such a URL hash as they always did.
+_PYDANTIC_ERROR_URL: Final = re.compile(r"https://errors\.pydantic\.dev/\d+(?:\.\d+)*/")
+_ANY_PYDANTIC_VERSION: Final = "https://errors.pydantic.dev/<version>/"
+
+
 def fingerprint(method: str, path: str, payload: Payload) -> str:
-    """sha256 over method, URL path (with query, without host) and the canonical body."""
+    """sha256 over method, URL path (with query, without host) and the canonical body, with
+    the pydantic version in pydantic's error URLs left out."""
+    body = canonical_json(payload.to_fields())
     digest = hashlib.sha256()
     digest.update(f"{method.upper()} {path}\n".encode())
-    digest.update(canonical_json(payload.to_fields()).encode("utf-8"))
+    digest.update(_PYDANTIC_ERROR_URL.sub(_ANY_PYDANTIC_VERSION, body).encode("utf-8"))
     return digest.hexdigest()
 
 
