@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import (
     AliasChoices,
@@ -32,6 +32,36 @@ from summarize.core.modes import RecordingMode as RecordingMode
 DEFAULT_CONFIG = Path("summarize.toml")
 # Replay never reaches a server, so the endpoint only has to look like one.
 REPLAY_URL = "http://replay.invalid/v1"
+OPENAI_HOST = "api.openai.com"
+
+
+def url_credentials(url: str | None) -> tuple[str, str] | None:
+    """(user, password) written into `url` (`http://user:pass@host/v1`), percent-decoded."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return None
+    return unquote(parts.username or ""), unquote(parts.password or "")
+
+
+def url_without_credentials(url: str) -> str:
+    """`url` with no user or password in it."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def shown_url(url: str | None) -> str | None:
+    """`url` fit to print or store: a password in it is replaced by `***`."""
+    if url is None or url_credentials(url) is None:
+        return url
+    parts = urlsplit(url)
+    user = parts.netloc.rpartition("@")[0].partition(":")[0]
+    host = parts.netloc.rpartition("@")[2]
+    password = ":***" if parts.password is not None else ""
+    return urlunsplit(parts._replace(netloc=f"{user}{password}@{host}"))
 
 
 class SettingsError(UsageError):
@@ -102,6 +132,18 @@ class Settings(BaseSettings):
         if cls.config_file is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls.config_file))
         return tuple(sources)
+
+    def missing_credentials(self) -> str | None:
+        """What is missing for the endpoint to accept a request, when it is known before
+        asking: OpenAI's API needs a key. None when nothing is known to be missing."""
+        if self.recording is RecordingMode.REPLAY or self.api_key is not None:
+            return None
+        if self.base_url and urlsplit(self.base_url).hostname == OPENAI_HOST:
+            return (
+                f"{shown_url(self.base_url)} needs an API key: set OPENAI_API_KEY to your "
+                "OpenAI API key (or api_key in the config file)"
+            )
+        return None
 
     def resolved_mode(self) -> InstructorMode:
         """Tools on OpenAI itself; JSON schema (grammar-constrained where supported) elsewhere."""

@@ -12,7 +12,8 @@ actually went over the wire. Nothing is mocked: clients talk HTTP to a socket.
         assert server.requests[0].json()["model"] == "m"
 
 Faults a client must survive are scripted too: `Reply.json(...).after(2.0)` answers late
-(for timeouts) and `Reply.hang_up()` closes the connection without any answer.
+(for timeouts), `.dripping(1.0)` sends the body a byte a second, and `Reply.hang_up()`
+closes the connection without any answer.
 """
 
 from __future__ import annotations
@@ -53,10 +54,15 @@ class Reply:
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering
     drop: bool = False  # close the connection without sending anything
+    drip: float = 0.0  # seconds between the body's bytes (headers go at once)
 
     def after(self, seconds: float) -> Reply:
         """This reply, sent only after `seconds` (cut short when the server stops)."""
         return replace(self, delay=seconds)
+
+    def dripping(self, seconds: float) -> Reply:
+        """This reply with its body sent one byte every `seconds`, after prompt headers."""
+        return replace(self, drip=seconds)
 
     @classmethod
     def hang_up(cls) -> Reply:
@@ -218,7 +224,13 @@ class ModelServer:
                         self.send_header(name, value)
                     self.send_header("content-length", str(len(reply.body)))
                     self.end_headers()
-                    self.wfile.write(reply.body)
+                    if reply.drip <= 0:
+                        self.wfile.write(reply.body)
+                    else:
+                        for byte in reply.body:
+                            self.wfile.write(bytes([byte]))
+                            if server._stopping.wait(reply.drip):
+                                return
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (e.g. timed out) before a late reply
 

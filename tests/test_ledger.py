@@ -1,83 +1,17 @@
-"""The SQLite ledger records every exchange the client makes, without headers or keys."""
+"""The SQLite ledger: runs, article outcomes, resume, and `summarize log` reading it back.
 
-import asyncio
+That it records every exchange the client makes is tested with the transport stack
+(tests/model/test_transports.py).
+"""
+
 import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-import httpx2
-import openai
 import pytest
-from conftest import completion_for
-from model_server import ModelServer, Reply
 
-from summarize.run.ledger import MIGRATIONS, Ledger, LedgerError, LedgerTransport, migrations
-
-KEY = "sk-test-LEDGER-0123456789abcdef"
-
-
-async def _call(server: ModelServer, ledger: Ledger, run_id: int, article: str) -> None:
-    transport = LedgerTransport(httpx2.AsyncHTTPTransport(), ledger, run_id)
-    client = openai.AsyncOpenAI(
-        base_url=server.base_url,
-        api_key=KEY,
-        http_client=httpx2.AsyncClient(transport=transport),
-        max_retries=0,
-    )
-    try:
-        await client.chat.completions.create(
-            model="m",
-            messages=[{"role": "user", "content": "hi"}],
-            extra_headers={"X-Summarize-Article": article},
-        )
-    finally:
-        await client.close()
-
-
-def test_each_exchange_is_a_row_with_usage_attempt_and_outcome(
-    tmp_path: Path, server: ModelServer
-) -> None:
-    ledger = Ledger(tmp_path / "ledger.sqlite")
-    run = ledger.start_run(source="seeds", model="m", prompt_version="p1")
-    server.enqueue(
-        completion_for({"ok": 1}, tokens=(100, 20)),
-        Reply.json({"error": {"message": "overloaded"}}, status=503),
-        completion_for({"ok": 2}, tokens=(110, 30)),
-    )
-    asyncio.run(_call(server, ledger, run, "a-1"))
-    with pytest.raises(openai.InternalServerError):
-        asyncio.run(_call(server, ledger, run, "a-2"))
-    asyncio.run(_call(server, ledger, run, "a-2"))
-    rows = ledger.exchanges(run)
-    assert [(r["article_id"], r["attempt"], r["outcome"]) for r in rows] == [
-        ("a-1", 1, "ok"),
-        ("a-2", 1, "http 503"),
-        ("a-2", 2, "ok"),
-    ]
-    assert ledger.tokens(run).total_tokens == 120 + 140
-    assert json.loads(rows[0]["request"])["messages"][0]["content"] == "hi"
-    assert json.loads(rows[0]["response"])["usage"]["prompt_tokens"] == 100
-    ledger.finish_run(run, "done", {"done": 2})
-    (summary,) = ledger.runs()
-    assert summary["status"] == "done"
-    assert summary["exchanges"] == 3
-    assert summary["tokens"] == 260
-    assert KEY not in (tmp_path / "ledger.sqlite").read_bytes().decode("utf-8", "replace")
-
-
-def test_a_connection_failure_is_recorded_as_an_error(tmp_path: Path) -> None:
-    ledger = Ledger(tmp_path / "ledger.sqlite")
-    run = ledger.start_run(source="x")
-    dead = ModelServer()
-    dead.start()
-    dead.stop()  # nothing listens on that port any more
-    with pytest.raises(openai.APIConnectionError):
-        asyncio.run(_call(dead, ledger, run, "a-1"))
-    (row,) = ledger.exchanges(run)
-    assert row["outcome"].startswith("error: ")
-    assert row["response"] is None
-
+from summarize.run.ledger import MIGRATIONS, Ledger, LedgerError, migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,14 @@ from pathlib import Path
 
 import pytest
 
-from summarize.settings import InstructorMode, SettingsError, load_settings
+from summarize.settings import (
+    InstructorMode,
+    SettingsError,
+    load_settings,
+    shown_url,
+    url_credentials,
+    url_without_credentials,
+)
 
 
 def test_flags_beat_environment_beat_config_file(
@@ -61,3 +68,35 @@ def test_a_base_url_that_is_not_an_http_url_is_refused(url: str) -> None:
 def test_whitespace_around_a_base_url_is_dropped() -> None:
     # A pasted URL often carries a newline; it would fail deep in the HTTP client.
     assert load_settings(None, base_url=" http://host:8080/v1\n").base_url == "http://host:8080/v1"
+
+
+@pytest.mark.parametrize(
+    ("url", "credentials", "bare", "shown"),
+    [
+        ("http://h:8080/v1", None, "http://h:8080/v1", "http://h:8080/v1"),
+        ("http://al:pw@h:8080/v1", ("al", "pw"), "http://h:8080/v1", "http://al:***@h:8080/v1"),
+        # Percent-encoded as URLs need it; sent (and so masked) decoded.
+        ("https://al:p%40ss%3Aw@h/v1", ("al", "p@ss:w"), "https://h/v1", "https://al:***@h/v1"),
+        ("https://:token@h/v1", ("", "token"), "https://h/v1", "https://:***@h/v1"),
+        ("https://al@h/v1", ("al", ""), "https://h/v1", "https://al@h/v1"),
+    ],
+)
+def test_credentials_in_the_base_url_are_found_removed_and_masked(
+    url: str, credentials: tuple[str, str] | None, bare: str, shown: str
+) -> None:
+    assert url_credentials(url) == credentials
+    assert url_without_credentials(url) == bare
+    assert shown_url(url) == shown
+
+
+def test_openai_needs_a_key_except_in_replay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("SUMMARIZE_API_KEY", raising=False)
+    openai = {"base_url": "https://api.openai.com/v1", "model": "gpt-4o-mini"}
+    missing = load_settings(None, **openai).missing_credentials()
+    assert missing is not None and "OPENAI_API_KEY" in missing
+    assert load_settings(None, **openai, recording="replay").missing_credentials() is None
+    # Other servers may need no key at all.
+    assert load_settings(None, base_url="http://127.0.0.1:8080/v1").missing_credentials() is None
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789")
+    assert load_settings(None, **openai).missing_credentials() is None

@@ -119,10 +119,8 @@ async def _synthesize(
 ) -> MemoSynthesis:
     from summarize.memo.synthesis import synthesize
     from summarize.model.client import ModelClient
-    from summarize.model.recording import AsyncRecordingTransport
 
-    transport = AsyncRecordingTransport(settings.recording, settings.recordings_dir)
-    client = ModelClient(settings, transport=transport)
+    client = ModelClient(settings)
     try:
         synthesis, _ = await synthesize(briefs, client, prompt)
     finally:

@@ -16,13 +16,11 @@ from summarize.cli.output import cannot_write, err, fail, note, say
 from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, SummarizeError
 
 if TYPE_CHECKING:
-    import httpx2
     from rich.progress import Progress
 
     from summarize.core.results import ArticleResult, Budget, RunSummary
     from summarize.model.prompts import PromptTemplate
     from summarize.run.manifest import RunManifest
-    from summarize.run.session import RunSession
     from summarize.run.store import OutputStore
     from summarize.settings import Settings
 
@@ -154,15 +152,12 @@ def run(
 
 def endpoint(settings: Settings) -> Settings:
     """Settings with a usable endpoint, or a usage error saying how to give one."""
-    from summarize.model.recording import with_replay_endpoint
+    from summarize.model.recording import recordings_help, with_replay_endpoint
     from summarize.settings import RecordingMode
 
     settings = with_replay_endpoint(settings)
     if settings.recording is RecordingMode.REPLAY and settings.model is None:
-        raise fail(
-            f"no recordings in {settings.recordings_dir}: record some first with "
-            "--record (and --base-url, --model), or point --recordings at a folder"
-        )
+        raise fail(f"no recordings to replay: {recordings_help(settings.recordings_dir)}")
     missing = [
         option
         for option, value in (("--base-url", settings.base_url), ("--model", settings.model))
@@ -174,6 +169,9 @@ def endpoint(settings: Settings) -> Settings:
             f"no model endpoint: pass {' and '.join(missing)} (or set {variables}), "
             "or use --replay to answer from recordings"
         )
+    missing_key = settings.missing_credentials()
+    if missing_key is not None:
+        raise fail(missing_key)
     return settings
 
 
@@ -224,6 +222,7 @@ async def _run(
 
     from summarize.core.results import RunSummary, Status
     from summarize.model.client import FatalModelError, ModelClient
+    from summarize.model.transports import LedgerTap
     from summarize.run.ledger import LEDGER_NAME, unusable
     from summarize.run.pipeline import run_articles
     from summarize.run.session import open_run
@@ -237,8 +236,7 @@ async def _run(
         async with stack:
             session = stack.enter_context(open_run(store, src, settings, template, summary=summary))
             session.on_result = _on_result(progress)
-            transport = _transport(settings, session)
-            client = ModelClient(settings, transport=transport)
+            client = ModelClient(settings, tap=LedgerTap(session.ledger, session.run_id))
             stack.push_async_callback(client.aclose)  # closes the transport too
             stack.enter_context(progress)
             await run_articles(session, client, force=force, budget=_budget(settings))
@@ -261,19 +259,6 @@ async def _run(
         )
         return 128 + (received[0] if received else signal.SIGINT)
     return _report(src, store, summary, session.manifest())
-
-
-def _transport(settings: Settings, session: RunSession) -> httpx2.AsyncBaseTransport:
-    """Recording (or replay) under the ledger tap, which logs every exchange of the run."""
-    from summarize.model.recording import AsyncRecordingTransport
-    from summarize.run.ledger import LedgerTransport
-
-    return LedgerTransport(
-        AsyncRecordingTransport(settings.recording, settings.recordings_dir),
-        session.ledger,
-        session.run_id,
-        secret=settings.api_key.get_secret_value() if settings.api_key else None,
-    )
 
 
 def _report(src: Path, store: OutputStore, summary: RunSummary, manifest: RunManifest) -> int:

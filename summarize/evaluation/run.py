@@ -36,11 +36,19 @@ from summarize.evaluation.goldens import load_golden
 from summarize.evaluation.results import CaseResult, Comparison, Report, RunResult, SetupError
 from summarize.model.client import FatalModelError, ModelClient
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
-from summarize.model.recording import AsyncRecordingTransport, with_replay_endpoint
+from summarize.model.recording import with_replay_endpoint
+from summarize.model.transports import LedgerTap
 from summarize.run.pipeline import run_articles
 from summarize.run.session import open_run
 from summarize.run.store import OutputLockedError, OutputStore
-from summarize.settings import REPLAY_URL, RecordingMode, Settings, SettingsError, load_settings
+from summarize.settings import (
+    REPLAY_URL,
+    RecordingMode,
+    Settings,
+    SettingsError,
+    load_settings,
+    shown_url,
+)
 
 DEFAULT_SOURCE = Path("seeds")
 DEFAULT_GOLDEN = Path("fixtures/golden")
@@ -117,7 +125,7 @@ def rerecord_command(options: EvalOptions, settings: Settings, prompt: Path | No
         # prompt's recordings article by article; give it a folder of its own.
         recordings = settings.recordings_dir.parent / f"recordings-{prompt.stem}"
     parts = ["summarize", "eval", "--record-missing"]
-    url = settings.base_url if settings.base_url and settings.base_url != REPLAY_URL else None
+    url = shown_url(settings.base_url) if settings.base_url != REPLAY_URL else None
     parts += ["--base-url", url or "<endpoint>"]
     parts += ["--model", settings.model or "<model>"]
     if prompt is not None:
@@ -146,14 +154,12 @@ def produce_briefs(
     """
 
     async def produce() -> list[ArticleResult]:
-        transport = AsyncRecordingTransport(settings.recording, settings.recordings_dir)
-        client = ModelClient(settings, transport=transport)
-        store = OutputStore(out)
-        try:
-            with open_run(store, src, settings, template, keep_results=True) as session:
+        with open_run(OutputStore(out), src, settings, template, keep_results=True) as session:
+            client = ModelClient(settings, tap=LedgerTap(session.ledger, session.run_id))
+            try:
                 await run_articles(session, client, force=True)
-        finally:
-            await client.aclose()
+            finally:
+                await client.aclose()
         return session.summary.results
 
     return asyncio.run(produce())

@@ -6,9 +6,10 @@ grounding), tenacity retries when the transport fails (429, 5xx, timeouts, reset
 
 from __future__ import annotations
 
-import copy
-import functools
-import weakref
+import datetime as dt
+import email.utils
+import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -32,9 +33,24 @@ from summarize.core.brief import SCHEMA_VERSION, Usage
 from summarize.core.extraction import Extraction, GroundingCheck, checking
 from summarize.core.grounding import ArticleText
 from summarize.core.results import Stage
+from summarize.model import instructor_shims
+from summarize.model.instructor_shims import prepared
 from summarize.model.prompts import PromptTemplate
-from summarize.model.recording import ReplayMissError
-from summarize.settings import InstructorMode, Settings
+from summarize.model.recording import ReplayMissError, recordings_help
+from summarize.model.redaction import Secrets, keep_out_of_logs
+from summarize.model.transports import (
+    Contact,
+    LedgerTap,
+    NotAnOpenAIEndpoint,
+    build_transport,
+)
+from summarize.settings import (
+    InstructorMode,
+    Settings,
+    shown_url,
+    url_credentials,
+    url_without_credentials,
+)
 
 T = TypeVar("T")
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -45,62 +61,12 @@ _MODES = {
     InstructorMode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
     InstructorMode.JSON: instructor.Mode.JSON,
 }
+_log = logging.getLogger(__name__)
+# OpenAI answers with the dated snapshot an alias points at: gpt-4o -> gpt-4o-2024-08-06,
+# gpt-4 -> gpt-4-0613. That is the model asked for.
+_SNAPSHOT = re.compile(r"-(?:\d{4}-\d{2}-\d{2}|\d{4})")
 # Retry-After beyond this is a quota problem, not a hiccup worth sleeping through.
 MAX_RETRY_AFTER = 120.0
-
-
-@functools.cache
-def prepared(response_model: type[M]) -> type[M]:
-    """`response_model` wrapped for instructor once, with its JSON schema built once.
-
-    instructor wraps a plain model in a new class on every call, and the new class builds its
-    JSON schema again (~2.5 ms for `Extraction`, most of a replayed article's CPU). An already
-    wrapped class is used as it is, so the wrapping and the schema are paid once per process.
-    """
-    wrapped = instructor.response_schema(response_model)
-    build = wrapped.model_json_schema
-    schemas: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-    def model_json_schema(cls: type[Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
-        key = (cls, args, tuple(sorted(kwargs.items())))
-        if key not in schemas:
-            schemas[key] = build.__func__(cls, *args, **kwargs)  # type: ignore[attr-defined]
-        # A copy, so that no caller's edit reaches the next request.
-        return copy.deepcopy(schemas[key])
-
-    wrapped.model_json_schema = classmethod(model_json_schema)  # type: ignore[method-assign,assignment]
-    return wrapped
-
-
-def _check_each_class_once() -> None:
-    """Make instructor check a response model for async validators once per class.
-
-    instructor 1.17 walks the whole model tree for them five times per call (~1 ms for
-    `Extraction`, a quarter of a replayed article's CPU). The answer depends only on the class,
-    so classes that passed are remembered; one that fails still raises every time. Both names
-    instructor calls it by are replaced (`patch` imported it before we run).
-    """
-    from instructor.v2.core import patch as instructor_patch
-    from instructor.v2.validation import async_validators
-
-    check = async_validators.reject_async_validators
-    if getattr(check, "passed", None) is not None:
-        return  # already in place
-    passed: weakref.WeakSet[type] = weakref.WeakSet()
-
-    def reject_async_validators(response_model: Any) -> None:
-        if isinstance(response_model, type) and response_model in passed:
-            return
-        check(response_model)
-        if isinstance(response_model, type):
-            passed.add(response_model)
-
-    reject_async_validators.passed = passed  # type: ignore[attr-defined]
-    async_validators.reject_async_validators = reject_async_validators
-    instructor_patch.reject_async_validators = reject_async_validators  # type: ignore[attr-defined]
-
-
-_check_each_class_once()
 
 
 class ModelError(Exception):
@@ -122,6 +88,8 @@ class ExtractionResult:
     attempts: int
     reasks: int
     grounding_reasks: int
+    # The model the (last) answer names: not always the one asked for (see `_check_model`).
+    answered_by: str | None = None
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -146,14 +114,39 @@ def _is_transient(exc: BaseException) -> bool:
 
 
 def _retry_after(exc: BaseException | None, cap: float | None = MAX_RETRY_AFTER) -> float | None:
+    """The wait a 429/5xx asks for (Retry-After in seconds or as an HTTP date), if any."""
     if not isinstance(exc, openai.APIStatusError):
         return None
-    value = exc.response.headers.get("retry-after")
-    try:
-        seconds = max(float(value), 0.0) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date; the exponential backoff is close enough
+    headers = exc.response.headers
+    seconds = _seconds_until(headers.get("retry-after"), headers.get("date"))
     return min(seconds, cap) if seconds is not None and cap is not None else seconds
+
+
+def _seconds_until(value: str | None, server_now: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None  # neither form: the exponential back-off applies
+    # Measured against the server's own clock when it sends one: the two clocks may differ.
+    try:
+        now = email.utils.parsedate_to_datetime(server_now) if server_now else None
+    except (TypeError, ValueError):
+        now = None
+    if when.tzinfo is None or (now is not None and now.tzinfo is None):
+        return None  # a date without a zone is not an HTTP date
+    return max((when - (now or dt.datetime.now(dt.UTC))).total_seconds(), 0.0)
+
+
+def _same_model(asked: str, answered: str) -> bool:
+    return answered == asked or (
+        answered.startswith(asked) and _SNAPSHOT.fullmatch(answered[len(asked) :]) is not None
+    )
 
 
 def usage_of(completion: Any) -> Usage:
@@ -174,12 +167,18 @@ def _describe_status_error(exc: openai.APIStatusError, settings: Settings) -> st
         after = _retry_after(exc, cap=None)
         wait = f"; it asks to wait {after:.0f}s" if after is not None else ""
         return f"rate limited by the endpoint (429){wait}: try later or lower --concurrency"
+    if status == 401 and url_credentials(settings.base_url) is not None:
+        # Those are what was sent (as Basic auth, in place of any key).
+        return (
+            f"the endpoint rejected the user name and password in --base-url (401, "
+            f"{shown_url(settings.base_url)}): check them"
+        )
     if status == 401:
         return "the endpoint rejected the API key (401): set OPENAI_API_KEY to a valid key"
     if status == 404:
         return (
-            f"not found (404) at {settings.base_url}: check --base-url (it usually ends in /v1) "
-            f"and that model {settings.model!r} exists there"
+            f"not found (404) at {shown_url(settings.base_url)}: check --base-url (it usually "
+            f"ends in /v1) and that model {settings.model!r} exists there"
         )
     if status >= 500:
         return (
@@ -200,38 +199,6 @@ def _server_message(exc: openai.APIStatusError) -> str:
     return first[:300] + ("..." if len(first) > 300 else "")
 
 
-class _RedactingTransport(httpx2.AsyncBaseTransport):
-    """Takes the API key out of response bodies before the SDK, instructor's error logs or
-    any exception can hold it: some servers and proxies echo the request's credentials."""
-
-    def __init__(self, inner: httpx2.AsyncBaseTransport, secret: str) -> None:
-        self._inner = inner
-        self._secret = secret.encode("utf-8")
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        response = await self._inner.handle_async_request(request)
-        try:
-            content = await response.aread()  # whole answers only: summarize never streams
-        finally:
-            await response.aclose()
-        # The content is decoded now, so the encoding and length headers no longer fit it.
-        stale = {"content-encoding", "content-length", "transfer-encoding"}
-        return httpx2.Response(
-            response.status_code,
-            headers=[(k, v) for k, v in response.headers.multi_items() if k.lower() not in stale],
-            content=content.replace(self._secret, b"***"),
-            request=request,
-            extensions={
-                k: v
-                for k, v in response.extensions.items()
-                if k in {"http_version", "reason_phrase"}
-            },
-        )
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
 class ModelClient:
     """Turns one article into an `Extraction` through an OpenAI-compatible endpoint."""
 
@@ -240,18 +207,37 @@ class ModelClient:
         settings: Settings,
         *,
         transport: httpx2.AsyncBaseTransport | None = None,
+        tap: LedgerTap | None = None,
         backoff: tuple[float, float] = (1.0, 30.0),
     ) -> None:
+        """`transport` stands in for the network (HTTP by default); recording, replay and the
+        ledger `tap` are layered over it by `build_transport`, from `settings`."""
         if not settings.base_url or not settings.model:
             raise FatalModelError(Stage.CONFIG, "a model endpoint needs --base-url and --model")
+        missing = settings.missing_credentials()
+        if missing is not None and transport is None:  # a caller's transport may never send
+            raise FatalModelError(Stage.CONFIG, missing)
+        instructor_shims.install()
         self.settings = settings
+        # Servers echo requests in errors, and libraries log those: no secret may reach
+        # errors.jsonl, a log or a terminal.
+        self._secrets = Secrets.of_settings(settings)
+        keep_out_of_logs(self._secrets)
         self._backoff = backoff
+        self._other_models: set[str] = set()
+        self._explained_missing = False
         key = settings.api_key.get_secret_value() if settings.api_key else "not-set"
-        if settings.api_key:
-            transport = _RedactingTransport(transport or httpx2.AsyncHTTPTransport(), key)
-        self._http = httpx2.AsyncClient(transport=transport, timeout=settings.timeout)
+        # Credentials in the URL travel as Basic auth, never in the URL itself: URLs are
+        # what the SDK and httpx log and put in exceptions.
+        credentials = url_credentials(settings.base_url)
+        self._contact = Contact()
+        self._http = httpx2.AsyncClient(
+            transport=build_transport(settings, network=transport, tap=tap, contact=self._contact),
+            timeout=settings.timeout,
+            auth=httpx2.BasicAuth(*credentials) if credentials else None,
+        )
         self._openai = openai.AsyncOpenAI(
-            base_url=settings.base_url,
+            base_url=url_without_credentials(settings.base_url),
             api_key=key,
             http_client=self._http,
             max_retries=0,  # tenacity owns transport retries, so they are counted and logged
@@ -298,12 +284,10 @@ class ModelClient:
         try:
             return await self._with_transport_retries(call)
         except ModelError as exc:
-            # Servers echo requests in errors; the key must not reach errors.jsonl or a terminal.
-            key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
             message = str(exc)
-            if not key or key not in message:
+            if self._secrets.redact(message) == message:
                 raise
-            raise type(exc)(exc.stage, message.replace(key, "***")) from None
+            raise type(exc)(exc.stage, self._secrets.redact(message)) from None
 
     async def _with_transport_retries(self, call: Callable[[], Awaitable[R]]) -> R:
         initial, ceiling = self._backoff
@@ -317,7 +301,7 @@ class ModelClient:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.transport_retries + 1),
             wait=wait,
-            retry=retry_if_exception(_is_transient),
+            retry=retry_if_exception(lambda e: _is_transient(e) and not self._nothing_listens(e)),
             reraise=True,
         )
         try:
@@ -338,23 +322,38 @@ class ModelClient:
             )
             raise ModelError(stage, message) from None
         except openai.APIConnectionError as exc:
-            for cause in _chain(exc):
-                if isinstance(cause, ReplayMissError):
-                    raise ModelError(Stage.REPLAY, str(cause)) from None
-            attempts = self.settings.transport_retries + 1
-            if isinstance(exc, openai.APITimeoutError):
-                what = (
-                    f"timed out after {attempts} attempts of {self.settings.timeout:g}s: "
-                    "raise --timeout if the model is slow, or check the server"
-                )
-            else:
-                what = (
-                    f"failed after {attempts} attempts: check the server is running "
-                    "and --base-url is right"
-                )
-            url = self.settings.base_url
-            raise ModelError(Stage.TRANSPORT, f"connection to {url} {what}") from None
+            raise self._connection_error(exc) from None
         raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _nothing_listens(self, exc: BaseException) -> bool:
+        """A refused connection before the endpoint ever answered: every article would get
+        the same, so it stops the run rather than being retried for each."""
+        refused = any(isinstance(e, ConnectionRefusedError) for e in _chain(exc))
+        return refused and not self._contact.answered
+
+    def _connection_error(self, exc: openai.APIConnectionError) -> ModelError:
+        url = shown_url(self.settings.base_url)
+        for cause in _chain(exc):
+            if isinstance(cause, ReplayMissError):
+                return self._replay_miss(cause)
+        if self._nothing_listens(exc):
+            return FatalModelError(
+                Stage.TRANSPORT,
+                f"nothing is listening at {url} (connection refused): start the model server, "
+                "or check the host and port in --base-url",
+            )
+        attempts = self.settings.transport_retries + 1
+        if isinstance(exc, openai.APITimeoutError):
+            what = (
+                f"timed out after {attempts} attempts of {self.settings.timeout:g}s: "
+                "raise --timeout if the model is slow, or check the server"
+            )
+        else:
+            what = (
+                f"failed after {attempts} attempts: check the server is running "
+                "and --base-url is right"
+            )
+        return ModelError(Stage.TRANSPORT, f"connection to {url} {what}")
 
     async def _extract_once(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
         check = GroundingCheck(
@@ -380,6 +379,7 @@ class ModelClient:
             attempts=attempts,
             reasks=attempts - 1,
             grounding_reasks=check.rejected,
+            answered_by=getattr(completion, "model", None) or None,
         )
 
     async def _create(
@@ -409,15 +409,48 @@ class ModelClient:
         except InstructorRetryException as exc:
             api_error = next((e for e in _chain(exc) if isinstance(e, openai.APIError)), None)
             if api_error is not None:
-                raise api_error from None
+                # Unwrapped for the transport retries, keeping what caused it (a refusal).
+                raise api_error from api_error.__cause__
             if isinstance(exc.__cause__, ReplayMissError):
-                raise ModelError(Stage.REPLAY, str(exc.__cause__)) from None
+                raise self._replay_miss(exc.__cause__) from None
+            if isinstance(exc.__cause__, NotAnOpenAIEndpoint):
+                # Every article would meet the same page: stop the run.
+                raise FatalModelError(
+                    Stage.CONFIG,
+                    f"{exc.__cause__}; check --base-url (it usually ends in /v1)",
+                ) from None
             raise ModelError(
                 Stage.VALIDATION,
                 f"no valid answer after {exc.n_attempts} attempts: the last {_last_problem(exc)}; "
                 "a stronger model, another --mode or more --max-reasks may help",
             ) from None
+        self._check_model(completion)
         return answer, completion
+
+    def _replay_miss(self, miss: ReplayMissError) -> ModelError:
+        """The article's failure; the first article with no recording at all also gets one
+        warning saying what recordings there are and how to make one's own."""
+        if miss.no_recording and not self._explained_missing:
+            self._explained_missing = True
+            _log.warning(
+                "warning: --replay found no recording for some articles: %s",
+                recordings_help(self.settings.recordings_dir),
+            )
+        return ModelError(Stage.REPLAY, str(miss))
+
+    def _check_model(self, completion: Any) -> None:
+        """Warn (once per model) when an answer names another model than the one asked for:
+        a server that serves whatever it has loaded, or a router that fell back."""
+        asked, answered = self.settings.model or "", getattr(completion, "model", None)
+        if not answered or _same_model(asked, answered) or answered in self._other_models:
+            return
+        self._other_models.add(answered)
+        _log.warning(
+            "warning: model %r was asked for, but %r answered; check --model (each answer's "
+            "model is in the run's ledger: summarize log OUT --run N --json)",
+            asked,
+            answered,
+        )
 
 
 @dataclass(frozen=True)

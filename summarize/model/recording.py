@@ -29,6 +29,7 @@ import openai
 
 import summarize
 from summarize.atomic import write_text_atomic
+from summarize.model.redaction import Secrets
 from summarize.settings import REPLAY_URL, RecordingMode, Settings
 
 FORMAT: Final = 1
@@ -59,21 +60,56 @@ class RecordingError(openai.OpenAIError):
 
 
 class ReplayMissError(RecordingError):
-    """No recorded exchange matches a request that must not go to the network."""
+    """No recorded exchange matches a request that must not go to the network.
+
+    `no_recording`: the article has no cassette at all (rather than one that went stale);
+    `recordings_help` then says what to do, once for all such articles.
+    """
 
     def __init__(
-        self, article_id: str, expected_path: Path, fingerprint: str, reasons: Iterable[str]
+        self,
+        article_id: str,
+        expected_path: Path,
+        fingerprint: str,
+        reasons: Iterable[str],
+        *,
+        no_recording: bool = False,
     ) -> None:
         self.article_id = article_id
         self.expected_path = expected_path
         self.fingerprint = fingerprint
         self.reasons = tuple(reasons)
+        self.no_recording = no_recording
         super().__init__(
             f"replay miss for article {article_id} ({expected_path}): "
             + "; ".join(self.reasons)
-            + ". "
-            + _FIX_HINT
+            + ("" if no_recording else ". " + _FIX_HINT)
         )
+
+
+def shipped_recordings() -> Path | None:
+    """The recordings that come with summarize (of its seed articles), in a source checkout."""
+    found = Path(summarize.__file__).resolve().parent.parent / "fixtures" / "recordings"
+    return found if found.is_dir() else None
+
+
+def recordings_help(root: Path) -> str:
+    """Where recordings were looked for, what the shipped ones cover, how to record one's own."""
+    where = root if root.is_absolute() else Path.cwd() / root
+    shipped = shipped_recordings()
+    text = [
+        f"looked in {where}{'' if where.is_dir() else ' (no such folder)'}.",
+        "The recordings that come with summarize answer only its seed articles (seeds/)",
+    ]
+    if shipped is not None and shipped != where.resolve():
+        text[-1] += f"; they are in {shipped}: pass --recordings {shipped}"
+    text[-1] += "."
+    text.append(
+        "To summarize your own articles, record the model's answers once, e.g. summarize run "
+        "SRC --record-missing --base-url URL --model MODEL (or --local, the bundled model); "
+        "--replay then reuses them."
+    )
+    return " ".join(text)
 
 
 def find_replay_miss(error: BaseException) -> ReplayMissError | None:
@@ -173,11 +209,20 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+# instructor's re-ask messages quote pydantic's error URLs, which carry pydantic's version
+# (https://errors.pydantic.dev/2.14/v/missing): a pydantic upgrade must not make every
+# recorded re-ask a miss. Bodies without such a URL hash as they always did.
+_PYDANTIC_ERROR_URL: Final = re.compile(r"https://errors\.pydantic\.dev/\d+(?:\.\d+)*/")
+_ANY_PYDANTIC_VERSION: Final = "https://errors.pydantic.dev/<version>/"
+
+
 def fingerprint(method: str, path: str, payload: Payload) -> str:
-    """sha256 over method, URL path (with query, without host) and the canonical body."""
+    """sha256 over method, URL path (with query, without host) and the canonical body, with
+    the pydantic version in pydantic's error URLs left out."""
+    body = canonical_json(payload.to_fields())
     digest = hashlib.sha256()
     digest.update(f"{method.upper()} {path}\n".encode())
-    digest.update(canonical_json(payload.to_fields()).encode("utf-8"))
+    digest.update(_PYDANTIC_ERROR_URL.sub(_ANY_PYDANTIC_VERSION, body).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -352,7 +397,7 @@ def explain_miss(
 ) -> list[str]:
     """Why `request` has no recorded answer, in the terms a user can act on."""
     if cassette is None:
-        return [f"no recording for article {meta.article_id}: expected {expected_path}"]
+        return [f"no recording for article {meta.article_id}"]
     reasons: list[str] = []
 
     def changed(what: str, old: str | None, new: str | None, why: str = "") -> None:
@@ -527,6 +572,7 @@ class _Recorder:
                     path,
                     recorded.fingerprint,
                     explain_miss(recorded, meta, state.recorded, path),
+                    no_recording=state.recorded is None,
                 )
         return _Pending(forward, meta, recorded)
 
@@ -537,7 +583,8 @@ class _Recorder:
         recorded = pending.recorded
         if recorded is not None and not is_transient(response.status_code, response.headers):
             content_type = response.headers.get("content-type")
-            kept = _without_credentials(content, pending.forward)
+            # Some servers echo the request's credentials; the cassette keeps them masked.
+            kept = Secrets.sent_in(pending.forward.headers).redact_bytes(content)
             exchange = Exchange(
                 recorded,
                 RecordedResponse(
@@ -604,16 +651,6 @@ class _Recorder:
                 exchanges=list(state.session),
             )
         )
-
-
-def _without_credentials(content: bytes, request: httpx2.Request) -> bytes:
-    """`content` with the request's own credentials taken out: some servers echo them."""
-    for header in ("authorization", "api-key"):
-        value = request.headers.get(header, "")
-        secret = value.split(" ", 1)[-1].strip()  # "Bearer <key>" or a bare key
-        if len(secret) >= 8:
-            content = content.replace(secret.encode("utf-8"), b"***")
-    return content
 
 
 def _as_store(store: CassetteStore | Path | str) -> CassetteStore:

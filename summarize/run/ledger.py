@@ -1,11 +1,10 @@
 """The run ledger: every run, every article's outcome and every model exchange, in SQLite
 inside the output folder.
 
-`LedgerTransport` sits outermost in the client's transport stack, so it sees each request
-with its article tag (before recording strips it) and each response as the client gets it,
-replayed or live. The `articles` table is what resume consults: a brief is current when the
-ledger says it was made from this text, prompt, schema and model, and the file on disk is
-still the one the ledger recorded. `summarize log` reads the ledger back.
+The client's transport stack (`summarize.model.transports`) writes each exchange here
+through `add_exchange`. The `articles` table is what resume consults: a brief is current
+when the ledger says it was made from this text, prompt, schema and model, and the file on
+disk is still the one the ledger recorded. `summarize log` reads the ledger back.
 """
 
 from __future__ import annotations
@@ -14,20 +13,17 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx2
-
 from summarize.core.article import printable
+from summarize.core.completion import completion_usage
 from summarize.core.errors import OutputError
 
 LEDGER_NAME = "ledger.sqlite"
-_ARTICLE_HEADER = "x-summarize-article"
 
 # Numbered SQL files, applied in order; the ledger's PRAGMA user_version is the last applied.
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -219,7 +215,7 @@ class Ledger:
             outcome="ok" if error is None else f"batch error: {error}"[:300],
             request=json.dumps({"batch_result": where}),
             response=json.dumps(completion, ensure_ascii=False) if completion else None,
-            **_usage_of(completion),
+            **completion_usage(completion),
         )
 
     def add_article(
@@ -351,86 +347,3 @@ class Ledger:
 
 def _printable(text: str | None) -> str | None:
     return None if text is None else printable(text)
-
-
-def _usage_of(body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        return {}
-    raw = body.get("usage")
-    usage: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    choices = body.get("choices")
-    finish = None
-    if isinstance(choices, list) and choices and isinstance(choices[0], dict):
-        finish = choices[0].get("finish_reason")
-    return {
-        "finish_reason": finish,
-        "prompt_tokens": int(usage.get("prompt_tokens") or 0),
-        "completion_tokens": int(usage.get("completion_tokens") or 0),
-        "total_tokens": int(usage.get("total_tokens") or 0),
-    }
-
-
-def _decoded(content: bytes) -> Any:
-    try:
-        return json.loads(content)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return content.decode("utf-8", "replace")
-
-
-class LedgerTransport(httpx2.AsyncBaseTransport):
-    """Writes each exchange (request body, response body, usage, timing, outcome) to the ledger.
-
-    Only bodies are kept: headers carry the API key and are never written.
-    """
-
-    def __init__(
-        self,
-        inner: httpx2.AsyncBaseTransport,
-        ledger: Ledger,
-        run_id: int,
-        *,
-        secret: str | None = None,
-    ) -> None:
-        self._inner = inner
-        self._ledger = ledger
-        self._run_id = run_id
-        # Servers and proxies can echo the key in a body; the ledger keeps none.
-        self._secret = secret
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        article_id = request.headers.get(_ARTICLE_HEADER)
-        request_body = json.dumps(_decoded(request.content), ensure_ascii=False)
-        started, clock = _now(), time.perf_counter()
-        try:
-            response = await self._inner.handle_async_request(request)
-            content = await response.aread()
-        except Exception as exc:
-            first_line = str(exc).splitlines()[0][:300] if str(exc) else ""
-            self._ledger.add_exchange(
-                self._run_id,
-                article_id,
-                started_at=started,
-                seconds=time.perf_counter() - clock,
-                outcome=f"error: {type(exc).__name__}: {first_line}",
-                request=request_body,
-            )
-            raise
-        body = _decoded(content)
-        response_text = json.dumps(body, ensure_ascii=False)
-        if self._secret:
-            response_text = response_text.replace(self._secret, "***")
-        self._ledger.add_exchange(
-            self._run_id,
-            article_id,
-            started_at=started,
-            seconds=time.perf_counter() - clock,
-            status=response.status_code,
-            outcome="ok" if response.is_success else f"http {response.status_code}",
-            request=request_body,
-            response=response_text,
-            **_usage_of(body),
-        )
-        return response  # its body is read and cached: the client reads it again freely
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()

@@ -15,7 +15,7 @@ from summarize.core.results import RunSummary, Status
 from summarize.model.prompts import PromptTemplate
 from summarize.run.ledger import Ledger
 from summarize.run.store import OutputStore
-from summarize.settings import Settings
+from summarize.settings import Settings, shown_url
 
 
 class Counts(BaseModel):
@@ -90,7 +90,7 @@ def build_manifest(
         budget_stop=summary.budget_stop,
         source=str(source),
         model=settings.model,
-        base_url=settings.base_url,
+        base_url=shown_url(settings.base_url),
         instructor_mode=settings.resolved_mode().value,
         recording=settings.recording.value,
         prompt_file=str(prompt.path),

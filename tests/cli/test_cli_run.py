@@ -1,6 +1,6 @@
 """`summarize run` end to end: the CLI in-process against a loopback model, real files out.
 
-Retry cases that need a back-off live in test_pipeline.py and test_client.py: the CLI has
+Retry cases that need a back-off live in test_pipeline.py and model/test_client.py: the CLI has
 no setting to shrink its 1-30 s back-off. Here only faults that retry without waiting
 (429 with Retry-After: 0) or that fail without retrying are driven through the CLI.
 """
@@ -114,7 +114,7 @@ def test_two_recording_modes_are_a_usage_error(tmp_path: Path, src001: Path) -> 
 
 
 def test_replay_without_recordings_fails_each_article_naming_the_missing_file(
-    tmp_path: Path, src001: Path, seed001: Article
+    tmp_path: Path, src001: Path, seed001: Article, caplog: pytest.LogCaptureFixture
 ) -> None:
     recordings = tmp_path / "no-recordings"
     out = tmp_path / "out"
@@ -125,7 +125,9 @@ def test_replay_without_recordings_fails_each_article_naming_the_missing_file(
     assert error["stage"] == "replay"
     assert error["article_id"] == seed001.id
     assert str(recordings / f"{seed001.id}.json") in error["cause"]
-    assert "--record" in error["cause"]
+    # How to record is said once for the run (a warning), not in each article's error.
+    (warning,) = caplog.records
+    assert "--record-missing" in warning.getMessage()
 
 
 def test_replay_without_recordings_or_model_says_recordings_are_missing(

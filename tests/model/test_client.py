@@ -7,26 +7,21 @@ transport retries take milliseconds.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
-import instructor
-import pydantic
 import pytest
-from instructor.v2.validation import async_field_validator, async_validators
 from model_server import ModelServer, Reply, chat_completion
 
 from summarize.core.article import Article
-from summarize.core.brief import SCHEMA_VERSION
-from summarize.core.extraction import Extraction
 from summarize.model.client import (
     ExtractionResult,
     FatalModelError,
     ModelClient,
     ModelError,
-    RequestTag,
-    prepared,
 )
 from summarize.model.prompts import load_prompt
 from summarize.settings import InstructorMode, Settings
@@ -106,57 +101,25 @@ def test_grounded_answer_is_returned_after_one_request_shaped_for_json_schema(
     assert system["role"] == "system" and "event coder" in system["content"]
     assert f"Article id: {seed001.id}" in user["content"]
     assert seed001.body.strip() in user["content"]
-    # The labels the recorder reads travel as headers (no recording transport strips them here).
-    assert request.headers["x-summarize-article"] == seed001.id
-    assert request.headers["x-summarize-prompt-version"] == PROMPT.version
-    assert request.headers["x-summarize-schema-version"] == SCHEMA_VERSION
+    # The labels the recorder and the ledger read are for summarize alone.
+    assert not [name for name in request.headers if name.startswith("x-summarize-")]
 
 
-def test_every_request_carries_the_schema_instructor_itself_would_build(
-    server: ModelServer, seed001: Article, answer001: dict[str, Any], reply_with: ReplyWith
-) -> None:
-    # The schema is built once per process; a caller editing its copy must not reach a later
-    # request, and the bytes must be what instructor builds from the plain model.
-    server.enqueue(reply_with(answer001), reply_with(answer001))
-    expected = instructor.response_schema(Extraction).model_json_schema()
-    prepared(Extraction).model_json_schema()["properties"].clear()
-    extract(settings_for(server), seed001)
-    extract(settings_for(server), seed001)
-
-    first, second = (r.json()["response_format"]["json_schema"] for r in server.requests)
-    assert first == second == {"name": "Extraction", "schema": expected}
-    assert prepared(Extraction) is prepared(Extraction)
-
-
-class _AsyncChecked(pydantic.BaseModel):
-    name: str
-
-    @async_field_validator("name")
-    async def _check(self, value: str) -> str:
-        return value
-
-
-def test_a_model_with_async_validators_is_still_refused_on_every_call(
+def test_the_model_that_answered_is_reported_even_when_not_the_one_asked_for(
     server: ModelServer,
+    seed001: Article,
+    answer001: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # summarize remembers the classes that passed instructor's async-validator check; one that
-    # fails must keep failing, through the client instructor really builds.
-    async def ask() -> None:
-        client = ModelClient(settings_for(server), backoff=TINY_BACKOFF)
-        try:
-            tag = RequestTag(key="a", content_sha256="0" * 64, prompt=PROMPT)
-            await client.structured(_AsyncChecked, [{"role": "user", "content": "hi"}], tag=tag)
-        finally:
-            await client.aclose()
+    body = chat_completion(json.dumps(answer001), model="test-model-2024-08-06")
+    server.enqueue(Reply.json(body), Reply.json({**body, "model": "another-model"}))
+    snapshot = extract(settings_for(server), seed001)
+    other = extract(settings_for(server), seed001)
 
-    for _ in range(2):
-        with pytest.raises(ValueError, match="async validators are not supported"):
-            asyncio.run(ask())
-    assert server.requests == []
-    check = async_validators.reject_async_validators
-    check(prepared(Extraction))
-    assert prepared(Extraction) in check.passed  # type: ignore[attr-defined]
-    assert _AsyncChecked not in check.passed  # type: ignore[attr-defined]
+    assert (snapshot.answered_by, other.answered_by) == ("test-model-2024-08-06", "another-model")
+    # A dated snapshot of the model asked for is that model; another one is warned about.
+    (record,) = caplog.records
+    assert "'test-model' was asked for, but 'another-model' answered" in record.getMessage()
 
 
 def test_tools_mode_reads_the_answer_from_the_tool_call(
@@ -311,6 +274,19 @@ def test_retry_after_is_honoured_instead_of_the_exponential_backoff(
     assert len(result.extraction.events) == 1
 
 
+def test_retry_after_as_an_http_date_is_honoured(
+    server: ModelServer, seed001: Article, answer001: dict[str, Any], reply_with: ReplyWith
+) -> None:
+    # A date already past (by the server's own Date header) means: retry now.
+    past = email.utils.formatdate(time.time() - 60, usegmt=True)
+    server.enqueue(error_reply(429, "slow down", {"retry-after": past}), reply_with(answer001))
+    # With the date ignored, a 10-minute back-off would trip extract()'s guard.
+    result = extract(settings_for(server), seed001, backoff=(600.0, 600.0))
+
+    assert len(server.requests) == 2
+    assert len(result.extraction.events) == 1
+
+
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_server_errors_are_retried(
     status: int,
@@ -388,15 +364,40 @@ def test_connection_dropped_every_time_fails_at_the_transport_stage(
     assert len(server.requests) == 3
 
 
-def test_nothing_listening_fails_at_the_transport_stage(seed001: Article) -> None:
+def test_nothing_listening_stops_the_run_at_once(seed001: Article) -> None:
     stopped = ModelServer().start()
     stopped.stop()  # the port is now closed: connections are refused
 
-    with pytest.raises(ModelError) as caught:
-        extract(settings_for(stopped, transport_retries=1), seed001)
+    with pytest.raises(FatalModelError) as caught:
+        extract(settings_for(stopped, transport_retries=3), seed001, backoff=(600.0, 600.0))
 
+    # Not retried: a 10-minute back-off would have tripped extract()'s guard.
     assert caught.value.stage == "transport"
-    assert "failed after 2 attempts" in str(caught.value)
+    assert f"nothing is listening at {stopped.base_url} (connection refused)" in str(caught.value)
+    assert "--base-url" in str(caught.value)
+
+
+def test_a_server_that_answered_then_went_away_is_retried_as_a_restart(
+    seed001: Article, answer001: dict[str, Any], reply_with: ReplyWith
+) -> None:
+    server = ModelServer().start()
+    server.enqueue(reply_with(answer001))
+
+    async def go() -> ModelError:
+        client = ModelClient(settings_for(server, transport_retries=1), backoff=TINY_BACKOFF)
+        try:
+            await client.extract(seed001, PROMPT)
+            server.stop()
+            with pytest.raises(ModelError) as caught:
+                await client.extract(seed001, PROMPT)
+            return caught.value
+        finally:
+            await client.aclose()
+
+    error = asyncio.run(asyncio.wait_for(go(), timeout=30))
+    assert not isinstance(error, FatalModelError)
+    assert error.stage == "transport"
+    assert "failed after 2 attempts" in str(error)
 
 
 # -- errors that no retry fixes -----------------------------------------------------------------
@@ -469,6 +470,13 @@ def test_bad_request_reports_only_the_first_line_of_the_servers_message(
     assert message == (
         "the endpoint refused the request (400): response_format json_schema is not supported"
     )
+
+
+def test_openai_without_a_key_is_a_config_error_before_any_request() -> None:
+    with pytest.raises(FatalModelError) as caught:
+        ModelClient(Settings(base_url="https://api.openai.com/v1", model="gpt-4o-mini"))
+    assert caught.value.stage == "config"
+    assert "set OPENAI_API_KEY" in str(caught.value)
 
 
 def test_missing_endpoint_is_a_config_error(seed001: Article) -> None:
