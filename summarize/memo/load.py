@@ -1,0 +1,89 @@
+"""The memo's file shell: briefs read from a folder, the memo written to a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from summarize.atomic import write_text_atomic
+from summarize.core.brief import Brief
+from summarize.core.errors import SummarizeError
+from summarize.memo.citations import MemoSynthesis
+from summarize.memo.render import _cyclic_gc_paused, render_memo, resolve_format
+
+
+class BriefLoadError(SummarizeError):
+    """A file in the folder could not be read as a brief."""
+
+
+def load_briefs(folder: Path) -> list[Brief]:
+    """Every brief (*.json, searched recursively) in `folder`, in path order.
+
+    JSON files that are not briefs (run manifests, reports) are skipped; a file that looks
+    like a brief but does not validate, or a second brief for one article, is an error.
+    """
+    if not folder.is_dir():
+        raise BriefLoadError(f"{folder} is not a folder")
+    briefs: dict[str, tuple[Path, Brief]] = {}
+    with _cyclic_gc_paused():
+        for path in sorted(folder.rglob("*.json")):
+            if not path.is_file():
+                continue
+            brief = _read_brief(path)
+            if brief is None:
+                continue
+            if brief.article_id in briefs:
+                first = briefs[brief.article_id][0]
+                raise BriefLoadError(
+                    f"{path}: a second brief for article {brief.article_id!r} (first: {first})"
+                )
+            briefs[brief.article_id] = (path, brief)
+    return [brief for _, brief in briefs.values()]
+
+
+def _read_brief(path: Path) -> Brief | None:
+    """The brief in `path`, or None for JSON that is not a brief."""
+    raw = path.read_bytes()
+    # Only a file naming both keys can be a brief, and pydantic reads one in a single pass.
+    # Its parser refuses some JSON that `json` takes (lone surrogates, deep nesting), so
+    # only its successes count: every other file goes through `json` below, which decides
+    # between skipping and which error, with the same messages as before.
+    if b'"article_id"' in raw and b'"provenance"' in raw:
+        try:
+            return Brief.model_validate_json(raw)
+        except ValidationError:
+            pass
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BriefLoadError(f"{path}: not valid JSON ({exc})") from exc
+    if not _looks_like_brief(data):
+        return None
+    try:
+        return Brief.model_validate(data)
+    except ValidationError as exc:
+        raise BriefLoadError(f"{path}: not a valid brief:\n{exc}") from exc
+
+
+def _looks_like_brief(data: object) -> bool:
+    return isinstance(data, dict) and "article_id" in data and "provenance" in data
+
+
+def write_memo(
+    briefs: Sequence[Brief],
+    out: Path,
+    *,
+    fmt: str | None = None,
+    title: str | None = None,
+    as_of: dt.date | None = None,
+    synthesis: MemoSynthesis | None = None,
+) -> None:
+    """Render the memo for `briefs` and write it to `out` (format from `fmt` or the suffix)."""
+    text = render_memo(
+        briefs, resolve_format(out, fmt), title=title, as_of=as_of, synthesis=synthesis
+    )
+    write_text_atomic(out, text)
