@@ -37,7 +37,7 @@ _TYPE_FAMILY: dict[EventType, str] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Profile:
     """What the same-event test needs from a mention, computed once."""
 

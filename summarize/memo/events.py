@@ -15,7 +15,7 @@ from summarize.core.brief import Brief, Event, EventType, Evidence, Source
 from summarize.memo.people import PersonKey
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One brief's account of an event: GDELT's mention."""
 
@@ -28,7 +28,7 @@ class Mention:
         return self.event.id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sourced:
     """A quote and the mention (article, outlet) it comes from."""
 
@@ -36,7 +36,7 @@ class Sourced:
     evidence: Evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MergedPerson:
     name: str
     key: PersonKey
@@ -45,14 +45,14 @@ class MergedPerson:
     evidence: tuple[Sourced, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MergedInitiator:
     party: str
     basis: str | None
     evidence: tuple[Sourced, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MergedOutcome:
     kind: str
     statement: str
@@ -62,7 +62,7 @@ class MergedOutcome:
     evidence: tuple[Sourced, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MergedFollowUp:
     action: str
     responsible: tuple[str, ...]
@@ -71,7 +71,7 @@ class MergedFollowUp:
     evidence: tuple[Sourced, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variant:
     """One version of a disputed fact and the mentions that give it."""
 
@@ -80,7 +80,7 @@ class Variant:
     evidence: tuple[Sourced, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """Mentions of one event disagree on `field`; every version is kept."""
 
@@ -88,7 +88,7 @@ class Conflict:
     variants: tuple[Variant, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MergedEvent:
     id: str
     event_type: EventType

@@ -22,7 +22,7 @@ class FollowUpStatus(StrEnum):
     OVERDUE = "overdue"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrackedFollowUp:
     follow_up: MergedFollowUp
     event: MergedEvent

@@ -13,7 +13,7 @@ from summarize.atomic import write_text_atomic
 from summarize.core.brief import Brief
 from summarize.core.errors import SummarizeError
 from summarize.memo.citations import MemoSynthesis
-from summarize.memo.render import _cyclic_gc_paused, render_memo, resolve_format
+from summarize.memo.render import render_memo, resolve_format
 
 
 class BriefLoadError(SummarizeError):
@@ -28,21 +28,22 @@ def load_briefs(folder: Path) -> list[Brief]:
     """
     if not folder.is_dir():
         raise BriefLoadError(f"{folder} is not a folder")
-    briefs: dict[str, tuple[Path, Brief]] = {}
-    with _cyclic_gc_paused():
-        for path in sorted(folder.rglob("*.json")):
-            if not path.is_file():
-                continue
-            brief = _read_brief(path)
-            if brief is None:
-                continue
-            if brief.article_id in briefs:
-                first = briefs[brief.article_id][0]
-                raise BriefLoadError(
-                    f"{path}: a second brief for article {brief.article_id!r} (first: {first})"
-                )
-            briefs[brief.article_id] = (path, brief)
-    return [brief for _, brief in briefs.values()]
+    briefs: list[Brief] = []
+    first_file: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.json")):
+        if not path.is_file():
+            continue
+        brief = _read_brief(path)
+        if brief is None:
+            continue
+        if brief.article_id in first_file:
+            first = first_file[brief.article_id]
+            raise BriefLoadError(
+                f"{path}: a second brief for article {brief.article_id!r} (first: {first})"
+            )
+        first_file[brief.article_id] = str(path)
+        briefs.append(brief)
+    return briefs
 
 
 def _read_brief(path: Path) -> Brief | None:

@@ -82,7 +82,7 @@ OUTLET_SIDE = "Reporting outlet"
 # --- one name --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PersonKey:
     """A name reduced for comparison: surname plus given names, titles dropped."""
 

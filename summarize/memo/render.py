@@ -4,10 +4,8 @@ templates in `summarize/templates/`."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,36 +48,15 @@ def render_memo(
     synthesis: MemoSynthesis | None = None,
 ) -> str:
     """The memo text for the briefs; byte-identical for the same briefs and options."""
-    with _cyclic_gc_paused():
-        return render_view(build_memo(briefs, title=title, as_of=as_of, synthesis=synthesis), fmt)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (refcounting still frees all but cycles).
-
-    Thousands of briefs are many objects and no cycles: the collector would rescan them
-    over and over (it doubled the memo time for 5,000 briefs and quadrupled their loading).
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            # Move everything young to the oldest generation in one step; else the first
-            # collection after enabling walks all that was made meanwhile (0.1 s for 5,000
-            # briefs). Nothing escapes collection: full collections still see it. Skipped
-            # when someone froze objects on purpose, as unfreezing would release theirs.
-            if not gc.get_freeze_count():
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
+    return render_view(build_memo(briefs, title=title, as_of=as_of, synthesis=synthesis), fmt)
 
 
 def render_view(view: MemoView, fmt: str) -> str:
     """Fill the template for `fmt` ("md" or "html")."""
-    text = _memo_environment().get_template(FORMATS[fmt]).render(memo=view)
+    template = _memo_environment().get_template(FORMATS[fmt])
+    # Pieces as plain strings: the HTML template yields hundreds of thousands of Markup
+    # pieces, which the join would hold until the end, and the collector would scan them.
+    text = "".join(map(str, template.generate(memo=view)))
     lines = [line.rstrip() for line in text.splitlines()]
     # Template control blocks leave runs of blank lines; Markdown needs at most one.
     tidy = _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")

@@ -14,7 +14,7 @@ from summarize.memo.citations import CitedSentence
 EventRef = tuple[str, str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """A numbered evidence note: the quote and where it comes from."""
 
@@ -29,20 +29,20 @@ class Note:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     text: str
     notes: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonLine:
     name: str
     role: str
     notes: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutcomeLine:
     kind: str
     kind_label: str
@@ -53,7 +53,7 @@ class OutcomeLine:
     notes: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FollowUpLine:
     action: str
     responsible: str
@@ -72,32 +72,32 @@ class FollowUpLine:
     notes: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VariantLine:
     value: str
     outlets: str
     notes: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConflictLine:
     label: str
     variants: tuple[VariantLine, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SideRow:
     label: str
     cells: tuple[tuple[OutcomeLine, ...], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SideColumn:
     side: str
     sources: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRef:
     outlet: str
     headline: str | None
@@ -107,7 +107,7 @@ class SourceRef:
     event_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventView:
     id: str
     anchor: str
@@ -137,7 +137,7 @@ class EventView:
         return len(self.sides) > 1 or bool(self.conflicts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineRow:
     event_id: str
     anchor: str
@@ -152,7 +152,7 @@ class TimelineRow:
     n_sources: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonRow:
     name: str
     titles: str
@@ -161,7 +161,7 @@ class PersonRow:
     mentioned_in: tuple[EventRef, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleRow:
     n: int
     outlet: str
@@ -173,7 +173,7 @@ class ArticleRow:
     no_event_reason: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemoView:
     title: str
     as_of: dt.date | None

@@ -11,7 +11,7 @@ from summarize.memo.folding import distinct
 from summarize.memo.people import cluster_people, person_key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonEntry:
     name: str
     titles: tuple[str, ...]
