@@ -43,7 +43,7 @@ def bottom_line(
 def _coverage(
     events: Sequence[MergedEvent], dated: Sequence[MergedEvent], n_briefs: int, n_outlets: int
 ) -> CitedSentence:
-    """ "5 articles from 4 outlets report 5 distinct contacts between ... (2 undated)."""
+    """How many articles report how many contacts, over what span: the first sentence."""
     undated = len(events) - len(dated)
     contacts = "contact" if len(events) == 1 else "distinct contacts"
     span = (

@@ -57,7 +57,7 @@ def format_date(d: dt.date | None, *, weekday: bool = False) -> str:
 
 
 def event_heading(event: MergedEvent) -> str:
-    """ "E2 · Phone call · Fri 1 Mar 2013": the event's heading, and so its Markdown anchor."""
+    """The event's heading (E2 · Phone call · Fri 1 Mar 2013), and so its Markdown anchor."""
     return f"{event.id} · {TYPE_LABELS[event.event_type]} · {format_date(event.date, weekday=True)}"
 
 
@@ -82,7 +82,7 @@ def published(m: Mention) -> str | None:
 
 
 def join_words(items: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
+    """The words as a list in prose: a; a and b; a, b and c."""
     if not items:
         return ""
     if len(items) == 1:
