@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from summarize.core.brief import Brief
 from summarize.memo.bottom_line import bottom_line, caution
 from summarize.memo.citations import CitedSentence, MemoSynthesis, check_citations
+from summarize.memo.coverage import RunRecord, unsummarised_view
 from summarize.memo.event_view import EvidenceNotes, event_view
 from summarize.memo.events import MergedEvent
 from summarize.memo.follow_ups import TrackedFollowUp, track_follow_ups
@@ -51,8 +52,10 @@ def build_memo(
     title: str | None = None,
     as_of: dt.date | None = None,
     synthesis: MemoSynthesis | None = None,
+    run: RunRecord | None = None,
 ) -> MemoView:
-    """Everything the memo shows, computed from the briefs alone."""
+    """Everything the memo shows, computed from the briefs (and the record of the run that
+    made them, which says what it has no brief of)."""
     ordered = _one_per_article(briefs)
     events = merge_briefs(ordered)
     as_of = as_of or default_as_of(ordered)
@@ -63,6 +66,7 @@ def build_memo(
     n_outlets = len({(b.source.outlet or "").strip().lower() for b in ordered if b.source.outlet})
     n_dated = sum(1 for e in events if e.date is not None)
     follow_ups = sorted((f for v in views for f in v.follow_ups), key=_follow_up_order)
+    unsummarised_note, unsummarised = unsummarised_view(run, {b.article_id for b in ordered})
     return MemoView(
         title=title or DEFAULT_TITLE,
         as_of=as_of,
@@ -85,6 +89,8 @@ def build_memo(
         people=_people_rows(events, anchors),
         articles=_article_rows(ordered, events, anchors),
         notes=notes.all(),
+        unsummarised_note=unsummarised_note,
+        unsummarised=unsummarised,
     )
 
 

@@ -1,4 +1,5 @@
-"""The memo's file shell: briefs read from a folder, the memo written to a file."""
+"""The memo's file shell: briefs (and the record of the run that made them) read from a
+folder, the memo written to a file."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -13,11 +15,66 @@ from summarize.atomic import write_text_atomic
 from summarize.core.brief import Brief
 from summarize.core.errors import SummarizeError
 from summarize.memo.citations import MemoSynthesis
+from summarize.memo.coverage import RunRecord, run_record
 from summarize.memo.render import render_memo, resolve_format
+from summarize.run.store import OutputStore
 
 
 class BriefLoadError(SummarizeError):
     """A file in the folder could not be read as a brief."""
+
+
+def load_run_record(folder: Path) -> RunRecord | None:
+    """What the run whose output `folder` is says about the articles it made no brief of;
+    None when `folder` is not a run's output (it has neither run.json nor errors.jsonl).
+
+    A record that cannot be read does not stop the memo: the memo says which part it could
+    not read, and that its list of articles not summarised may be incomplete.
+    """
+    store = OutputStore(folder)
+    if not store.manifest_path.is_file() and not store.errors_path.is_file():
+        return None
+    problems: list[str] = []
+    manifest: dict[str, Any] | None = None
+    if store.manifest_path.is_file():
+        data = _read_json(store.manifest_path, problems)
+        if isinstance(data, dict):
+            manifest = data
+        elif data is not None:
+            problems.append(f"{store.manifest_path} is not a run manifest")
+    errors: list[dict[str, Any]] = []
+    if store.errors_path.is_file():
+        errors = _read_error_lines(store.errors_path, problems)
+    return run_record(manifest, errors, problems)
+
+
+def _read_json(path: Path, problems: list[str]) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        problems.append(f"{path}: {exc}")
+        return None
+
+
+def _read_error_lines(path: Path, problems: list[str]) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}: {exc}")
+        return []
+    errors: list[dict[str, Any]] = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            record = None
+        if isinstance(record, dict):
+            errors.append(record)
+        else:
+            problems.append(f"{path} line {n} is not an error record")
+    return errors
 
 
 def load_briefs(folder: Path) -> list[Brief]:
@@ -82,9 +139,13 @@ def write_memo(
     title: str | None = None,
     as_of: dt.date | None = None,
     synthesis: MemoSynthesis | None = None,
+    run: RunRecord | None = None,
 ) -> None:
-    """Render the memo for `briefs` and write it to `out` (format from `fmt` or the suffix)."""
+    """Render the memo for `briefs` and write it to `out` (format from `fmt` or the suffix).
+
+    `run` (see `load_run_record`) has the memo list the articles the run made no brief of.
+    """
     text = render_memo(
-        briefs, resolve_format(out, fmt), title=title, as_of=as_of, synthesis=synthesis
+        briefs, resolve_format(out, fmt), title=title, as_of=as_of, synthesis=synthesis, run=run
     )
     write_text_atomic(out, text)

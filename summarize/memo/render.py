@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from summarize.core.brief import Brief
 from summarize.memo.build import build_memo
 from summarize.memo.citations import MemoSynthesis
+from summarize.memo.coverage import RunRecord
 from summarize.memo.view import EventRef, MemoView
 from summarize.rendering import environment, md_escape, md_url
 
@@ -46,9 +47,11 @@ def render_memo(
     title: str | None = None,
     as_of: dt.date | None = None,
     synthesis: MemoSynthesis | None = None,
+    run: RunRecord | None = None,
 ) -> str:
     """The memo text for the briefs; byte-identical for the same briefs and options."""
-    return render_view(build_memo(briefs, title=title, as_of=as_of, synthesis=synthesis), fmt)
+    view = build_memo(briefs, title=title, as_of=as_of, synthesis=synthesis, run=run)
+    return render_view(view, fmt)
 
 
 def render_view(view: MemoView, fmt: str) -> str:

@@ -174,6 +174,18 @@ class ArticleRow:
 
 
 @dataclass(frozen=True, slots=True)
+class UnsummarisedRow:
+    """An article the run read that gave no brief in its last run."""
+
+    n: int
+    file: str
+    article_id: str | None
+    what: str
+    cause: str
+    earlier_brief: bool  # the memo uses its brief from an earlier run
+
+
+@dataclass(frozen=True, slots=True)
 class MemoView:
     title: str
     as_of: dt.date | None
@@ -196,3 +208,6 @@ class MemoView:
     people: tuple[PersonRow, ...]
     articles: tuple[ArticleRow, ...]
     notes: tuple[Note, ...]
+    # From the run's record, when the folder is a run's output: what the memo cannot cover.
+    unsummarised_note: str | None
+    unsummarised: tuple[UnsummarisedRow, ...]
