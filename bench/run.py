@@ -519,7 +519,8 @@ def make_briefs(folder: Path, count: int) -> None:
 
 
 def bench_memo(quick: bool) -> Result:
-    from summarize.memo.memo import load_briefs, render_memo
+    from summarize.memo.load import load_briefs
+    from summarize.memo.render import render_memo
 
     count = 1000 if quick else 5000
     bound = 2.0

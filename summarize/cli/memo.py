@@ -15,7 +15,7 @@ from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED
 
 if TYPE_CHECKING:
     from summarize.core.brief import Brief
-    from summarize.memo.memo import MemoSynthesis
+    from summarize.memo.citations import MemoSynthesis
     from summarize.model.prompts import PromptTemplate
     from summarize.settings import Settings
 
@@ -31,6 +31,9 @@ MEMO_HELP = (
     "from recordings); every sentence must cite the events it rests on, or it is rejected "
     "and re-asked. If no valid synthesis comes back, the memo keeps the deterministic BLUF "
     "and the exit code is 1.\n\n"
+    "When FOLDER is a `summarize run` output (run.json, errors.jsonl), the memo lists the "
+    "articles the run did not summarise (failed, not attempted, interrupted), each with its "
+    "file and cause, and says what it cannot cover.\n\n"
     "Example: summarize memo out/ --out memo.html --title 'US-Russia contacts'"
 )
 
@@ -59,7 +62,8 @@ def memo(
     ] = False,
     recordings: Annotated[Path | None, typer.Option(help="Recordings folder.")] = None,
 ) -> None:
-    from summarize.memo.memo import load_briefs, resolve_format, write_memo
+    from summarize.memo.load import load_briefs, load_run_record, write_memo
+    from summarize.memo.render import resolve_format
 
     recording = opt.recording_mode(replay, record, record_missing)
     if not synthesize and (base_url or model or recording):
@@ -80,7 +84,15 @@ def memo(
         synthesis = _synthesis(briefs, config, base_url, model, recording, recordings)
         code = EXIT_OK if synthesis is not None else EXIT_SOME_FAILED
     try:
-        write_memo(briefs, out, fmt=chosen, title=title, as_of=as_of_date, synthesis=synthesis)
+        write_memo(
+            briefs,
+            out,
+            fmt=chosen,
+            title=title,
+            as_of=as_of_date,
+            synthesis=synthesis,
+            run=load_run_record(folder),
+        )
     except OSError as exc:
         raise fail(cannot_write(out, exc)) from None
     note(f"memo of {len(briefs)} briefs -> {out}")

@@ -109,7 +109,7 @@ def run(
         typer.Option(help="Stop starting articles at this cost (needs [prices] in the config)."),
     ] = None,
 ) -> None:
-    from summarize.memo.memo import resolve_format
+    from summarize.memo.render import resolve_format
     from summarize.model.prompts import load_prompt
     from summarize.run.store import OutputStore
     from summarize.settings import RecordingMode, load_settings
@@ -179,7 +179,7 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
     """`run --memo`: a memo of every brief in the output folder, this run's and earlier ones."""
     if memo is None or code not in (EXIT_OK, EXIT_SOME_FAILED):
         return code
-    from summarize.memo.memo import BriefLoadError, load_briefs, write_memo
+    from summarize.memo.load import BriefLoadError, load_briefs, load_run_record, write_memo
 
     try:
         briefs = load_briefs(store.briefs_dir) if store.briefs_dir.is_dir() else []
@@ -190,7 +190,7 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
         err.print("[yellow]memo not written:[/] no briefs to summarise", highlight=False)
         return code
     try:
-        write_memo(briefs, memo, fmt=None, title=None, as_of=None)
+        write_memo(briefs, memo, run=load_run_record(store.root))
     except OSError as exc:
         say("error:", "bold red", f"memo not written: {cannot_write(memo, exc)}")
         return EXIT_USAGE

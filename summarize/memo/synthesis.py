@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 
 from summarize.core.brief import Brief, Usage
-from summarize.memo.memo import MemoSynthesis, citing
+from summarize.memo.citations import MemoSynthesis, citing
 from summarize.memo.merging import merge_briefs
 from summarize.model.client import ModelClient, RequestTag
 from summarize.model.prompts import PromptTemplate, load_prompt, prompts_dir

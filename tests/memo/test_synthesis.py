@@ -4,12 +4,11 @@ import json
 from pathlib import Path
 
 from conftest import completion_for
+from memo_briefs import GOLDEN
 from model_server import ModelServer
 from typer.testing import CliRunner
 
 from summarize.cli.app import app
-
-GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
 
 GOOD = {
     "sentences": [

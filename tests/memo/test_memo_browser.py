@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_merging import Article, golden_briefs, moscow_2013_call, wire_2013_call
+from memo_briefs import Article, golden_briefs, moscow_2013_call, wire_2013_call
 
 from summarize.core.brief import Brief, EventType
-from summarize.memo.memo import write_memo
+from summarize.memo.load import write_memo
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -1,0 +1,172 @@
+"""The memo's bottom line up front, worked out from the events alone, and the caution that
+goes above it when the briefs lost items in grounding."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+
+from summarize.core.brief import Brief
+from summarize.memo.citations import CitedSentence
+from summarize.memo.events import MergedEvent
+from summarize.memo.follow_ups import FollowUpStatus, TrackedFollowUp
+from summarize.memo.people import short_name
+from summarize.memo.topics import topic_label, topic_stems
+from summarize.memo.wording import TYPE_PHRASES, format_date, join_words, surname_list
+
+# How many recurring topics the bottom line names at most.
+_RECURRING_TOPICS = 4
+
+
+def bottom_line(
+    events: Sequence[MergedEvent],
+    briefs: Sequence[Brief],
+    n_outlets: int,
+    tracked: Sequence[TrackedFollowUp],
+    as_of: dt.date | None,
+) -> list[CitedSentence]:
+    """The deterministic bottom line: coverage, latest contact, themes, divergence, open items."""
+    if not events:
+        return []
+    dated = [e for e in events if e.date is not None]
+    sentences = [
+        _coverage(events, dated, len(briefs), n_outlets),
+        _latest_contact(dated, undated=len(dated) < len(events)),
+        _recurring_topics(events),
+        _divergence(events),
+        _follow_ups(events, tracked, as_of),
+    ]
+    return [s for s in sentences if s is not None]
+
+
+def _coverage(
+    events: Sequence[MergedEvent], dated: Sequence[MergedEvent], n_briefs: int, n_outlets: int
+) -> CitedSentence:
+    """How many articles report how many contacts, over what span: the first sentence."""
+    undated = len(events) - len(dated)
+    contacts = "contact" if len(events) == 1 else "distinct contacts"
+    span = (
+        f" between {format_date(dated[0].date)} and {format_date(dated[-1].date)}"
+        if len(dated) > 1
+        else (f" on {format_date(dated[0].date)}" if dated else "")
+    )
+    undated_note = f" ({undated} undated)" if undated and dated else ""
+    articles = "article" if n_briefs == 1 else "articles"
+    outlets = {0: "no named outlet", 1: "1 outlet"}.get(n_outlets, f"{n_outlets} outlets")
+    report = "reports" if n_briefs == 1 else "report"
+    return CitedSentence(
+        text=f"{n_briefs} {articles} from {outlets} {report} "
+        f"{len(events)} {contacts}{span}{undated_note}.",
+        event_ids=[e.id for e in events],
+    )
+
+
+def _latest_contact(dated: Sequence[MergedEvent], *, undated: bool) -> CitedSentence | None:
+    """When, where, who and what of the latest dated contact."""
+    if not dated:
+        return None
+    latest = dated[-1]
+    where = f" in {latest.location}" if latest.location else ""
+    names = [short_name(p.name) for p in latest.participants]
+    if len(names) == 2:
+        who = f" between {names[0]} and {names[1]}"
+    elif names:
+        who = f" involving {surname_list(latest.participants, limit=5)}"
+    else:
+        who = ""
+    about = f"; topics: {join_words(list(latest.topics[:3]))}" if latest.topics else ""
+    which = "latest dated contact" if undated else "latest contact"
+    return CitedSentence(
+        text=f"The {which}, on {format_date(latest.date)}{where}, was "
+        f"{TYPE_PHRASES[latest.event_type]}{who}{about}.",
+        event_ids=[latest.id],
+    )
+
+
+def _recurring_topics(events: Sequence[MergedEvent]) -> CitedSentence | None:
+    """The topics that come up in more than one contact, most frequent first."""
+    stem_events: dict[str, list[str]] = {}
+    for e in events:
+        for stem in sorted(topic_stems(e.topics)):
+            stem_events.setdefault(stem, []).append(e.id)
+    recurring = sorted(
+        ((s, ids) for s, ids in stem_events.items() if len(ids) > 1),
+        key=lambda item: (-len(item[1]), item[0]),
+    )[:_RECURRING_TOPICS]
+    if not recurring:
+        return None
+    all_topics = [t for e in events for t in e.topics]
+    labelled: dict[str, int] = {}
+    for stem, ids in recurring:
+        labelled.setdefault(topic_label(stem, all_topics), len(ids))
+    parts = [f"{label} in {n} of {len(events)}" for label, n in labelled.items()]
+    cited = _in_event_order({i for _, ids in recurring for i in ids}, events)
+    return CitedSentence(text=f"Recurring topics: {'; '.join(parts)} contacts.", event_ids=cited)
+
+
+def _divergence(events: Sequence[MergedEvent]) -> CitedSentence | None:
+    """How many contacts the sides or the outlets tell differently."""
+    divergent = [e for e in events if len(e.sides) > 1 or e.conflicts]
+    if not divergent:
+        return None
+    sides = Counter(s for e in divergent for s in e.sides)
+    named = ", ".join(sorted(sides, key=lambda s: (-sides[s], s))[:3])
+    versus = f" ({named})" if len(sides) > 1 else ""
+    return CitedSentence(
+        text=f"For {len(divergent)} of {len(events)} contacts the sides give separate "
+        f"accounts{versus} or the outlets disagree on facts; see the side-by-side "
+        "comparison.",
+        event_ids=[e.id for e in divergent],
+    )
+
+
+def _follow_ups(
+    events: Sequence[MergedEvent], tracked: Sequence[TrackedFollowUp], as_of: dt.date | None
+) -> CitedSentence | None:
+    """Announced follow-ups no later contact shows, the earliest named; or that all were met."""
+    open_items = [t for t in tracked if t.status is not FollowUpStatus.MET]
+    if not open_items:
+        if not tracked:
+            return None
+        return CitedSentence(
+            text="Every announced follow-up was matched by a later contact in these reports.",
+            event_ids=_in_event_order({t.event.id for t in tracked}, events),
+        )
+    overdue = [t for t in open_items if t.status is FollowUpStatus.OVERDUE]
+    oldest = min(
+        open_items,
+        key=lambda t: (t.follow_up.due_date is None, t.follow_up.due_date or dt.date.min),
+    )
+    due = f" (due {format_date(oldest.follow_up.due_date)})" if oldest.follow_up.due_date else ""
+    items = "follow-up has" if len(open_items) == 1 else "follow-ups have"
+    overdue_note = (
+        f", {len(overdue)} overdue as of {format_date(as_of)}" if overdue and as_of else ""
+    )
+    return CitedSentence(
+        text=f"{len(open_items)} announced {items} no later contact in these reports"
+        f"{overdue_note}; the earliest: \u201c{oldest.follow_up.action.strip().rstrip('.')}"
+        f"\u201d{due}.",
+        event_ids=_in_event_order({t.event.id for t in open_items}, events),
+    )
+
+
+def _in_event_order(ids: set[str], events: Sequence[MergedEvent]) -> list[str]:
+    return [e.id for e in events if e.id in ids]
+
+
+def caution(briefs: Sequence[Brief]) -> str | None:
+    """A warning for the reader when grounding dropped items: the briefs are weaker than
+    they look, and the memo shows only what survived."""
+    dropped = sum(len(b.warnings) for b in briefs)
+    if not dropped:
+        return None
+    affected = sum(1 for b in briefs if b.warnings)
+    models = sorted({b.provenance.model for b in briefs if b.provenance.model})
+    by = f" The briefs come from {', '.join(models)}." if models else ""
+    return (
+        f"{dropped} item{'s' if dropped != 1 else ''} in {affected} of {len(briefs)} briefs "
+        "were dropped because their evidence quotes could not be found in the articles; what "
+        f"remains is grounded, but the extraction was unreliable.{by} Check details against "
+        "the sources before relying on them."
+    )

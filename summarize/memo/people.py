@@ -1,0 +1,317 @@
+"""People in the reports: names reduced for comparison, one person's many spellings grouped,
+and the side (country) a name or an attribution speaks for."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from summarize.memo.folding import fold
+
+# Fuzzy thresholds (rapidfuzz ratio, 0-100).
+GIVEN_NAME_SIMILARITY = 80.0
+# Surnames shorter than this must match exactly (Rice/Price, Bush/Rush).
+MIN_FUZZY_SURNAME = 5
+
+# Leading words that are titles, not names ("President Putin", "Secretary of State Kerry").
+_HONORIFICS = frozenset(
+    {
+        "president", "vice", "prime", "minister", "foreign", "secretary", "of", "state",
+        "mr", "mrs", "ms", "dr", "sir", "chancellor", "general", "gen", "senator", "sen",
+        "ambassador", "us", "russian", "american", "the", "deputy", "national", "security",
+        "adviser", "advisor", "special", "envoy", "undersecretary", "under", "assistant",
+        "king", "queen", "prince", "premier", "spokesman", "spokeswoman", "press",
+    }
+)  # fmt: skip
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+# Outlets and readouts name the same side in many ways; these are the common ones.
+_AFFILIATION_ALIASES: dict[str, str] = {
+    "us": "United States",
+    "usa": "United States",
+    "united states": "United States",
+    "united states of america": "United States",
+    "the united states": "United States",
+    "america": "United States",
+    "american": "United States",
+    "american side": "United States",
+    "the american side": "United States",
+    "us side": "United States",
+    "washington": "United States",
+    "us government": "United States",
+    "white house": "United States",
+    "the white house": "United States",
+    "russia": "Russia",
+    "russian": "Russia",
+    "russian federation": "Russia",
+    "the russian federation": "Russia",
+    "russian side": "Russia",
+    "the russian side": "Russia",
+    "moscow": "Russia",
+    "kremlin": "Russia",
+    "the kremlin": "Russia",
+    "russian government": "Russia",
+}
+
+# Words in an attribution that name a side, checked in order ("a US official", "the Kremlin").
+_SIDE_WORDS: tuple[tuple[str, str], ...] = (
+    ("kremlin", "Russia"),
+    ("putins office", "Russia"),
+    ("russian", "Russia"),
+    ("russia", "Russia"),
+    ("moscow", "Russia"),
+    ("white house", "United States"),
+    ("state department", "United States"),
+    ("pentagon", "United States"),
+    ("us", "United States"),
+    ("usa", "United States"),
+    ("american", "United States"),
+    ("washington", "United States"),
+)
+# Attributions that name no party: the outlet speaking for itself.
+_UNATTRIBUTED_WORDS = ("unattributed", "article", "media reports", "correspondent", "reporter")
+OUTLET_SIDE = "Reporting outlet"
+
+
+# --- one name --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class PersonKey:
+    """A name reduced for comparison: surname plus given names, titles dropped."""
+
+    surname: str
+    given: tuple[str, ...] = ()
+
+    @property
+    def is_bare(self) -> bool:
+        return not self.given
+
+
+@lru_cache(maxsize=65536)
+def person_key(name: str) -> PersonKey:
+    """Normalise a person's name ("President Vladimir V. Putin" -> putin / vladimir v)."""
+    tokens = fold(name).split()
+    while tokens and tokens[-1] in _NAME_SUFFIXES and len(tokens) > 1:
+        tokens.pop()
+    while len(tokens) > 1 and tokens[0] in _HONORIFICS:
+        tokens.pop(0)
+    if not tokens:
+        return PersonKey(surname=fold(name) or name.strip().lower())
+    return PersonKey(surname=tokens[-1], given=tuple(tokens[:-1]))
+
+
+def short_name(name: str) -> str:
+    """The surname as the name spells it ("Vladimir V. Putin" -> "Putin")."""
+    surname = person_key(name).surname
+    tokens = name.split()
+    # The displayed surname keeps its original spelling and case.
+    for token in reversed(tokens):
+        if re.sub(r"[^0-9a-z]", "", token.lower()) == surname:
+            return token.strip(",.")
+    return tokens[-1] if tokens else name
+
+
+# --- two names -------------------------------------------------------------------------------
+
+
+def _same_surname(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    # Transliterations differ by a letter (Nuland/Nulland, Lavrov/Lavrow); short names and
+    # anything that is not a plain word are too risky to match loosely.
+    return (
+        a[:1] == b[:1]
+        and min(len(a), len(b)) >= MIN_FUZZY_SURNAME
+        and a.isalpha()
+        and b.isalpha()
+        and Levenshtein.distance(a, b, score_cutoff=1) <= 1
+    )
+
+
+def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if not a or not b:
+        return True
+    x, y = a[0], b[0]
+    if len(x) == 1 or len(y) == 1:
+        return x[0] == y[0]
+    # Transliterated first names: Sergei/Sergey, Barack/Barak.
+    return x == y or (x[0] == y[0] and fuzz.ratio(x, y) >= GIVEN_NAME_SIMILARITY)
+
+
+def same_person(a: PersonKey, b: PersonKey) -> bool:
+    """Whether two names can denote the same person ("Putin" ~ "Vladimir Putin")."""
+    return _same_surname(a.surname, b.surname) and _given_compatible(a.given, b.given)
+
+
+def shared_people(a: Sequence[PersonKey], b: Sequence[PersonKey]) -> int:
+    """How many of `a` are also in `b`."""
+    return sum(1 for x in a if any(same_person(x, y) for y in b))
+
+
+@lru_cache(maxsize=65536)
+def surname_forms(surname: str) -> frozenset[str]:
+    """The surname and, if it may match loosely, its one-letter deletions.
+
+    Surnames one edit apart share a form (a substitution leaves the same string when the
+    changed letter is deleted from both; an insertion, the shorter surname itself).
+    """
+    if len(surname) < MIN_FUZZY_SURNAME or not surname.isalpha():
+        return frozenset((surname,))
+    return frozenset((surname, *(surname[:k] + surname[k + 1 :] for k in range(len(surname)))))
+
+
+def _surname_neighbours(surnames: Iterable[str]) -> dict[str, set[str]]:
+    """For each surname, the other surnames it may be a variant of (one edit apart).
+
+    Candidates come from shared one-letter deletions, so no surname is compared with
+    every other one.
+    """
+    by_deletion: dict[str, set[str]] = defaultdict(set)
+    for surname in surnames:
+        if len(surname) >= MIN_FUZZY_SURNAME and surname.isalpha():
+            by_deletion[surname].add(surname)
+            for k in range(len(surname)):
+                by_deletion[surname[:k] + surname[k + 1 :]].add(surname)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for group in by_deletion.values():
+        if len(group) > 1:
+            for a in group:
+                for b in group:
+                    if a != b and _same_surname(a, b):
+                        neighbours[a].add(b)
+    return neighbours
+
+
+# --- many names ------------------------------------------------------------------------------
+
+
+class _Groups:
+    """Union-find over indices; a group is named by its smallest member."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+    def groups(self) -> list[list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(self.parent)):
+            out[self.find(i)].append(i)
+        return sorted(out.values(), key=lambda g: g[0])
+
+
+def cluster_people(keys: Sequence[PersonKey]) -> list[list[int]]:
+    """Group indices of `keys` that denote one person.
+
+    Full names are grouped with each other; a bare surname joins a group only when exactly
+    one group can claim it ("Bush" stays apart when both George and Jeb Bush are present).
+    """
+    groups = _Groups(len(keys))
+    # same_person looks at the surname and the first given name only: equal pairs are one
+    # person outright, and only distinct pairs need comparing.
+    first_of: dict[tuple[str, str], int] = {}
+    bare: list[int] = []
+    for i, key in enumerate(keys):
+        if key.is_bare:
+            bare.append(i)
+            continue
+        pair = (key.surname, key.given[0])
+        if pair in first_of:
+            groups.union(i, first_of[pair])
+        else:
+            first_of[pair] = i
+    given_by_surname: dict[str, list[str]] = defaultdict(list)
+    for surname, given in first_of:
+        given_by_surname[surname].append(given)
+    neighbours = _surname_neighbours({*given_by_surname, *(keys[i].surname for i in bare)})
+    for (surname, given), i in first_of.items():
+        for other in (surname, *sorted(neighbours.get(surname, ()))):
+            for other_given in given_by_surname.get(other, ()):
+                if (other, other_given) != (surname, given) and _given_compatible(
+                    (given,), (other_given,)
+                ):
+                    groups.union(i, first_of[(other, other_given)])
+    _join_bare_surnames(keys, bare, first_of, given_by_surname, neighbours, groups)
+    return groups.groups()
+
+
+def _join_bare_surnames(
+    keys: Sequence[PersonKey],
+    bare: Sequence[int],
+    first_of: dict[tuple[str, str], int],
+    given_by_surname: dict[str, list[str]],
+    neighbours: dict[str, set[str]],
+    groups: _Groups,
+) -> None:
+    """A bare surname joins the one person who can claim it; unclaimed ones join each other."""
+    for i in bare:
+        surname = keys[i].surname
+        roots = {
+            groups.find(first_of[(other, given)])
+            for other in (surname, *neighbours.get(surname, ()))
+            for given in given_by_surname.get(other, ())
+        }
+        if len(roots) == 1:
+            groups.union(i, roots.pop())
+        else:
+            # Bare surnames with no unique owner still group with each other.
+            same = next((j for j in bare if j < i and keys[j].surname == surname), None)
+            if same is not None and not roots:
+                groups.union(i, same)
+
+
+# --- sides -----------------------------------------------------------------------------------
+
+
+def canonical_affiliation(affiliation: str | None) -> str | None:
+    """Map the common spellings of a side to one name ("US", "U.S." -> "United States")."""
+    if affiliation is None or not affiliation.strip():
+        return None
+    return _AFFILIATION_ALIASES.get(fold(affiliation.replace(".", "")), affiliation.strip())
+
+
+def side_of(
+    stated_by: str,
+    people: Sequence[tuple[PersonKey, str | None]] = (),
+    outlets: Iterable[str] = (),
+) -> tuple[str, bool]:
+    """The side an attribution speaks for, and whether that side is a party to the contact.
+
+    A named person counts for their affiliation ("TASS quoting Putin" -> Russia), an
+    institution for its country ("Kremlin press office" -> Russia); the outlet's own
+    unattributed reporting is no party's account.
+    """
+    folded = fold(stated_by.replace(".", ""))
+    if not folded or any(w in folded for w in _UNATTRIBUTED_WORDS):
+        return OUTLET_SIDE, False
+    if any(o and fold(o) == folded for o in outlets):
+        return OUTLET_SIDE, False
+    tokens = folded.split()
+    for key, affiliation in people:
+        if key.surname in tokens:
+            side = canonical_affiliation(affiliation)
+            if side:
+                return side, True
+    padded = f" {folded} "
+    for phrase, side in _SIDE_WORDS:
+        if f" {phrase} " in padded:
+            return side, True
+    cleaned = re.sub(r"^(the|a|an)\s+", "", stated_by.strip(), flags=re.IGNORECASE)
+    return cleaned[:1].upper() + cleaned[1:], True
