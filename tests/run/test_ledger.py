@@ -13,7 +13,7 @@ import pytest
 
 from summarize.run.ledger import MIGRATIONS, Ledger, LedgerError, migrations
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_run_is_logged_and_summarize_log_shows_it(tmp_path: Path) -> None:
