@@ -21,6 +21,8 @@ from summarize.core.article import Article
 from summarize.core.brief import Brief
 from summarize.sources.read import iter_articles
 
+pytest_plugins = ["eval_workspace"]  # the eval tests' shared fixtures
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_001 = ROOT / "seeds" / "001_9e3b4aafea83a794.txt"
 

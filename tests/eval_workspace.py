@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,16 @@ def golden_file(work: Path, seed: str) -> Path:
 
 def quiet() -> Console:
     return Console(file=open(os.devnull, "w"))
+
+
+# Fixtures every eval test shares (registered by tests/conftest.py as a plugin): a loopback
+# model that answers with the goldens (a test double, not a recording), and a workspace.
+@pytest.fixture
+def model() -> Iterator[ModelServer]:
+    with golden_model_server() as server:
+        yield server
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return prepare_work(tmp_path, monkeypatch)

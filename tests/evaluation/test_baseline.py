@@ -3,15 +3,11 @@ unreadable one reported as a setup error."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from eval_workspace import (
     MODEL,
-    golden_model_server,
     options,
-    prepare_work,
     quiet,
     record,
 )
@@ -21,17 +17,6 @@ from summarize.evaluation.command import run_eval_command
 from summarize.evaluation.results import Report
 from summarize.evaluation.run import evaluate
 from summarize.settings import RecordingMode
-
-
-@pytest.fixture
-def model() -> Iterator[ModelServer]:
-    with golden_model_server() as server:
-        yield server
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return prepare_work(tmp_path, monkeypatch)
 
 
 def test_update_baseline_then_the_next_run_passes(work: Path, model: ModelServer) -> None:

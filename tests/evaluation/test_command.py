@@ -6,16 +6,12 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from eval_workspace import (
     MODEL,
     ROOT,
     golden_file,
-    golden_model_server,
-    prepare_work,
     record,
     worse_prompt,
 )
@@ -23,17 +19,6 @@ from model_server import ModelServer
 from typer.testing import CliRunner
 
 from summarize.cli.app import app
-
-
-@pytest.fixture
-def model() -> Iterator[ModelServer]:
-    with golden_model_server() as server:
-        yield server
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return prepare_work(tmp_path, monkeypatch)
 
 
 def test_cli_exit_codes_follow_the_verdict(work: Path, model: ModelServer) -> None:

@@ -3,16 +3,14 @@ one, only on a person's confirmation and never in CI."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from eval_workspace import (
     MODEL,
     golden_file,
-    golden_model_server,
     options,
-    prepare_work,
     quiet,
     record,
 )
@@ -22,17 +20,6 @@ from summarize.core.brief import Brief
 from summarize.core.errors import UsageError
 from summarize.evaluation.command import run_eval_command
 from summarize.evaluation.run import evaluate
-
-
-@pytest.fixture
-def model() -> Iterator[ModelServer]:
-    with golden_model_server() as server:
-        yield server
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return prepare_work(tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize(

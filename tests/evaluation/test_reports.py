@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from eval_workspace import (
     MODEL,
     golden_file,
-    golden_model_server,
     options,
-    prepare_work,
     quiet,
     record,
 )
@@ -29,17 +26,6 @@ from summarize.evaluation.reports import describe_case, junit_xml, render_report
 from summarize.evaluation.results import Report
 from summarize.evaluation.run import evaluate
 from summarize.model.prompts import load_prompt
-
-
-@pytest.fixture
-def model() -> Iterator[ModelServer]:
-    with golden_model_server() as server:
-        yield server
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return prepare_work(tmp_path, monkeypatch)
 
 
 def test_describe_case_is_a_readable_diff() -> None:

@@ -4,7 +4,6 @@ answers from the goldens (see eval_workspace), real files, recordings made by th
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,7 @@ from eval_workspace import (
     article_id_of,
     golden_answer,
     golden_file,
-    golden_model_server,
     options,
-    prepare_work,
     record,
     worse_prompt,
 )
@@ -26,18 +23,6 @@ from summarize.evaluation.reports import render_report
 from summarize.evaluation.run import evaluate, git_state
 from summarize.model.prompts import load_prompt
 from summarize.settings import RecordingMode
-
-
-@pytest.fixture
-def model() -> Iterator[ModelServer]:
-    with golden_model_server() as server:
-        yield server
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return prepare_work(tmp_path, monkeypatch)
-
 
 # -- replay, recordings and setup errors --------------------------------------------------------
 
