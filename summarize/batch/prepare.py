@@ -26,9 +26,9 @@ from summarize.batch.lines import BATCH_URL, first_line, request_line, requests_
 from summarize.core.article import Article, IngestError, printable
 from summarize.core.brief import SCHEMA_VERSION
 from summarize.core.results import ErrorRecord, Stage
+from summarize.model.cassettes import HEADER_ARTICLE
 from summarize.model.client import ModelClient, ModelError
 from summarize.model.prompts import PromptTemplate
-from summarize.model.recording import HEADER_ARTICLE
 from summarize.settings import Settings
 from summarize.sources.read import iter_articles
 

@@ -34,9 +34,10 @@ from summarize.core.extraction import Extraction, GroundingCheck, checking
 from summarize.core.grounding import ArticleText
 from summarize.core.results import Stage
 from summarize.model import instructor_shims
+from summarize.model.cassettes import ReplayMissError
 from summarize.model.instructor_shims import prepared
 from summarize.model.prompts import PromptTemplate
-from summarize.model.recording import ReplayMissError, recordings_help
+from summarize.model.recording import recordings_help
 from summarize.model.redaction import Secrets, keep_out_of_logs
 from summarize.model.transports import (
     Contact,

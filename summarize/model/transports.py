@@ -37,7 +37,8 @@ import httpx2
 import openai
 
 from summarize.core.completion import completion_usage
-from summarize.model.recording import HEADER_ARTICLE, AsyncRecordingTransport, is_metadata_header
+from summarize.model.cassettes import HEADER_ARTICLE, is_metadata_header
+from summarize.model.recording import AsyncRecordingTransport
 from summarize.model.redaction import Secrets
 from summarize.settings import RecordingMode, Settings
 

@@ -17,17 +17,19 @@ import pytest
 from model_server import ModelServer, Reply, chat_completion
 from openai.types.chat import ChatCompletion
 
-from summarize.model.recording import (
-    AsyncRecordingTransport,
+from summarize.model.cassettes import (
     Cassette,
-    CassetteStore,
     Payload,
     RecordingError,
-    RecordingTransport,
     ReplayMissError,
     find_replay_miss,
     fingerprint,
     metadata_headers,
+)
+from summarize.model.recording import (
+    AsyncRecordingTransport,
+    CassetteStore,
+    RecordingTransport,
     recorded_model,
     scan_for_secrets,
 )

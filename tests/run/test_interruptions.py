@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 
 from summarize.cli.app import app
 from summarize.core.brief import Brief
-from summarize.model.recording import Cassette
+from summarize.model.cassettes import Cassette
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
