@@ -34,7 +34,7 @@ from summarize.memo.memo import (
 )
 from summarize.memo.synthesis import load_memo_prompt, synthesize
 from summarize.model.client import FatalModelError, ModelClient, ModelError
-from summarize.model.local_server import LocalServer, LocalServerError
+from summarize.model.local_server import LocalServer, LocalServerError, RunFit
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.model.recording import AsyncRecordingTransport, with_replay_endpoint
 from summarize.run.ledger import LEDGER_NAME, Ledger, LedgerError, LedgerTransport, unusable
@@ -298,12 +298,13 @@ def _run_with_local_server(
 ) -> int:
     try:
         with LocalServer(path) as server:
+            local = server.settings_for(settings)
             err.print(
-                f"local model server {server.model} at {server.base_url}",
+                f"local model server {server.model} at {server.base_url} "
+                f"({RunFit.of(local).flags()})",
                 markup=False,
                 highlight=False,
             )
-            local = settings.model_copy(update={"base_url": server.base_url, "model": server.model})
             return asyncio.run(_run(src, store, local, template, force=force))
     except LocalServerError as exc:
         raise _fail(str(exc)) from None
@@ -489,7 +490,8 @@ def serve(
         with LocalServer(model_path, port=port) as server:
             typer.echo(f"serving {server.model} at {server.base_url} (Ctrl-C to stop)")
             typer.echo(
-                f"try: summarize run seeds/ --base-url {server.base_url} --model {server.model}"
+                f"try: summarize run seeds/ --base-url {server.base_url} --model {server.model} "
+                f"{server.run_fit().flags()}"
             )
             while server.returncode is None:
                 time.sleep(0.5)
