@@ -154,9 +154,14 @@ def server_command(
 # and a request it has started runs to its end even after its client gave up on it (so a
 # timed-out request keeps the server busy while its retry waits behind it).
 SERVER_SLOTS = 1
-# The speed is measured with a short context on a machine whose load can change: decoding slows
-# as the context fills (attention reads every earlier token) and other processes take cores.
-TIMEOUT_MARGIN = 4.0
+# The speed is timed with short prompts, but each token costs more the more context precedes it
+# (attention reads every earlier token). Measured here (llama-cpp-python 0.3.36, SmolLM2-135M,
+# one thread): writing after ~5,500 tokens ran at a third of the speed of writing after ~40.
+CONTEXT_SLOWDOWN = 3.0
+# And other processes may take the cores after the timing: on 2 shared cores the same request
+# took 141s at load 2 and 527s at load 9.
+LOAD_MARGIN = 4.0
+TIMEOUT_MARGIN = CONTEXT_SLOWDOWN * LOAD_MARGIN
 MIN_TIMEOUT = 120.0
 FITTED_SETTINGS = ("concurrency", "timeout", "max_output_tokens")
 
