@@ -207,11 +207,11 @@ def _run_with_local_server(
     *,
     force: bool,
 ) -> int:
-    from summarize.model.local_server import LocalServer
+    from summarize.model.local_server import LocalServer, RunFit
 
     with LocalServer(path) as server:
-        note(f"local model server {server.model} at {server.base_url}")
-        local = settings.model_copy(update={"base_url": server.base_url, "model": server.model})
+        local = server.settings_for(settings)
+        note(f"local model server {server.model} at {server.base_url} ({RunFit.of(local).flags()})")
         return asyncio.run(_run(src, store, local, template, force=force))
 
 

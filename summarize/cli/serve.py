@@ -29,7 +29,8 @@ def serve(
         with LocalServer(model_path, port=port) as server:
             typer.echo(f"serving {server.model} at {server.base_url} (Ctrl-C to stop)")
             typer.echo(
-                f"try: summarize run seeds/ --base-url {server.base_url} --model {server.model}"
+                f"try: summarize run seeds/ --base-url {server.base_url} --model {server.model} "
+                f"{server.run_fit().flags()}"
             )
             while server.returncode is None:
                 time.sleep(0.5)

