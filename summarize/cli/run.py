@@ -69,7 +69,10 @@ def run(
     mode: opt.ModeOption = None,
     concurrency: opt.ConcurrencyOption = None,
     timeout: Annotated[
-        float | None, typer.Option(help="Seconds per model request (default 120).")
+        float | None,
+        typer.Option(
+            help="Seconds per model request (default 120; --local: fitted to the server)."
+        ),
     ] = None,
     max_reasks: Annotated[
         int | None, typer.Option(help="Re-asks after an invalid or ungrounded answer (default 2).")
@@ -90,7 +93,8 @@ def run(
         bool,
         opt.flag(
             "--local",
-            help="Start the bundled llama.cpp server (extra 'local') for this run, then stop it.",
+            help="Start the bundled llama.cpp server (extra 'local') for this run, then stop it; "
+            "fits --concurrency, --timeout and --max-output-tokens to it unless given.",
         ),
     ] = False,
     model_path: Annotated[
