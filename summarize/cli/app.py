@@ -54,8 +54,14 @@ batch_app = typer.Typer(
     short_help="Prepare, submit, fetch and ingest provider batches.",
     no_args_is_help=True,
 )
-for name in ("prepare", "submit", "status", "fetch", "ingest"):
-    batch_app.command(name)(handles_errors(getattr(batch, name)))
+for name, short in (
+    ("prepare", "Write the Batch API requests for a folder."),
+    ("submit", "Upload the requests and start a batch."),
+    ("status", "Show a batch's status and counts."),
+    ("fetch", "Download a completed batch's results."),
+    ("ingest", "Write briefs from batch results, as run does."),
+):
+    batch_app.command(name, short_help=short)(handles_errors(getattr(batch, name)))
 app.add_typer(batch_app, name="batch")
 
 

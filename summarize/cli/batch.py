@@ -63,7 +63,9 @@ def _batch_settings(base_url: str | None, config: Path | None) -> Settings:
 
 
 def prepare(
-    src: Annotated[Path, typer.Argument(help="Folder or file of articles.", show_default=False)],
+    src: Annotated[
+        Path, typer.Argument(metavar="SRC", help="Folder or file of articles.", show_default=False)
+    ],
     out: Annotated[Path, typer.Option(help="Requests file to write.")] = Path("requests.jsonl"),
     model: Annotated[str | None, typer.Option(help="Model the batch will run.")] = None,
     mode: Annotated[
@@ -108,7 +110,9 @@ def prepare(
 
 
 def submit(
-    requests: Annotated[Path, typer.Argument(help="Requests file from `batch prepare`.")],
+    requests: Annotated[
+        Path, typer.Argument(metavar="REQUESTS", help="Requests file from `batch prepare`.")
+    ],
     base_url: BatchURL = None,
     description: Annotated[str | None, typer.Option(help="Batch metadata description.")] = None,
     config: BatchConfig = None,
@@ -125,7 +129,9 @@ def submit(
 
 
 def status(
-    batch_id: Annotated[str, typer.Argument(help="Batch id printed by `batch submit`.")],
+    batch_id: Annotated[
+        str, typer.Argument(metavar="BATCH_ID", help="Batch id printed by `batch submit`.")
+    ],
     base_url: BatchURL = None,
     config: BatchConfig = None,
 ) -> None:
@@ -139,7 +145,9 @@ def status(
 
 
 def fetch(
-    batch_id: Annotated[str, typer.Argument(help="Batch id printed by `batch submit`.")],
+    batch_id: Annotated[
+        str, typer.Argument(metavar="BATCH_ID", help="Batch id printed by `batch submit`.")
+    ],
     out: Annotated[Path, typer.Option(help="Results file to write.")] = Path("results.jsonl"),
     base_url: BatchURL = None,
     config: BatchConfig = None,
@@ -162,7 +170,9 @@ def fetch(
 
 # Long in its option declarations only: typer reads the options from the signature.
 def ingest(
-    results: Annotated[Path, typer.Argument(help="Results file from `batch fetch` or vLLM.")],
+    results: Annotated[
+        Path, typer.Argument(metavar="RESULTS", help="Results file from `batch fetch` or vLLM.")
+    ],
     src: Annotated[Path, typer.Option(help="The article folder that was prepared.")],
     out: Annotated[Path, typer.Option(help="Output folder, as for `run`.")] = Path("out"),
     requests: Annotated[

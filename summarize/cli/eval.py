@@ -20,9 +20,11 @@ fixtures/golden/<article-id>.json field by field, and compares the scores with
 the committed baseline (fixtures/baseline.json). Weights, floors, the case
 threshold and the baseline tolerance are in eval.toml.
 
-Exit codes: 0 pass; 1 a case below its floors/threshold, or a regression
-against the baseline (or --against prompt); 2 setup error: stale or missing
-recording, missing or invalid golden, unreadable baseline or config.
+Exit codes: 0 pass (with no quality floor set in eval.toml: no regression,
+shown as NO FLOOR, or NOT JUDGED without a baseline); 1 a case below its
+floors/threshold, or a regression against the baseline (or --against
+prompt); 2 setup error: stale or missing recording, missing or invalid golden,
+unreadable baseline or config.
 
 Examples:
 
@@ -45,9 +47,9 @@ Examples:
 
 # Long in its option declarations only: typer reads the options from the signature.
 def eval_(
-    src: Annotated[Path, typer.Argument(help="Folder or file of fixture articles.")] = Path(
-        "seeds"
-    ),
+    src: Annotated[
+        Path, typer.Argument(metavar="SRC", help="Folder or file of fixture articles.")
+    ] = Path("seeds"),
     golden: Annotated[Path, typer.Option(help="Folder of golden briefs.")] = Path(
         "fixtures/golden"
     ),
@@ -95,8 +97,9 @@ def eval_(
     bless: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="ID",
             help="Copy this article's produced brief into the goldens after review "
-            "(repeatable; 'all' for every case). Never in CI."
+            "(repeatable; 'all' for every case). Never in CI.",
         ),
     ] = None,
     yes: Annotated[bool, opt.flag("--yes", help="Confirm --bless without asking.")] = False,

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 
 def log(
-    out: Annotated[Path, typer.Argument(help="A `summarize run` output folder.")] = Path("out"),
+    out: Annotated[
+        Path, typer.Argument(metavar="OUT", help="A `summarize run` output folder.")
+    ] = Path("out"),
     run_id: Annotated[
         int | None, typer.Option("--run", help="Show this run's exchanges (default: runs).")
     ] = None,

@@ -42,7 +42,9 @@ MEMO_HELP = (
 
 
 def memo(
-    folder: Annotated[Path, typer.Argument(help="Folder of briefs.", show_default=False)],
+    folder: Annotated[
+        Path, typer.Argument(metavar="FOLDER", help="Folder of briefs.", show_default=False)
+    ],
     out: Annotated[Path, typer.Option(help="Memo file to write (.md or .html).")],
     fmt: Annotated[
         str | None, typer.Option("--format", help="md or html (default: from the --out suffix).")

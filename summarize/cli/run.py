@@ -62,7 +62,9 @@ Example:
 
 # Long in its option declarations only: typer reads the options from the signature.
 def run(
-    src: Annotated[Path, typer.Argument(help="Folder or file of articles.", show_default=False)],
+    src: Annotated[
+        Path, typer.Argument(metavar="SRC", help="Folder or file of articles.", show_default=False)
+    ],
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
     base_url: opt.BaseUrlOption = None,
     model: opt.ModelOption = None,
@@ -137,6 +139,10 @@ def run(
         max_cost=max_cost,
     )
     template = load_prompt(prompt)
+    if local and (base_url or model):
+        raise fail("--local starts its own server and model: leave out --base-url and --model")
+    if out.exists() and not out.is_dir():
+        raise fail(f"--out {out} is a file, not a folder: choose a folder for the run's output")
     if local and settings.recording is RecordingMode.REPLAY:
         raise fail("--local and --replay exclude each other: replay needs no server")
     if model_path is not None and not local:
@@ -169,8 +175,9 @@ def endpoint(settings: Settings) -> Settings:
     ]
     if missing:
         variables = " and ".join(f"SUMMARIZE_{m[2:].replace('-', '_').upper()}" for m in missing)
+        what = "no model endpoint" if len(missing) == 2 else f"no {missing[0][2:]} given"
         raise fail(
-            f"no model endpoint: pass {' and '.join(missing)} (or set {variables}), "
+            f"{what}: pass {' and '.join(missing)} (or set {variables}), "
             "or use --replay to answer from recordings"
         )
     missing_key = settings.missing_credentials()
@@ -211,7 +218,8 @@ def _run_with_local_server(
     *,
     force: bool,
 ) -> int:
-    from summarize.model.local_server import LocalServer, RunFit
+    from summarize.model.local_fit import RunFit
+    from summarize.model.local_server import LocalServer
 
     with LocalServer(path) as server:
         local = server.settings_for(settings)
@@ -231,6 +239,7 @@ async def _run(
     from summarize.run.pipeline import run_articles
     from summarize.run.session import open_run
 
+    budget = _budget(settings)  # before the folder is touched: a usage error writes nothing
     progress = _progress()
     summary = RunSummary()
     received: list[signal.Signals] = []
@@ -243,7 +252,7 @@ async def _run(
             client = ModelClient(settings, tap=LedgerTap(session.ledger, session.run_id))
             stack.push_async_callback(client.aclose)  # closes the transport too
             stack.enter_context(progress)
-            await run_articles(session, client, force=force, budget=_budget(settings))
+            await run_articles(session, client, force=force, budget=budget)
     except (SummarizeError, FatalModelError) as exc:
         say("error:", "bold red", f"{exc}")
         return EXIT_USAGE

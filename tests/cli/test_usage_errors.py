@@ -47,3 +47,22 @@ def test_help_shows_flags_as_flags(tmp_path: Path) -> None:
         assert "--" in done.stdout
     run_help = summarize("run", "--help", cwd=tmp_path).stdout
     assert "--replay " in run_help and "Exit codes:" in run_help
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--local", "--model", "m"], "--local starts its own server and model"),
+        (["--replay", "--out", "a-file"], "is a file, not a folder"),
+        (["--replay", "--max-cost", "1"], "--max-cost needs the price of model"),
+    ],
+)
+def test_usage_errors_write_nothing(tmp_path: Path, args: list[str], said: str) -> None:
+    (tmp_path / "a-file").write_text("not a folder\n", encoding="utf-8")
+    if "--out" not in args:
+        args = [*args, "--out", "out"]
+    recordings = str(ROOT / "fixtures" / "recordings")
+    done = summarize("run", str(ROOT / "seeds"), "--recordings", recordings, *args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert said in " ".join(done.stderr.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"], "nothing was written"

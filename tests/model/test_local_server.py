@@ -20,21 +20,23 @@ import pytest
 from pydantic import BaseModel
 
 from summarize.core.errors import SummarizeError
-from summarize.model.local_server import (
-    DEFAULT_N_CTX,
+from summarize.model.local_fit import (
     MIN_TIMEOUT,
     SERVER_SLOTS,
     TIMEOUT_MARGIN,
+    RunFit,
+    ServerProfile,
+    fit_run,
+    fit_settings,
+)
+from summarize.model.local_server import (
+    DEFAULT_N_CTX,
     LocalServer,
     LocalServerError,
     ModelNotFoundError,
     ModelNotInstalledError,
     ResponseFormatShim,
-    RunFit,
-    ServerProfile,
     default_model_path,
-    fit_run,
-    fit_settings,
     free_port,
     llama_response_format,
     rewrite_chat_request,
