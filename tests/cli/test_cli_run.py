@@ -476,7 +476,7 @@ def test_an_output_path_that_is_a_file_is_a_usage_error(
 
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    assert f"cannot write to {out}" in " ".join(result.stderr.split())
+    assert f"--out {out} is a file, not a folder" in " ".join(result.stderr.split())
     assert server.requests == []
 
 
