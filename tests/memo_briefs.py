@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -353,3 +354,14 @@ def hostile_brief() -> Brief:
         published=dt.date(2016, 9, 13),
         url="javascript:alert(1)",
     )
+
+
+def run_output(tmp_path: Path) -> Path:
+    """A folder laid out like `summarize run` output: briefs/, run.json, errors.jsonl."""
+    out = tmp_path / "out"
+    (out / "briefs").mkdir(parents=True)
+    for brief in golden_briefs():
+        (out / "briefs" / f"{brief.article_id}.json").write_text(brief.model_dump_json(indent=2))
+    (out / "run.json").write_text(json.dumps({"counts": {"done": 5}}))
+    (out / "errors.jsonl").write_text("")
+    return out

@@ -7,22 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from memo_briefs import GOLDEN, golden_briefs
+from memo_briefs import GOLDEN, golden_briefs, run_output
 
 from summarize.core.errors import SummarizeError
 from summarize.memo.load import BriefLoadError, load_briefs, write_memo
 from summarize.memo.render import render_memo
-
-
-def run_output(tmp_path: Path) -> Path:
-    """A folder laid out like `summarize run` output: briefs/, run.json, errors.jsonl."""
-    out = tmp_path / "out"
-    (out / "briefs").mkdir(parents=True)
-    for brief in golden_briefs():
-        (out / "briefs" / f"{brief.article_id}.json").write_text(brief.model_dump_json(indent=2))
-    (out / "run.json").write_text(json.dumps({"counts": {"done": 5}}))
-    (out / "errors.jsonl").write_text("")
-    return out
 
 
 def test_load_briefs_reads_a_run_folder_and_skips_other_json(tmp_path: Path) -> None:

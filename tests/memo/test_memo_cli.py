@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from memo_briefs import GOLDEN, golden_briefs
+from memo_briefs import GOLDEN, run_output
 from typer.testing import CliRunner
 
 from summarize.cli.app import app
-
-
-def run_output(tmp_path: Path) -> Path:
-    """A folder laid out like `summarize run` output: briefs/, run.json, errors.jsonl."""
-    out = tmp_path / "out"
-    (out / "briefs").mkdir(parents=True)
-    for brief in golden_briefs():
-        (out / "briefs" / f"{brief.article_id}.json").write_text(brief.model_dump_json(indent=2))
-    (out / "run.json").write_text(json.dumps({"counts": {"done": 5}}))
-    (out / "errors.jsonl").write_text("")
-    return out
 
 
 def test_cli_memo_writes_markdown_and_html(tmp_path: Path) -> None:
