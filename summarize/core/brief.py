@@ -33,6 +33,18 @@ class EventType(StrEnum):
     OTHER = "other"
 
 
+class EventStatus(StrEnum):
+    """Whether the contact took place as of publication (DOMAIN.md: event status).
+
+    Decides which way a relative date resolves: a planned contact forward, a held one back.
+    """
+
+    HELD = "held"
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+    UNCLEAR = "unclear"
+
+
 class OutcomeKind(StrEnum):
     AGREED = "agreed"
     DISAGREED = "disagreed"
