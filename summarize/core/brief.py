@@ -69,10 +69,17 @@ class Source(_Model):
     url: str | None = None
     published_text: str | None = Field(None, description="Publication date as written.")
     published_date: dt.date | None = Field(None, description="Publication date, when known.")
+    # Where each fact came from ("og:site_name", "json-ld", "domain", "url", "date-line",
+    # "model", ...): page metadata beats the model's reading of the text.
+    outlet_from: str | None = None
+    published_from: str | None = None
 
 
 class Person(_Model):
     name: str
+    short_name: str | None = Field(
+        None, description="How the articles call them: 'Xi', 'Lula', 'von der Leyen'."
+    )
     title: str | None = Field(None, description="Title or role, e.g. 'President'.")
     affiliation: str | None = Field(None, description="Country or organisation.")
 
