@@ -92,6 +92,7 @@ class ArticleResult:
     # Counts from the brief, kept when the brief itself is not (see `keep_results`).
     events: int = 0
     dropped: int = 0
+    weak: int = 0  # items kept on weak evidence
     sha256: str | None = None  # of the article text
     brief_sha256: str | None = None  # of the brief file written, for the ledger
 
@@ -116,6 +117,7 @@ class RunSummary:
     done_usage: Usage = field(default_factory=Usage)
     events: int = 0
     dropped: int = 0
+    weak: int = 0
     reasks: int = 0
     without_event: int = 0
     done_seconds: float = 0.0
@@ -137,6 +139,7 @@ class RunSummary:
             self.done_usage += result.usage
             self.events += result.events
             self.dropped += result.dropped
+            self.weak += result.weak
             self.reasks += result.reasks
             self.without_event += not result.events
             self.done_seconds += result.seconds

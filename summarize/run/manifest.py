@@ -30,6 +30,7 @@ class Counts(BaseModel):
 
 class Quality(BaseModel):
     grounding_dropped_items: int
+    weak_evidence_items: int = 0
     reasks: int
     articles_without_event: int
 
@@ -107,6 +108,7 @@ def build_manifest(
         usage=summary.done_usage,
         quality=Quality(
             grounding_dropped_items=summary.dropped,
+            weak_evidence_items=summary.weak,
             reasks=summary.reasks,
             articles_without_event=summary.without_event,
         ),
