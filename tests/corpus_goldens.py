@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the annotation quotes whole sentences of the articles)
 """Hand annotations of the multilingual corpus (fixtures/corpus) as briefs, and the script
 that writes them to fixtures/corpus/golden/ with offsets computed from the article text.
 
@@ -563,7 +564,7 @@ ARTICLES: list[J] = [
         "dir": "19_pt_itamarajunoticias_lula_rebelo_preview",
         "events": [
             {
-                "type": "visit", "date": "2023-04-21", "date_text": "nesta sexta-feira, 21", "location": "Portugal",
+                "type": "visit", "date": "2023-04-21", "date_text": "nesta sexta-feira, 21",
                 "participants": [
                     ("Luiz Inácio Lula da Silva", "Lula", "President", "Brazil",
                      "Lula, que desembarcou em Portugal nesta sexta-feira, 21"),
@@ -757,7 +758,7 @@ ARTICLES: list[J] = [
                      "特朗普則重申，美國「理解台灣問題對中國的重要性」"),
                     ("claimed", "The call was initiated by the US side; its atmosphere was positive, friendly and constructive.", "Chinese Foreign Ministry spokesperson Mao Ning",
                      "中國外交部發言人毛寧25日在例行記者會上表示：「據我了解，此次通話是美方發起的」，稱通話氛圍積極、友好、有建設性。"),
-                    ("claimed", "Trump said they discussed the Russia-Ukraine war, fentanyl and soybeans, and that he accepted Xi's invitation to visit Beijing in April.", "Donald Trump (social media)",
+                    ("claimed", "Trump said they discussed the Russia-Ukraine war, fentanyl and soybeans, and that he accepted Xi's invitation to visit Beijing in April.", "特朗普 (social media post)",
                      "特朗普於通話在社交平台表示，他與習近平討論了俄烏戰爭、芬太尼和大豆等議題"),
                 ],
                 "follow_ups": [
@@ -827,18 +828,23 @@ def _event(article: Article, n: int, spec: J) -> Event:
         topics=spec.get("topics", []),
         outcomes=[
             Outcome(
-                kind=OutcomeKind(kind), statement=statement, stated_by=by,
+                kind=OutcomeKind(kind),
+                statement=statement,
+                stated_by=by,
                 evidence=_evidence(text, quote, where),
             )
             for kind, statement, by, quote in spec.get("outcomes", [])
-        ],  # fmt: skip
+        ],
         follow_ups=[
             FollowUp(
-                action=action, responsible=who, due_text=due_text, due_date=_date(due),
+                action=action,
+                responsible=who,
+                due_text=due_text,
+                due_date=_date(due),
                 evidence=_evidence(text, quote, where),
             )
             for action, who, due_text, due, quote in spec.get("follow_ups", [])
-        ],  # fmt: skip
+        ],
         summary=spec["summary"],
     )
 
