@@ -38,6 +38,7 @@ _STATUS_LABELS: dict[FollowUpStatus, str] = {
     FollowUpStatus.MET: "Followed up",
     FollowUpStatus.OPEN: "Open",
     FollowUpStatus.OVERDUE: "Overdue",
+    FollowUpStatus.NO_LATER_REPORT: "No later report in this folder",
 }
 
 
@@ -128,6 +129,8 @@ def event_view(
         conflicts=conflicts,
         sides=columns,
         side_rows=rows,
+        accounts_differ=event.accounts_differ,
+        merge_rules=event.merge_rules,
     )
 
 

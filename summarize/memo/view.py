@@ -131,10 +131,13 @@ class EventView:
     conflicts: tuple[ConflictLine, ...]
     sides: tuple[SideColumn, ...]
     side_rows: tuple[SideRow, ...]
+    accounts_differ: bool = False
+    merge_rules: tuple[str, ...] = ()
 
     @property
     def divergent(self) -> bool:
-        return len(self.sides) > 1 or bool(self.conflicts)
+        """The sides' accounts differ or the outlets disagree; parties that agree do not."""
+        return self.accounts_differ or bool(self.conflicts)
 
 
 @dataclass(frozen=True, slots=True)
