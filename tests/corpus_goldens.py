@@ -18,6 +18,7 @@ from summarize.core.article import Article
 from summarize.core.brief import (
     Brief,
     Event,
+    EventStatus,
     EventType,
     Evidence,
     FollowUp,
@@ -37,14 +38,15 @@ GOLDEN = CORPUS / "golden"
 ANNOTATED_ON = dt.date(2026, 12, 3)
 ANNOTATOR = "Claude (AI helper session on branch memo16), by hand from the capture text"
 NOTE = (
-    "Hand annotation of a real news excerpt, schema 1.0. Events are the contacts that took "
+    "Hand annotation of a real news excerpt. Events are the contacts that took "
     "place, background contacts included (as in manifest.json); planned contacts are "
     "follow-ups of the article's held contact, and a planned or cancelled contact with no "
-    "held contact to attach to is left out (schema 1.0 has no event status; see the "
-    "manifest). Names are given as the article writes them, in the nominative; short_name "
+    "held contact to attach to is left out (annotated in schema 1.0, which had no event "
+    "status; written in 2.0 with status held, since every event here took place). Names are given as the article writes them, in the nominative; short_name "
     "is the short form the article itself uses. Affiliations, titles, topics, statements "
     "and stated_by are the annotator's English. Quotes are copied from the text; offsets "
-    "are computed by tests/corpus_goldens.py."
+    "are computed by tests/corpus_goldens.py; evidence cites no sentence numbers (a hand "
+    "selection, not a model's citation)."
 )
 
 # (name, short_name, title, affiliation, quote)
@@ -819,6 +821,8 @@ def _event(article: Article, n: int, spec: J) -> Event:
     return Event(
         id=f"{article.id}#{n}",
         event_type=EventType(spec["type"]),
+        # Only contacts that took place are annotated as events (see NOTE).
+        status=EventStatus.HELD,
         date=_date(spec.get("date")),
         date_text=spec.get("date_text"),
         location=spec.get("location"),
