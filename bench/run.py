@@ -487,27 +487,28 @@ def make_briefs(folder: Path, count: int) -> None:
         a_name, b_name = who.split(" and ")
         event = x.Event(
             event_type=("phone_call", "meeting", "talks")[int(article.path.stem[1:]) // 3 % 3],
+            status="held",
             date_text="on Monday",
             participants=[
                 x.Participant(
                     name=a_name.split(" of ")[0],
                     affiliation=a_name.split(" of ")[1],
-                    evidence=lines[1][:80],
+                    evidence=[2],
                 ),
                 x.Participant(
                     name=b_name.split(" of ")[0],
                     affiliation=b_name.split(" of ")[1],
-                    evidence=lines[1][:80],
+                    evidence=[2],
                 ),
             ],
             initiator=x.Initiator(),
             topics=[lines[1].split("about ")[1].rstrip(".")],
             outcomes=[
                 x.Outcome(
-                    kind="agreed", statement=lines[2], stated_by="both sides", evidence=lines[2]
+                    kind="agreed", statement=lines[2], stated_by="both sides", evidence=[3]
                 )
             ],
-            follow_ups=[x.FollowUp(action="Aides meet", due="next month", evidence=lines[3])],
+            follow_ups=[x.FollowUp(action="Aides meet", due="next month", evidence=[4])],
             summary=f"{a_name} and {b_name} held talks.",
         )
         extraction = x.Extraction(source=x.Source(outlet=lines[0].split(",")[0]), events=[event])
