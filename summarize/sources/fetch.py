@@ -44,7 +44,6 @@ PAGE_TYPES = {
 }
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9._]+")
 _SLUG_CHARS, _HASH_CHARS = 80, 8
-_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,8 @@ class Fetcher:
                     )
                 self._check_size(response.headers.get("content-length"))
                 body = bytearray()
-                for chunk in response.iter_bytes(_CHUNK):
+                # As the bytes arrive (no chunk size): the deadline is checked at each read.
+                for chunk in response.iter_bytes():
                     body += chunk
                     self._check_size(len(body))
                     if time.monotonic() > deadline:
@@ -167,7 +167,8 @@ class Fetcher:
             ) from exc
         except httpx2.TimeoutException as exc:
             raise Unusable(
-                f"did not answer in {self.timeout:g} s; try again later, or raise --fetch-timeout",
+                f"could not be downloaded within {self.timeout:g} s; try again later, or "
+                "raise --fetch-timeout",
                 Stage.FETCH,
             ) from exc
         except httpx2.HTTPError as exc:

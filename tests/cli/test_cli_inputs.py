@@ -124,7 +124,7 @@ def test_a_file_of_urls_does_the_good_ones_and_fails_each_bad_one_with_its_reaso
     assert sorted(failed) == sorted(bad)
     assert {e["stage"] for e in failed.values()} == {"fetch"}
     assert "answered HTTP 404 Not Found" in failed[bad[0]]["cause"]
-    assert "did not answer in 0.2 s" in failed[bad[1]]["cause"]
+    assert "could not be downloaded within 0.2 s" in failed[bad[1]]["cause"]
     assert "answered with image/png, not a web page" in failed[bad[2]]["cause"]
     for url, error in failed.items():
         assert f"fetch {url}: {error['cause']}" in flat(result.stderr)

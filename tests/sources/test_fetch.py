@@ -38,6 +38,7 @@ def site() -> Iterator[WebSite]:
         "/ru/lavrov": html(CYRILLIC, "windows-1251"),
         "/loop": redirect("/loop", 302),
         "/slow": html(PAGE).after(30),
+        "/dripping": html(PAGE).dripping(1.0),
         "/logo.png": Reply(body=b"\x89PNG\r\n\x1a\n", headers={"content-type": "image/png"}),
         "/readout.pdf": Reply(
             body=pdf_bytes([GOOD_LINES]), headers={"content-type": "application/pdf"}
@@ -157,7 +158,17 @@ def test_a_failed_fetch_stores_nothing_and_is_tried_again(site: WebSite, tmp_pat
 def test_a_page_slower_than_the_timeout_fails_saying_so(site: WebSite, tmp_path: Path) -> None:
     error = one_error(site.url("/slow"), tmp_path / "pages", timeout=0.2)
     assert error.stage == "fetch"
-    assert "did not answer in 0.2 s; try again later, or raise --fetch-timeout" in error.cause
+    expected = "could not be downloaded within 0.2 s; try again later, or raise --fetch-timeout"
+    assert expected in error.cause
+
+
+def test_a_page_that_trickles_in_fails_at_the_timeout_for_the_whole_download(
+    site: WebSite, tmp_path: Path
+) -> None:
+    # Each byte comes well within the timeout; the page as a whole does not.
+    error = one_error(site.url("/dripping"), tmp_path / "pages", timeout=2.5)
+    assert error.stage == "fetch"
+    assert "could not be downloaded within 2.5 s" in error.cause
 
 
 def test_a_page_bigger_than_max_chars_allows_is_not_downloaded(
