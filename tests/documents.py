@@ -53,9 +53,10 @@ def pdf_bytes(pages: Sequence[Sequence[str]]) -> bytes:
 
 
 def encrypted_pdf_bytes(pages: Sequence[Sequence[str]], user_password: str) -> bytes:
-    """The same PDF, encrypted (AES-256); an empty user password opens without one."""
+    """The same PDF, encrypted; an empty user password opens without one. RC4, which pypdf
+    does in pure Python: AES needs the `cryptography` package, not a dependency."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(pages))))
-    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-256")
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -55,6 +55,8 @@ def _opened(reader: PdfReader) -> bool:
     restricts printing or copying, not reading)."""
     try:
         return reader.decrypt("") is not PasswordType.NOT_DECRYPTED
-    except DependencyError:
-        # AES without the `cryptography` package: the text cannot be reached here.
-        return False
+    except DependencyError as exc:
+        raise Unusable(
+            "is an encrypted PDF (AES), and pypdf needs the `cryptography` package to open "
+            "it: pip install cryptography, then run again"
+        ) from exc
