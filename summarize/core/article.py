@@ -37,11 +37,14 @@ class Article:
     sha256: str
     # What was repaired in the text as read (mis-decoded characters), for the run's notes.
     repaired: str | None = None
+    # The URL it was fetched from, when it was (`path` is then the stored copy of the page).
+    origin: str | None = None
 
     @property
     def file(self) -> str:
-        """The file's name as shown and stored: valid Unicode whatever bytes name it."""
-        return printable(str(self.path))
+        """The file's name (or the URL given) as shown and stored: valid Unicode whatever
+        bytes name it."""
+        return self.origin or printable(str(self.path))
 
     @property
     def body(self) -> str:
@@ -65,11 +68,14 @@ class IngestError:
     path: Path
     stage: Stage = field(default=Stage.INGEST)
     cause: str
+    # The URL given, for a page that could not be fetched or read.
+    origin: str | None = None
 
     @property
     def file(self) -> str:
-        """The file's name as shown and stored: valid Unicode whatever bytes name it."""
-        return printable(str(self.path))
+        """The file's name (or the URL given) as shown and stored: valid Unicode whatever
+        bytes name it."""
+        return self.origin or printable(str(self.path))
 
     def __str__(self) -> str:
         return f"{self.file}: {self.cause}"

@@ -31,7 +31,6 @@ from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.prompts import PromptTemplate, article_messages
 from summarize.run.session import RunSession
 from summarize.run.store import OutputStore
-from summarize.sources.read import iter_articles
 
 
 def _failed(article: Article, stage: Stage, cause: str, **fields: Any) -> ArticleResult:
@@ -122,7 +121,7 @@ async def run_articles(
     # Each task's ledger row and file; the task's name is its article id.
     pending: dict[asyncio.Task[ArticleResult], tuple[int, str]] = {}
     try:
-        for item in iter_articles(session.source, max_chars=client.settings.max_chars):
+        for item in session.articles(client.settings.max_chars):
             triaged = session.triage(
                 item, model=model, force=force, max_chars=client.settings.max_chars
             )

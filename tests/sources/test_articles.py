@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from summarize.core.article import Article, IngestError
 from summarize.core.boilerplate import article_end
+from summarize.core.results import SkippedFile
 from summarize.sources.read import decode_text, iter_articles
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -212,19 +213,27 @@ def test_missing_root() -> None:
 
 
 def test_unsupported_single_file(tmp_path: Path) -> None:
-    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
-    error = only_error(tmp_path / "report.pdf")
-    assert ".txt" in error.cause
+    (tmp_path / "report.odt").write_bytes(b"PK\x03\x04")
+    error = only_error(tmp_path / "report.odt")
+    assert ".txt" in error.cause and ".pdf" in error.cause
 
 
-def test_other_suffixes_and_hidden_entries_are_skipped(tmp_path: Path) -> None:
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+def test_other_suffixes_are_reported_skipped_and_hidden_entries_are_not(tmp_path: Path) -> None:
+    (tmp_path / "notes.odt").write_bytes(b"PK\x03\x04")
     (tmp_path / "image.png").write_bytes(b"\x89PNG\x00")
+    (tmp_path / "data.csv").write_text("a,b\n")
     (tmp_path / ".hidden.txt").write_text(TEXT)
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "a.txt").write_text(TEXT)
     (tmp_path / "keep.TXT").write_text(TEXT)
-    assert [a.path.name for a in articles(tmp_path)] == ["keep.TXT"]
+    skipped: list[SkippedFile] = []
+    got = list(iter_articles(tmp_path, on_skip=skipped.append))
+    assert [a.path.name for a in got if isinstance(a, Article)] == ["keep.TXT"]
+    assert [Path(s.file).name for s in skipped] == ["data.csv", "image.png", "notes.odt"]
+    assert skipped[0].reason.startswith("not an article format (.csv files); summarize reads")
+    assert ".docx, .eml" in skipped[0].reason
+    assert skipped[1].reason == "an image: OCR it to text first"
+    assert skipped[2].reason == "an OpenDocument file: save it as .docx"
 
 
 def test_errors_do_not_stop_the_run(tmp_path: Path) -> None:
