@@ -187,17 +187,28 @@ def _in_event_order(ids: set[str], events: Sequence[MergedEvent]) -> list[str]:
 
 
 def caution(briefs: Sequence[Brief]) -> str | None:
-    """A warning for the reader when grounding dropped items: the briefs are weaker than
-    they look, and the memo shows only what survived."""
-    dropped = sum(len(b.warnings) for b in briefs)
-    if not dropped:
+    """A warning for the reader when evidence checks dropped or flagged items: the briefs
+    are weaker than they look, and the memo shows only what survived."""
+    dropped = sum(w.kind == "dropped" for b in briefs for w in b.warnings)
+    weak = sum(w.kind == "weak" for b in briefs for w in b.warnings)
+    if not dropped and not weak:
         return None
     affected = sum(1 for b in briefs if b.warnings)
     models = sorted({b.provenance.model for b in briefs if b.provenance.model})
     by = f" The briefs come from {', '.join(models)}." if models else ""
+    parts = []
+    if dropped:
+        parts.append(
+            f"{dropped} item{'s were' if dropped != 1 else ' was'} dropped for citing no "
+            "sentence of the article (or no date the article writes)"
+        )
+    if weak:
+        parts.append(
+            f"{weak} participant{'s are' if weak != 1 else ' is'} kept on weak evidence "
+            "(the cited sentences do not name them), marked below"
+        )
     return (
-        f"{dropped} item{'s' if dropped != 1 else ''} in {affected} of {len(briefs)} briefs "
-        "were dropped because their evidence quotes could not be found in the articles; what "
-        f"remains is grounded, but the extraction was unreliable.{by} Check details against "
+        f"In {affected} of {len(briefs)} briefs, {'; '.join(parts)}. Every quote below is the "
+        f"article's own text, but the extraction was unreliable.{by} Check details against "
         "the sources before relying on them."
     )

@@ -83,7 +83,7 @@ def event_view(
 ) -> EventView:
     """The event's section; its notes are numbered in the order the section shows them."""
     participants = tuple(
-        PersonLine(p.name, role(p), notes.add(p.evidence)) for p in event.participants
+        PersonLine(p.name, role(p), notes.add(p.evidence), p.weak) for p in event.participants
     )
     initiator = (
         Claim(event.initiator.party, notes.add(event.initiator.evidence))

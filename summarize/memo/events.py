@@ -28,6 +28,8 @@ class Mention:
     article_id: str
     source: Source
     event: Event
+    # Participants (by index) kept on weak evidence: their cited sentences do not name them.
+    weak: frozenset[int] = frozenset()
 
     @property
     def event_id(self) -> str:
@@ -56,6 +58,8 @@ class MergedPerson:
     # The names and checked short names the reports used.
     names: tuple[str, ...] = ()
     shorts: tuple[str, ...] = ()
+    # Every report's evidence for them is weak (cited sentences that do not name them).
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +165,21 @@ def same_statement(a: MergedOutcome, b: MergedOutcome) -> bool:
 def mentions_of(briefs: Iterable[Brief]) -> list[Mention]:
     """Every event of every brief, as mentions in a stable order."""
     mentions = [
-        Mention(article_id=b.article_id, source=b.source, event=e) for b in briefs for e in b.events
+        Mention(article_id=b.article_id, source=b.source, event=e, weak=_weak(b, n))
+        for b in briefs
+        for n, e in enumerate(b.events)
     ]
     mentions.sort(key=_mention_order)
     return mentions
+
+
+def _weak(brief: Brief, n: int) -> frozenset[int]:
+    prefix = f"events[{n}].participants["
+    return frozenset(
+        int(w.path[len(prefix) : -1])
+        for w in brief.warnings
+        if w.kind == "weak" and w.path.startswith(prefix) and w.path.endswith("]")
+    )
 
 
 def _mention_order(m: Mention) -> tuple[bool, dt.date, str, str]:

@@ -190,9 +190,9 @@ def _merge_participants(
     """Who took part and who was only mentioned, each person once."""
     participants = _merge_people(
         [
-            _Row(m, p.name, p.short_name, p.title, p.affiliation, p.evidence)
+            _Row(m, p.name, p.short_name, p.title, p.affiliation, p.evidence, j in m.weak)
             for m in mentions
-            for p in m.event.participants
+            for j, p in enumerate(m.event.participants)
         ]
     )
     mentioned = _merge_people(
@@ -217,6 +217,7 @@ class _Row:
     title: str | None
     affiliation: str | None
     evidence: Evidence | None
+    weak: bool = False
 
     @property
     def keys(self) -> tuple[PersonKey, ...]:
@@ -258,6 +259,7 @@ def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
                 keys=tuple(dict.fromkeys(k for r in members for k in r.keys)),
                 names=names,
                 shorts=shorts,
+                weak=all(r.weak for r in members),
             )
         )
     return tuple(people)

@@ -40,6 +40,7 @@ class PersonLine:
     name: str
     role: str
     notes: tuple[int, ...]
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
