@@ -18,7 +18,7 @@ import pytest
 from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 
 from summarize.core.article import Article
-from summarize.core.brief import Brief
+from summarize.core.brief import Brief, Evidence
 from summarize.core.grounding import article_text
 from summarize.core.restate import restate
 from summarize.sources.read import iter_articles
@@ -247,3 +247,15 @@ def extraction_of(brief: Brief, article: Article, *, participants: bool = True) 
         for event in answer["events"]:
             event["participants"] = []
     return answer
+
+
+def evidences(brief: Brief) -> list[Evidence]:
+    """Every evidence in a brief, in document order."""
+    found: list[Evidence] = []
+    for event in brief.events:
+        found += [p.evidence for p in event.participants]
+        if event.initiator.evidence is not None:
+            found.append(event.initiator.evidence)
+        found += [o.evidence for o in event.outcomes]
+        found += [f.evidence for f in event.follow_ups]
+    return found

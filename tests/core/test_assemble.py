@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import evidences
 
 from summarize.core.article import Article
 from summarize.core.assemble import assemble_brief
-from summarize.core.brief import NOT_STATED, Brief, Evidence, Provenance
+from summarize.core.brief import NOT_STATED, Brief, Provenance
 from summarize.core.extraction import Extraction
 from summarize.sources.read import iter_articles
 
@@ -24,17 +25,6 @@ def assemble(answer: dict[str, Any], article: Article) -> Brief:
         prompt_version="p1", model="test-model", article_sha256=article.sha256, attempts=1
     )
     return assemble_brief(Extraction.model_validate(answer), article, provenance)
-
-
-def evidences(brief: Brief) -> list[Evidence]:
-    found: list[Evidence] = []
-    for event in brief.events:
-        found += [p.evidence for p in event.participants]
-        found += [o.evidence for o in event.outcomes]
-        found += [f.evidence for f in event.follow_ups]
-        if event.initiator.evidence is not None:
-            found.append(event.initiator.evidence)
-    return found
 
 
 def article_from(tmp_path: Path, name: str, text: str) -> Article:
