@@ -191,8 +191,19 @@ def caution(briefs: Sequence[Brief]) -> str | None:
     are weaker than they look, and the memo shows only what survived."""
     dropped = sum(w.kind == "dropped" for b in briefs for w in b.warnings)
     weak = sum(w.kind == "weak" for b in briefs for w in b.warnings)
+    # Schema 1.0 located the model's quotes approximately and kept its spelling of them.
+    approximate = sum(
+        b.provenance.kind == "model" and b.provenance.schema_version == "1.0" for b in briefs
+    )
+    older = (
+        f" {approximate} brief{'s were' if approximate != 1 else ' was'} made by an older "
+        "summarize (schema 1.0) whose quotes may be the model's wording of the article: run "
+        "`summarize run` on the same folder again to remake them with exact quotes."
+        if approximate
+        else ""
+    )
     if not dropped and not weak:
-        return None
+        return older.strip() or None
     affected = sum(1 for b in briefs if b.warnings)
     models = sorted({b.provenance.model for b in briefs if b.provenance.model})
     by = f" The briefs come from {', '.join(models)}." if models else ""
@@ -208,7 +219,6 @@ def caution(briefs: Sequence[Brief]) -> str | None:
             "(the cited sentences do not name them), marked below"
         )
     return (
-        f"In {affected} of {len(briefs)} briefs, {'; '.join(parts)}. Every quote below is the "
-        f"article's own text, but the extraction was unreliable.{by} Check details against "
-        "the sources before relying on them."
+        f"In {affected} of {len(briefs)} briefs, {'; '.join(parts)}. The extraction was "
+        f"unreliable.{by} Check details against the sources before relying on them.{older}"
     )

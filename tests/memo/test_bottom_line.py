@@ -64,3 +64,16 @@ def test_a_participant_on_weak_evidence_is_marked_and_counted() -> None:
     assert "*(weak evidence)*" not in render_memo([first], "md")
     html = render_memo([flagged], "html")
     assert html.count('class="weak"') == 1
+
+
+def test_briefs_of_schema_1_are_named_for_their_approximate_quotes() -> None:
+    briefs = [Brief.model_validate_json(p.read_bytes()) for p in sorted(GOLDEN.glob("*.json"))]
+    # Hand annotations quote exactly, whatever their schema: no caution.
+    assert all(b.provenance.schema_version == "1.0" for b in briefs)
+    assert "Caution" not in render_memo(briefs, "md")
+    old = briefs[0].model_copy(
+        update={"provenance": briefs[0].provenance.model_copy(update={"kind": "model"})}
+    )
+    text = render_memo([old, *briefs[1:]], "md")
+    assert "1 brief was made by an older summarize (schema 1.0)" in text
+    assert "summarize run" in text
