@@ -37,6 +37,13 @@ class Article:
     sha256: str
     # What was repaired in the text as read (mis-decoded characters), for the run's notes.
     repaired: str | None = None
+    # Where leading page furniture ends (a capture's URL line, menus, tickers): the model
+    # reads text[body_start:body_end], while evidence offsets still count from text[0].
+    body_start: int = 0
+    # Where the outlet and the publication date came from ("og:site_name", "json-ld",
+    # "domain", "text", "metadata"; "htmldate", "header", "url", "date-line", "metadata").
+    outlet_from: str | None = None
+    published_from: str | None = None
 
     @property
     def file(self) -> str:
@@ -45,8 +52,8 @@ class Article:
 
     @property
     def body(self) -> str:
-        """The text without trailing page boilerplate: what the model reads."""
-        return self.text[: self.body_end]
+        """The text without leading and trailing page boilerplate: what the model reads."""
+        return self.text[self.body_start : self.body_end]
 
     def source(self) -> Source:
         return Source(
@@ -55,6 +62,8 @@ class Article:
             url=self.url,
             published_text=self.published_text,
             published_date=self.published_date,
+            outlet_from=self.outlet_from,
+            published_from=self.published_from,
         )
 
 

@@ -74,8 +74,14 @@ def test_seeds_ingest_with_ids_dates_and_bodies() -> None:
         assert article.sha256 == hashlib.sha256(content).hexdigest()
         assert article.published_date == SEED_DATES[path.name[:3]]
         assert article.body_end == article_end(article.text)
+        assert article.body_start == 0  # the seeds open with their headline
         assert article.body == article.text[: article.body_end]
-        assert article.outlet is None
+        # Only seed 000 names its page (its "Article online:" URL): the outlet is its site.
+        expected_outlet = "uspa24.com" if path.name.startswith("000") else None
+        assert (article.outlet, article.outlet_from) == (
+            expected_outlet,
+            "domain" if expected_outlet else None,
+        )
 
 
 def test_seed_metadata() -> None:
@@ -387,7 +393,9 @@ def test_html_article_text_and_metadata(tmp_path: Path) -> None:
     assert article.url == "https://news.example.org/world/2016/07/putin-kerry-talks"
     assert article.published_date == dt.date(2016, 7, 15)
     assert article.id == expected_id("kerry", article.text)
-    assert article.outlet is None  # never guessed
+    # No og:site_name or JSON-LD publisher: the site's domain, without "news.".
+    assert (article.outlet, article.outlet_from) == ("example.org", "domain")
+    assert article.published_from == "metadata"
 
 
 UNDATED_PAGE = PAGE.replace(
