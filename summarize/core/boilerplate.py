@@ -181,6 +181,9 @@ _LEADING: tuple[re.Pattern[str], ...] = tuple(
         r"menu|menü|menú|search|suche|buscar|rechercher|pesquisar|поиск|home|startseite"
         r"|inicio|accueil|início|главная|sign in|log ?in|anmelden|iniciar sesión"
         r"|se connecter|entrar|войти|メニュー|検索|ホーム|首页|首頁|搜索|搜尋|登录|登入",
+        # the buttons of a cookie notice
+        r"ok|(i )?agree|(accept|akzeptieren|accepter|aceptar|aceitar|принять)( all| alle"
+        r"| tout| todo| todos| все)?|alle akzeptieren|tout accepter|zustimmen|同意(する)?",
         # a language switcher: "English简体繁體", "English | Español | Français"
         r"((english|español|français|deutsch|português|italiano|русский|中文|简体|繁體|繁体"
         r"|日本語|한국어|العربية)[\s|/·•]*){2,}",
