@@ -757,8 +757,9 @@ def bench_sources(quick: bool) -> Result:
         rows.append(
             (
                 entry["dir"],
-                f"{article.outlet} ({'ok' if corpus.outlet_right(article, entry) else 'MISS'})",
-                article.outlet_from or "-",
+                f"{article.source().outlet} "
+                f"({'ok' if corpus.outlet_right(article, entry) else 'MISS'})",
+                article.source().outlet_from or "-",
                 f"{article.published_date} "
                 f"({'ok' if corpus.published_right(article, entry) else 'MISS'})",
                 article.published_from or "-",

@@ -84,7 +84,8 @@ def squashed(name: str) -> str:
 
 def outlet_named(article: Article, entry: dict[str, Any]) -> bool:
     """The outlet found is the annotated name (letters and digits compared, accents aside)."""
-    return article.outlet is not None and squashed(article.outlet) == squashed(entry["outlet"])
+    outlet = article.source().outlet
+    return outlet is not None and squashed(outlet) == squashed(entry["outlet"])
 
 
 def outlet_right(article: Article, entry: dict[str, Any]) -> bool:
@@ -92,11 +93,12 @@ def outlet_right(article: Article, entry: dict[str, Any]) -> bool:
     (`outlet_source` "site": the annotator named the site), the site's own domain."""
     if outlet_named(article, entry):
         return True
+    source = article.source()
     return (
         entry["outlet_source"] == "site"
-        and article.outlet_from == "domain"
-        and article.outlet is not None
-        and article.outlet in (re.sub(r"^https?://", "", entry["url"]).split("/")[0])
+        and source.outlet_from == "domain"
+        and source.outlet is not None
+        and source.outlet in (re.sub(r"^https?://", "", entry["url"]).split("/")[0])
     )
 
 

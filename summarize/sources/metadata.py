@@ -43,6 +43,8 @@ class PageFacts:
     url: str | None = None
     outlet: str | None = None
     outlet_from: str | None = None
+    # The site's domain: the outlet of last resort, below a name the model finds in the text.
+    site: str | None = None
     published_text: str | None = None
     published_date: dt.date | None = None
     published_from: str | None = None
@@ -68,7 +70,15 @@ def page_facts(
     url = url or first_line_url(text)
     found_outlet, outlet_from = _outlet(text, url, outlet, html)
     written, date, published_from = _published(text, url, date_text)
-    return PageFacts(url, found_outlet, outlet_from, written, date, published_from)
+    return PageFacts(
+        url=url,
+        outlet=found_outlet,
+        outlet_from=outlet_from,
+        site=site_name(url) if url else None,
+        published_text=written,
+        published_date=date,
+        published_from=published_from,
+    )
 
 
 def _outlet(
@@ -86,7 +96,7 @@ def _outlet(
     if site is None:
         return None, None
     named = _named_in_text(text, site)
-    return (named, "text") if named else (site, "domain")
+    return (named, "text") if named else (None, None)
 
 
 def site_name(url: str) -> str | None:

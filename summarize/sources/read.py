@@ -120,6 +120,7 @@ def _build(
         url=page.url,
         outlet=one_line(page.outlet),
         outlet_from=page.outlet_from,
+        site=page.site,
         published_text=one_line(page.published_text),
         published_date=page.published_date,
         published_from=page.published_from,

@@ -61,7 +61,8 @@ def test_canonical_url_gives_the_domain_and_the_date(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text(page(link), encoding="utf-8")
     article = read_one(tmp_path / "a.html")
     assert article.url == URL
-    assert (article.outlet, article.outlet_from) == ("radio.uchile.cl", "domain")
+    assert (article.outlet, article.site) == (None, "radio.uchile.cl")
+    assert (article.source().outlet, article.source().outlet_from) == ("radio.uchile.cl", "domain")
     assert article.published_date == dt.date(2017, 7, 8)
 
 
@@ -98,7 +99,7 @@ def test_no_url_no_outlet_and_no_date(tmp_path: Path) -> None:
     path = tmp_path / "capture.txt"
     path.write_text(f"{PARAGRAPH}\n", encoding="utf-8")
     article = read_one(path)
-    assert (article.url, article.outlet, article.outlet_from) == (None, None, None)
+    assert (article.url, article.outlet, article.outlet_from, article.site) == (None,) * 4
     assert (article.published_date, article.published_from) == (None, None)
 
 
