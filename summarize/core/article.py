@@ -39,6 +39,15 @@ class Article:
     repaired: str | None = None
     # The URL it was fetched from, when it was (`path` is then the stored copy of the page).
     origin: str | None = None
+    # Where leading page furniture ends (a capture's URL line, menus, tickers): the model
+    # reads text[body_start:body_end], while evidence offsets still count from text[0].
+    body_start: int = 0
+    # Where the outlet and the publication date came from ("og:site_name", "json-ld",
+    # "text", "metadata"; "header", "url", "date-line", "metadata").
+    outlet_from: str | None = None
+    published_from: str | None = None
+    # The site's domain from the URL ("zeit.de"): the outlet when nothing names it.
+    site: str | None = None
 
     @property
     def file(self) -> str:
@@ -48,16 +57,21 @@ class Article:
 
     @property
     def body(self) -> str:
-        """The text without trailing page boilerplate: what the model reads."""
-        return self.text[: self.body_end]
+        """The text without leading and trailing page boilerplate: what the model reads."""
+        return self.text[self.body_start : self.body_end]
 
     def source(self) -> Source:
+        """Where the article came from, as the page gives it (the site when nothing names
+        the outlet)."""
+        named = self.outlet is not None
         return Source(
-            outlet=self.outlet,
+            outlet=self.outlet if named else self.site,
             headline=self.title,
             url=self.url,
             published_text=self.published_text,
             published_date=self.published_date,
+            outlet_from=self.outlet_from if named else ("domain" if self.site else None),
+            published_from=self.published_from,
         )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from summarize.core import brief, extraction
 from summarize.core.article import Article
+from summarize.core.brief import EventStatus
 from summarize.core.dates import find_publication_date, resolve_date
 from summarize.core.grounding import ArticleText, article_text, supports
 
@@ -71,22 +72,31 @@ def _clean(value: str | None) -> str | None:
 
 
 def _source(x: extraction.Source, article: Article, text: ArticleText) -> brief.Source:
+    """Page metadata first; the model's reading only where the page says nothing and the
+    article shows what the model read."""
     published_text, published_date = article.published_text, article.published_date
+    published_from = article.published_from
     claimed = _clean(x.published)
-    # The model's reading of the date counts only if the article really shows it.
     if published_date is None and claimed and text.mentions(claimed):
         found = find_publication_date(claimed)
         if found is not None:
-            published_text, published_date = claimed, found[1]
-    outlet = article.outlet
+            published_text, published_date, published_from = claimed, found[1], "model"
+    outlet, outlet_from = article.outlet, article.outlet_from
     if outlet is None and _clean(x.outlet) and text.mentions(x.outlet or ""):
-        outlet = _clean(x.outlet)
+        outlet, outlet_from = _clean(x.outlet), "model"
+    if outlet is None and article.site:
+        outlet, outlet_from = article.site, "domain"
+    headline = _clean(x.headline)
     return brief.Source(
         outlet=outlet,
-        headline=article.title or _clean(x.headline),
+        # The model's headline when the article shows it: a capture's first line may be a
+        # lede or a dateline rather than the title.
+        headline=headline if headline and text.mentions(headline) else article.title,
         url=article.url,
         published_text=published_text,
         published_date=published_date,
+        outlet_from=outlet_from,
+        published_from=published_from if published_date or published_text else None,
     )
 
 
@@ -104,7 +114,7 @@ def _event(
         id=f"{article.id}#{i + 1}",
         event_type=x.event_type,
         status=x.status,
-        date=resolve_date(date_text, published.published_date),
+        date=resolve_date(date_text, published.published_date, status=x.status),
         date_text=date_text,
         location=_clean(x.location),
         participants=participants,
@@ -190,7 +200,10 @@ def _follow_ups(
                     action=f.action.strip(),
                     responsible=[r.strip() for r in f.responsible if r.strip()],
                     due_text=due,
-                    due_date=resolve_date(due, published.published_date),
+                    # A follow-up is announced for later: its date resolves forward.
+                    due_date=resolve_date(
+                        due, published.published_date, status=EventStatus.PLANNED
+                    ),
                     evidence=ev,
                 )
             )

@@ -45,6 +45,7 @@ def parse_markup(html: str) -> Parsed:
         title=_meta_str(getattr(meta, "title", None)),
         url=_meta_str(getattr(meta, "url", None)),
         date_text=_meta_str(getattr(meta, "date", None)),
+        html=html,
     )
 
 

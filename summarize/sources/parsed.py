@@ -18,6 +18,8 @@ class Parsed:
     outlet: str | None = None
     date_text: str | None = None
     markdown: bool = False
+    # The page's markup, for metadata the extracted text lacks (og:site_name, JSON-LD).
+    html: str | None = None
 
 
 class Unusable(SummarizeError):

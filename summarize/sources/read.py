@@ -8,7 +8,6 @@ on with the rest. Files in a folder that are no article format are reported to `
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -18,9 +17,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from summarize.core import boilerplate, dates
+from summarize.core import boilerplate
 from summarize.core.article import Article, IngestError, article_id, normalize_text, printable
 from summarize.core.results import SkippedFile, Stage
+from summarize.sources import metadata
 from summarize.sources.decoding import decode_text, one_line, repair, text_of
 from summarize.sources.fetch import Fetcher, FetchOptions
 from summarize.sources.html import parse_html
@@ -118,29 +118,26 @@ def _build(path: Path, stem: str, parsed: Parsed) -> Article:
     title, url, outlet, date_text = map(
         _metadata, (parsed.title, parsed.url, parsed.outlet, parsed.date_text)
     )
-    published_text: str | None = None
-    published_date: dt.date | None = None
-    given = dates.parse_date(date_text) if date_text else None
-    found = dates.find_publication_date(text)
-    if given is not None and (found is None or found[1] != given):
-        published_text, published_date = date_text, given
-    elif found is not None:
-        # The same date as metadata gives, but as written in the text the evidence cites.
-        published_text, published_date = found
-    elif date_text:
-        # Keep what the source says even if we cannot read it as a date.
-        published_text = date_text
+    url = url or metadata.first_line_url(text) or _url_from_text(text)
+    page = metadata.page_facts(text, url=url, outlet=outlet, date_text=date_text, html=parsed.html)
+    body_end = boilerplate.article_end(text)
+    body_start = min(boilerplate.article_start(text), body_end)
     return Article(
         id=article_id(stem, text),
         path=path,
         text=text,
-        body_end=boilerplate.article_end(text),
-        # Metadata goes into the prompt line by line: one line each, or none.
-        title=title or one_line(_title_from_text(text, parsed.markdown)),
-        url=url or _url_from_text(text),
-        outlet=outlet,
-        published_text=one_line(published_text),
-        published_date=published_date,
+        body_end=body_end,
+        body_start=body_start,
+        # Metadata goes into the prompt line by line: one line each, or none. A capture's
+        # URL and header lines are not its title.
+        title=title or one_line(_title_from_text(text[body_start:], parsed.markdown)),
+        url=page.url,
+        outlet=one_line(page.outlet),
+        outlet_from=page.outlet_from,
+        site=page.site,
+        published_text=one_line(page.published_text),
+        published_date=page.published_date,
+        published_from=page.published_from,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         repaired=repaired,
     )

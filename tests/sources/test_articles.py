@@ -75,8 +75,12 @@ def test_seeds_ingest_with_ids_dates_and_bodies() -> None:
         assert article.sha256 == hashlib.sha256(content).hexdigest()
         assert article.published_date == SEED_DATES[path.name[:3]]
         assert article.body_end == article_end(article.text)
+        assert article.body_start == 0  # the seeds open with their headline
         assert article.body == article.text[: article.body_end]
-        assert article.outlet is None
+        # No seed names its outlet in page metadata; seed 000 gives its URL ("Article
+        # online:"), so its site is known, for when neither page nor model names the outlet.
+        assert (article.outlet, article.outlet_from) == (None, None)
+        assert article.site == ("uspa24.com" if path.name.startswith("000") else None)
 
 
 def test_seed_metadata() -> None:
@@ -396,7 +400,11 @@ def test_html_article_text_and_metadata(tmp_path: Path) -> None:
     assert article.url == "https://news.example.org/world/2016/07/putin-kerry-talks"
     assert article.published_date == dt.date(2016, 7, 15)
     assert article.id == expected_id("kerry", article.text)
-    assert article.outlet is None  # never guessed
+    assert article.outlet is None  # no og:site_name or JSON-LD publisher: not named
+    # The site's domain (without "news.") stands in for it in the source.
+    assert article.site == "example.org"
+    assert (article.source().outlet, article.source().outlet_from) == ("example.org", "domain")
+    assert article.published_from == "metadata"
 
 
 UNDATED_PAGE = PAGE.replace(
