@@ -123,7 +123,7 @@ def bench_overhead(quick: bool) -> Result:
     from summarize.core.article import Article
     from summarize.core.extraction import Extraction
     from summarize.model.client import ModelClient, prepared
-    from summarize.model.prompts import load_prompt
+    from summarize.model.prompts import article_messages, load_prompt
     from summarize.model.recording import AsyncRecordingTransport
     from summarize.run.pipeline import run_articles
     from summarize.run.session import open_run
@@ -135,7 +135,7 @@ def bench_overhead(quick: bool) -> Result:
     seed = SEEDS / "001_9e3b4aafea83a794.txt"
     (article,) = [a for a in iter_articles(seed) if isinstance(a, Article)]
     prompt = load_prompt()
-    messages = prompt.render(article=article)
+    messages = article_messages(prompt, article)
     warm: dict[str, list[float]] = {"bare": [], "bare_prepared": [], "pipeline": []}
     cold: dict[str, list[float]] = {"bare": [], "cli": []}
 
@@ -353,11 +353,11 @@ def sdk_floor(name: str, src: Path, base_url: str, concurrency: int) -> float:
     from summarize.core.article import Article
     from summarize.core.extraction import Extraction
     from summarize.model.client import prepared
-    from summarize.model.prompts import load_prompt
+    from summarize.model.prompts import article_messages, load_prompt
     from summarize.sources.read import iter_articles
 
     prompt = load_prompt()
-    requests = [prompt.render(article=a) for a in iter_articles(src) if isinstance(a, Article)]
+    requests = [article_messages(prompt, a) for a in iter_articles(src) if isinstance(a, Article)]
 
     async def go() -> float:
         raw = openai.AsyncOpenAI(base_url=base_url, api_key="not-set", max_retries=0)
