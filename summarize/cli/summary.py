@@ -18,9 +18,15 @@ NOT_READ_SHOWN = 5
 
 
 def show_summary(
-    summary: ClosingSummary, *, title: str, errors_at: str, quiet: bool = False
+    summary: ClosingSummary,
+    *,
+    title: str,
+    errors_at: str,
+    quiet: bool = False,
+    to_stdout: bool = False,
 ) -> None:
-    """Print the summary (with `quiet`, only its failures) on stderr."""
+    """Print the summary (with `quiet`, only its failures) on stderr, or on stdout where it
+    is what the command was asked for (`summarize log`)."""
     from summarize.rendering import environment
 
     text = (
@@ -36,8 +42,12 @@ def show_summary(
             not_read_shown=NOT_READ_SHOWN,
         )
     )
-    if text.strip():
-        err.print(text.rstrip("\n"), markup=False, highlight=False)
+    if not text.strip():
+        return
+    if to_stdout:
+        typer.echo(text.rstrip("\n"))
+    else:
+        err.print(text.rstrip("\n"), markup=False, highlight=False, emoji=False)
 
 
 def print_json(summary: ClosingSummary) -> None:
