@@ -67,8 +67,8 @@ class ClosingSummary:
         if left:
             source = self.manifest.get("source", "SRC")
             commands.append(
-                f"summarize run {source} --out {self.out}  (with the same options, once the "
-                "causes above are fixed: what is done is skipped)"
+                f"summarize run {source} --out {self.out}  (the same options again: "
+                "what is done is skipped)"
             )
         return commands
 

@@ -9,8 +9,9 @@ are skipped, over-long ones are refused, and the rest is work.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,7 +197,12 @@ def open_run(
             session.summary.run_id = run_id
             try:
                 yield session
-            finally:
-                write_run(store, session.summary, session.manifest())
+            except BaseException:
+                # The first fault is the one to report: run.json failing after it (a full
+                # disk fails both) must not hide it.
+                with suppress(OSError, sqlite3.Error):
+                    write_run(store, session.summary, session.manifest())
+                raise
+            write_run(store, session.summary, session.manifest())
         finally:
             store.close()
