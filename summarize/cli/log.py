@@ -35,7 +35,7 @@ def log(
     import sqlite3
 
     from summarize.run.ledger import LEDGER_NAME, Ledger, unusable
-    from summarize.run.log_report import run_report, runs
+    from summarize.run.log_report import past_summary, run_report, runs
 
     path = out / LEDGER_NAME
     if not path.is_file():
@@ -49,6 +49,7 @@ def log(
             typer.echo(json.dumps(rows, indent=2)) if json_out else _print(_runs_table(rows))
             return
         report = run_report(ledger, run_id, article)
+        closing = past_summary(ledger, run_id, out) if article is None else None
         if report is None:
             known = any(r["id"] == run_id for r in ledger.runs())
             raise fail(
@@ -61,9 +62,18 @@ def log(
     finally:
         ledger.close()
     if json_out:
-        typer.echo(json.dumps(report.as_json(), indent=2))
-    else:
-        _show_run(report)
+        shown = report.as_json()
+        if closing is not None:
+            shown["summary"] = closing.as_json()
+        typer.echo(json.dumps(shown, indent=2))
+        return
+    _show_run(report)
+    if closing is not None:
+        from summarize.cli.summary import show_summary
+
+        # errors.jsonl holds the latest run's failures only; the ledger has every run's.
+        every = f"summarize log {out} --run {run_id} --json"
+        show_summary(closing, title=f"run {run_id}", errors_at=every, to_stdout=True)
 
 
 def _print(table: Table) -> None:

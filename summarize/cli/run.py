@@ -6,6 +6,7 @@ import asyncio
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import AsyncExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,9 +17,7 @@ from summarize.cli.output import cannot_write, err, fail, note, say
 from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, SummarizeError
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
-
-    from summarize.core.results import ArticleResult, Budget, RunSummary
+    from summarize.core.results import Budget, RunSummary
     from summarize.model.prompts import PromptTemplate
     from summarize.run.manifest import RunManifest
     from summarize.run.store import OutputStore
@@ -138,6 +137,17 @@ def run(
         float | None,
         typer.Option(help="Seconds to download one URL's page (default 30)."),
     ] = None,
+    json_out: Annotated[
+        bool,
+        opt.flag(
+            "--json",
+            help="Print the run's summary as one JSON document on stdout (run.json's "
+            "head, failures by cause, outputs, next commands); the rest stays on stderr.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, opt.flag("--quiet", help="Print only errors: no progress, no summary.")
+    ] = False,
 ) -> None:
     from summarize.memo.render import resolve_format
     from summarize.model.prompts import load_prompt
@@ -180,11 +190,12 @@ def run(
         except ValueError as exc:
             raise fail(str(exc)) from None
     store = OutputStore(out)
+    shown = Shown(json=json_out, quiet=quiet)
     if local:
-        code = _run_with_local_server(source, store, settings, template, model_path, force=force)
+        code = _run_with_local_server(source, store, settings, template, model_path, force, shown)
     else:
-        code = asyncio.run(_run(source, store, endpoint(settings), template, force=force))
-    raise typer.Exit(_write_run_memo(store, memo, code))
+        code = asyncio.run(_run(source, store, endpoint(settings), template, force, shown))
+    raise typer.Exit(_write_run_memo(store, memo, code, quiet=quiet))
 
 
 def endpoint(settings: Settings) -> Settings:
@@ -213,7 +224,7 @@ def endpoint(settings: Settings) -> Settings:
     return settings
 
 
-def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
+def _write_run_memo(store: OutputStore, memo: Path | None, code: int, *, quiet: bool) -> int:
     """`run --memo`: a memo of every brief in the output folder, this run's and earlier ones."""
     if memo is None or code not in (EXIT_OK, EXIT_SOME_FAILED):
         return code
@@ -232,7 +243,8 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
     except OSError as exc:
         say("error:", "bold red", f"memo not written: {cannot_write(memo, exc)}")
         return EXIT_USAGE
-    note(f"memo of {len(briefs)} briefs -> {memo}")
+    if not quiet:
+        note(f"memo of {len(briefs)} briefs -> {memo}")
     return code
 
 
@@ -242,16 +254,20 @@ def _run_with_local_server(
     settings: Settings,
     template: PromptTemplate,
     path: Path | None,
-    *,
     force: bool,
+    shown: Shown,
 ) -> int:
     from summarize.model.local_fit import RunFit
     from summarize.model.local_server import LocalServer
 
     with LocalServer(path) as server:
         local = server.settings_for(settings)
-        note(f"local model server {server.model} at {server.base_url} ({RunFit.of(local).flags()})")
-        return asyncio.run(_run(src, store, local, template, force=force))
+        if not shown.quiet:
+            note(
+                f"local model server {server.model} at {server.base_url} "
+                f"({RunFit.of(local).flags()})"
+            )
+        return asyncio.run(_run(src, store, local, template, force, shown))
 
 
 async def _run(
@@ -259,12 +275,13 @@ async def _run(
     store: OutputStore,
     settings: Settings,
     template: PromptTemplate,
-    *,
     force: bool,
+    shown: Shown,
 ) -> int:
     import sqlite3
 
-    from summarize.core.results import RunSummary, Status
+    from summarize.cli.progress import RunProgress
+    from summarize.core.results import RunSummary
     from summarize.model.client import FatalModelError, ModelClient
     from summarize.model.transports import LedgerTap
     from summarize.run.ledger import LEDGER_NAME, unusable
@@ -272,19 +289,23 @@ async def _run(
     from summarize.run.session import open_run
 
     budget = _budget(settings)  # before the folder is touched: a usage error writes nothing
-    progress = _progress()
     summary = RunSummary()
+    progress = RunProgress(summary)
     received: list[signal.Signals] = []
     stack = AsyncExitStack()
     stack.callback(_stop_on_sigterm(received))
-    stack.enter_context(_fetch_lines())
+    if not shown.quiet:
+        stack.enter_context(_fetch_lines())
     try:
         async with stack:
             session = stack.enter_context(open_run(store, src, settings, template, summary=summary))
-            session.on_result = _on_result(progress)
             client = ModelClient(settings, tap=LedgerTap(session.ledger, session.run_id))
             stack.push_async_callback(client.aclose)  # closes the transport too
-            stack.enter_context(progress)
+            session.count_inputs()
+            if not shown.quiet:
+                session.on_result = progress
+                stack.enter_context(progress)
+                progress.start()
             await run_articles(session, client, force=force, budget=budget)
     except (SummarizeError, FatalModelError) as exc:
         say("error:", "bold red", f"{exc}")
@@ -297,22 +318,35 @@ async def _run(
         return EXIT_USAGE
     except asyncio.CancelledError:
         # Ctrl-C or SIGTERM. Returning (not raising) ends the run quietly, without a traceback.
-        note(
-            f"interrupted: {summary.count(Status.DONE)} done, "
-            f"{summary.count(Status.SKIPPED)} skipped, "
-            f"{summary.count(Status.FAILED)} failed so far, recorded in {store.manifest_path}; "
-            "run the same command again to do the rest"
-        )
-        return 128 + (received[0] if received else signal.SIGINT)
-    return _report(src, store, summary, session.manifest())
+        code = 128 + (received[0] if received else signal.SIGINT)
+        return _report(src, store, summary, session.manifest(), code, shown)
+    return _report(src, store, summary, session.manifest(), None, shown)
 
 
-def _report(src: Path | str, store: OutputStore, summary: RunSummary, manifest: RunManifest) -> int:
-    """The end of a run on stderr: counts, failures, notes, a budget stop; the exit code."""
+@dataclass(frozen=True)
+class Shown:
+    """What the run prints besides errors: the JSON summary on stdout, nothing on stderr."""
+
+    json: bool = False
+    quiet: bool = False
+
+
+def _report(
+    src: Path | str,
+    store: OutputStore,
+    summary: RunSummary,
+    manifest: RunManifest,
+    code: int | None,
+    shown: Shown,
+) -> int:
+    """The end of a run: the closing summary on stderr (and stdout with --json); the exit
+    code (`code` when the run was stopped)."""
+    from summarize.cli.summary import print_json, show_summary
+    from summarize.run.closing import Note, closing_summary, noted
     from summarize.sources.read import SUPPORTED_SUFFIXES
 
     counts = manifest.counts
-    if not summary.total:
+    if not summary.total and code is None:
         say(
             "error:",
             "bold red",
@@ -321,24 +355,22 @@ def _report(src: Path | str, store: OutputStore, summary: RunSummary, manifest: 
         )
         _report_not_read(summary)
         return EXIT_USAGE
-    note(
-        f"{counts.done} done, {counts.skipped} skipped, {counts.failed} failed "
-        f"({counts.events} events) in {summary.seconds:.1f}s -> {store.root}"
+    if code is None:
+        code = EXIT_SOME_FAILED if counts.failed or counts.not_attempted else EXIT_OK
+    notes = (Note(r.file, r.status, r.note or "") for r in summary.notes if noted(r.status, r.note))
+    closing = closing_summary(
+        summary.run_id, store.root, manifest.as_json(), summary.errors, notes, code
     )
-    for error in summary.errors:
-        say(f"  {error.stage}", "red", f"{error.file}: {error.cause}")
-    for result in summary.notes:
-        label, style = ("  skipped", "dim") if result.status == "skipped" else ("  note", "yellow")
-        say(label, style, f"{result.file}: {result.note}")
-    _report_not_read(summary)
-    if summary.budget_stop:
-        say(
-            "stopped:",
-            "yellow",
-            f"{summary.budget_stop}; {counts.not_attempted} articles not attempted. Run "
-            "again (with a larger budget) to do them: done ones are skipped.",
-        )
-    return EXIT_SOME_FAILED if counts.failed or counts.not_attempted else EXIT_OK
+    stopped = " interrupted" if manifest.interrupted else ""
+    show_summary(
+        closing,
+        title=f"run {summary.run_id}{stopped}",
+        errors_at=str(store.errors_path),
+        quiet=shown.quiet,
+    )
+    if shown.json:
+        print_json(closing)
+    return code
 
 
 def _report_not_read(summary: RunSummary) -> None:
@@ -372,39 +404,6 @@ def _fetch_lines() -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
-
-
-def _progress() -> Progress:
-    import sys
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(
-        TextColumn("[bold]summarize[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[last]}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-        disable=not sys.stderr.isatty(),
-    )
-
-
-def _on_result(progress: Progress) -> Callable[[ArticleResult], None]:
-    task = progress.add_task("run", total=None, last="")
-    mark = {
-        "done": "[green]done[/]",
-        "skipped": "[dim]skipped[/]",
-        "failed": "[red]failed[/]",
-        "not_attempted": "[yellow]not attempted[/]",
-    }
-
-    def on_result(result: ArticleResult) -> None:
-        name = result.article_id or result.file
-        progress.update(task, advance=1, last=f"{mark[result.status]} {name}")
-
-    return on_result
 
 
 def _budget(settings: Settings) -> Budget | None:

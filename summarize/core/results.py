@@ -120,6 +120,9 @@ class RunSummary:
     interrupted: str | None = None
     budget_stop: str | None = None
     run_id: int | None = None
+    # Articles the run expects: its inputs, counted by name before it starts, and one more
+    # for each further record a file turns out to hold. Progress shows it as the total.
+    expected: int = 0
     counts: Counter[Status] = field(default_factory=Counter)
     # All tokens spent (failed articles' too, for budgets), and those of done articles.
     spent_usage: Usage = field(default_factory=Usage)

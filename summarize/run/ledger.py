@@ -167,12 +167,29 @@ class Ledger:
             )
             return int(cursor.lastrowid or 0)
 
-    def finish_run(self, run_id: int, status: str, counts: dict[str, int]) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        counts: dict[str, int],
+        manifest: dict[str, Any] | None = None,
+    ) -> None:
+        """Close a run with its counts and run.json's head (what `summarize log` shows)."""
+        head = json.dumps(manifest, ensure_ascii=False) if manifest is not None else None
         with self._connect() as db:
             db.execute(
-                "UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",
-                (_now(), status, json.dumps(counts, sort_keys=True), run_id),
+                "UPDATE runs SET finished_at = ?, status = ?, counts = ?, manifest = ?"
+                " WHERE id = ?",
+                (_now(), status, json.dumps(counts, sort_keys=True), _printable(head), run_id),
             )
+
+    def run(self, run_id: int) -> sqlite3.Row | None:
+        """One run's row, if there is that run."""
+        with self._connect() as db:
+            found: sqlite3.Row | None = db.execute(
+                "SELECT * FROM runs WHERE id = ?", (run_id,)
+            ).fetchone()
+        return found
 
     def add_exchange(self, run_id: int, article_id: str | None, **row: Any) -> None:
         with self._connect() as db:
@@ -230,13 +247,16 @@ class Ledger:
         attempts: int = 0,
         seconds: float = 0.0,
         note: str | None = None,
+        stage: str | None = None,
+        cause: str | None = None,
     ) -> int:
-        """One article of a run: how it ended, or "running" until `finish_article` says."""
+        """One article of a run: how it ended, or "running" until `finish_article` says;
+        a failed one with its stage and cause."""
         with self._connect() as db:
             cursor = db.execute(
                 "INSERT INTO articles (run_id, article_id, file, article_sha256, status,"
-                " brief_sha256, attempts, seconds, note, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " brief_sha256, attempts, seconds, note, stage, cause, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     article_id,
@@ -247,6 +267,8 @@ class Ledger:
                     attempts,
                     seconds,
                     _printable(note),
+                    stage,
+                    _printable(cause),
                     _now(),
                 ),
             )
@@ -261,12 +283,24 @@ class Ledger:
         attempts: int = 0,
         seconds: float = 0.0,
         note: str | None = None,
+        stage: str | None = None,
+        cause: str | None = None,
     ) -> None:
         with self._connect() as db:
             db.execute(
                 "UPDATE articles SET status = ?, brief_sha256 = ?, attempts = ?, seconds = ?,"
-                " note = ?, updated_at = ? WHERE id = ?",
-                (status, brief_sha256, attempts, seconds, _printable(note), _now(), row),
+                " note = ?, stage = ?, cause = ?, updated_at = ? WHERE id = ?",
+                (
+                    status,
+                    brief_sha256,
+                    attempts,
+                    seconds,
+                    _printable(note),
+                    stage,
+                    _printable(cause),
+                    _now(),
+                    row,
+                ),
             )
 
     def first_with_text(self, run_id: int, article_sha256: str) -> tuple[str, str | None] | None:

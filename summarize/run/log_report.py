@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
+from summarize.core.results import ErrorRecord, Stage, Status
+from summarize.run.closing import ClosingSummary, Note, closing_summary, noted
 from summarize.run.ledger import Ledger
 
 SUPERSEDED_NOTE = "superseded: answered, then asked again (a re-ask, or a redo after a fault)"
@@ -67,3 +72,50 @@ def run_report(ledger: Ledger, run_id: int, article: str | None = None) -> RunRe
         total_tokens=sum(e["total_tokens"] for e in exchanges),
     )
     return RunReport(run_id, article, outcomes, exchanges, totals, notes)
+
+
+def past_summary(ledger: Ledger, run_id: int, out: Path) -> ClosingSummary | None:
+    """The closing summary of run `run_id`, as the run printed it; None if there is no such
+    run. A run that wrote no run.json head (killed, or recorded before summaries were kept)
+    gets its counts from its article rows and its tokens from its exchanges."""
+    row = ledger.run(run_id)
+    if row is None:
+        return None
+    manifest: dict[str, Any] = json.loads(row["manifest"]) if row["manifest"] else {}
+    if not manifest:
+        manifest = _from_rows(ledger, run_id, row)
+    errors = _errors(ledger, run_id)
+    notes = (
+        Note(a["file"], a["status"], a["note"])
+        for a in ledger.articles(run_id)
+        if noted(a["status"], a["note"])
+    )
+    return closing_summary(run_id, out, manifest, errors, notes)
+
+
+def _errors(ledger: Ledger, run_id: int) -> Iterator[ErrorRecord]:
+    for a in ledger.articles(run_id):
+        if a["status"] == Status.FAILED:
+            stage = a["stage"] or Stage.INTERNAL
+            cause = a["cause"] or "not recorded (the run was made by an older summarize)"
+            yield ErrorRecord(a["article_id"], a["file"], Stage(stage), cause)
+
+
+def _from_rows(ledger: Ledger, run_id: int, row: Any) -> dict[str, Any]:
+    counts = {s.value: 0 for s in Status if s is not Status.RUNNING}
+    events = 0
+    for a in ledger.articles(run_id):
+        status = a["status"] if a["status"] != Status.RUNNING else Status.INTERRUPTED
+        counts[status] += 1
+    tokens = ledger.tokens(run_id)
+    return {
+        "started_at": row["started_at"],
+        "interrupted": "the run was killed before it finished"
+        if row["status"] in ("killed", "running")
+        else None,
+        "source": row["source"],
+        "model": row["model"],
+        "prompt_version": row["prompt_version"],
+        "counts": {"articles": sum(counts.values()), **counts, "events": events},
+        "usage": asdict(tokens),
+    }

@@ -75,7 +75,11 @@ class RunManifest(BaseModel):
     prompt_version: str
     schema_version: str = SCHEMA_VERSION
     counts: Counts
-    usage: Usage
+    usage: Usage  # of the articles done
+    # Every token the run spent, failed articles' attempts included: what was paid for.
+    spent_usage: Usage | None = None
+    # The spent tokens at the model's [prices] in the config (per million tokens), if any.
+    cost: float | None = None
     quality: Quality
     durations: Durations
     # Files in the source that are not articles summarize reads, with why.
@@ -94,6 +98,13 @@ def build_manifest(
 ) -> RunManifest:
     """The manifest of a run from its totals and how it asked."""
     done = summary.count(Status.DONE)
+    price = settings.prices.get(settings.model or "")
+    spent = summary.spent()
+    cost = (
+        (spent.prompt_tokens * price.prompt + spent.completion_tokens * price.completion) / 1e6
+        if price is not None
+        else None
+    )
     return RunManifest(
         started_at=summary.started.isoformat(timespec="seconds"),
         interrupted=summary.interrupted,
@@ -115,6 +126,8 @@ def build_manifest(
             events=summary.events,
         ),
         usage=summary.done_usage,
+        spent_usage=spent,
+        cost=round(cost, 6) if cost is not None else None,
         quality=Quality(
             grounding_dropped_items=summary.dropped,
             weak_evidence_items=summary.weak,
@@ -156,4 +169,6 @@ def write_run(store: OutputStore, summary: RunSummary, manifest: RunManifest) ->
             status = "interrupted" if summary.interrupted else "done"
             if status == "done" and summary.count(Status.NOT_ATTEMPTED):
                 status = "partial"  # a budget stop, or results that lacked some articles
-            store.ledger.finish_run(run_id, status, manifest.counts.model_dump())
+            store.ledger.finish_run(
+                run_id, status, manifest.counts.model_dump(), manifest.as_json()
+            )

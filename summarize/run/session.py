@@ -9,8 +9,9 @@ are skipped, over-long ones are refused, and the rest is work.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from summarize.run.ledger import Ledger
 from summarize.run.manifest import RunManifest, build_manifest, write_run
 from summarize.run.store import OutputStore
 from summarize.settings import Settings
-from summarize.sources.read import FetchOptions, iter_articles
+from summarize.sources.read import FetchOptions, count_inputs, iter_articles
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class RunSession:
     def record(self, result: ArticleResult, row: int | None = None) -> None:
         """Account for a finished article: its ledger row (new, or `row` finished), the
         totals, and the progress callback."""
+        error = result.error
+        failure = {"stage": error.stage, "cause": error.cause} if error is not None else {}
         if row is not None:
             self.ledger.finish_article(
                 row,
@@ -68,6 +71,7 @@ class RunSession:
                 attempts=result.attempts,
                 seconds=result.seconds,
                 note=result.note,
+                **failure,
             )
         else:
             self.ledger.add_article(
@@ -80,20 +84,33 @@ class RunSession:
                 attempts=result.attempts,
                 seconds=result.seconds,
                 note=result.note,
+                **failure,
             )
         self.summary.add(result, keep=self.keep_results)
         if self.on_result is not None:
             self.on_result(result)
 
+    def count_inputs(self) -> int:
+        """Count the source's inputs by name (nothing is read) as the run's expected total."""
+        self.summary.expected = count_inputs(self.source)
+        return self.summary.expected
+
     def articles(self, max_chars: int | None) -> Iterator[Article | IngestError]:
         """The source's articles; pages of URLs are fetched into the output folder, and files
         that are not read are listed in the summary."""
-        return iter_articles(
+        items = iter_articles(
             self.source,
             max_chars=max_chars,
             fetch=FetchOptions(self.store.pages_dir, self.settings.fetch_timeout),
             on_skip=self.summary.skipped_files.append,
         )
+        previous = None
+        for item in items:
+            # A second record of one JSON file: an article the count of inputs could not see.
+            if item.file == previous:
+                self.summary.expected += 1
+            previous = item.file
+            yield item
 
     def triage(
         self, item: Article | IngestError, *, model: str, force: bool, max_chars: int | None
@@ -180,7 +197,12 @@ def open_run(
             session.summary.run_id = run_id
             try:
                 yield session
-            finally:
-                write_run(store, session.summary, session.manifest())
+            except BaseException:
+                # The first fault is the one to report: run.json failing after it (a full
+                # disk fails both) must not hide it.
+                with suppress(OSError, sqlite3.Error):
+                    write_run(store, session.summary, session.manifest())
+                raise
+            write_run(store, session.summary, session.manifest())
         finally:
             store.close()

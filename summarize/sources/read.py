@@ -30,7 +30,7 @@ from summarize.sources.pdf import parse_pdf
 from summarize.sources.urls import is_url, url_list
 from summarize.sources.word import parse_docx
 
-__all__ = ["SUPPORTED_SUFFIXES", "FetchOptions", "decode_text", "iter_articles"]
+__all__ = ["SUPPORTED_SUFFIXES", "FetchOptions", "count_inputs", "decode_text", "iter_articles"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -513,3 +513,22 @@ def iter_articles(
             yield item
         else:
             yield from _read(item, max_chars)
+
+
+def count_inputs(root: Path | str) -> int:
+    """How many inputs `iter_articles(root)` will read: files by name (none is opened, so
+    memory and time stay flat), URLs, and the URLs a URL list holds.
+
+    A JSON or JSONL file counts once, however many records it holds: the caller learns of
+    the others as they are read.
+    """
+    if isinstance(root, str) and is_url(root):
+        return 1
+    root = Path(root)
+    try:
+        if not root.is_dir():
+            urls = _listed_urls(root) if root.is_file() else None
+            return len(urls) if urls is not None else 1
+    except OSError:
+        return 1
+    return sum(1 for _ in _walk(root, None))

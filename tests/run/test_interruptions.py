@@ -194,8 +194,8 @@ def test_a_stop_signal_ends_the_run_quietly_and_records_it(
     assert code == exit_code
     assert "Traceback" not in stderr
     message = " ".join(stderr.split())
-    assert "interrupted: 3 done, 0 skipped, 0 failed so far" in message
-    assert "run the same command again" in message
+    assert "run 1 interrupted: 3 done, 0 skipped, 0 failed, 2 interrupted" in message
+    assert "interrupted: cancelled (Ctrl-C or SIGTERM); run the same command again" in message
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert manifest["interrupted"] == "cancelled (Ctrl-C or SIGTERM)"
     # The manifest accounts for every brief on disk, and only those.
