@@ -131,6 +131,8 @@ class EventView:
     conflicts: tuple[ConflictLine, ...]
     sides: tuple[SideColumn, ...]
     side_rows: tuple[SideRow, ...]
+    # "reviewed", or "1 of 2 reports reviewed": how much of it a reviewer checked.
+    reviewed_label: str | None = None
 
     @property
     def divergent(self) -> bool:
@@ -211,3 +213,5 @@ class MemoView:
     # From the run's record, when the folder is a run's output: what the memo cannot cover.
     unsummarised_note: str | None
     unsummarised: tuple[UnsummarisedRow, ...]
+    # Articles whose brief a reviewer checked (summarize review) and the memo used.
+    n_reviewed: int = 0
