@@ -45,8 +45,8 @@ class Session:
     token: str
 
 
-def _page(name: str, **context: Any) -> HTMLResponse:
-    return HTMLResponse(environment().get_template(name).render(**context))
+def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(environment().get_template(name).render(**context), status_code=status)
 
 
 def _now() -> dt.datetime:
@@ -89,7 +89,7 @@ def create_app(folder: RunFolder, reviewer: str, token: str) -> Starlette:
         try:
             entry = folder.entry(article_id)
         except UnknownArticleError as exc:
-            return _page("review_missing.html.j2", s=session, message=str(exc))
+            return _page("review_missing.html.j2", 404, s=session, message=str(exc))
         return _page("review_article.html.j2", s=session, **_article_view(folder, entry))
 
     async def change(request: Request) -> Response:
@@ -170,7 +170,7 @@ class _Refused(SummarizeError):
         self.path = path
 
 
-def _correct(body: dict[str, Any], session: Session, entry: Entry) -> Any:
+def _correct(body: dict[str, Any], session: Session, entry: Entry, text: str) -> Any:
     try:
         correction = Correction(
             op=body.get("op"),
@@ -182,18 +182,14 @@ def _correct(body: dict[str, Any], session: Session, entry: Entry) -> Any:
         )
     except ValidationError as exc:
         raise _Refused(f"not a correction: {exc.errors()[0]['msg']}", 400) from None
-    text = session.folder.text(entry)
-    if text.article is None:
-        raise _Refused(f"cannot correct: {text.problem}", 409)
-    article_text = text.article.text
 
     def change(current: Review | None) -> Review:
-        return corrected(_base(session, entry, current), correction, article_text)
+        return corrected(_base(session, entry, current), correction, text)
 
     return change
 
 
-def _mark(body: dict[str, Any], session: Session, entry: Entry) -> Any:
+def _mark(body: dict[str, Any], session: Session, entry: Entry, text: str) -> Any:
     reviewed = body.get("reviewed")
     if not isinstance(reviewed, bool):
         raise _Refused("say reviewed: true or false", 400)
@@ -226,7 +222,11 @@ async def _changed(request: Request, session: Session, make: Any) -> Response:
         entry = session.folder.entry(request.path_params["article_id"])
         if not entry.has_brief:
             raise _Refused("this article has no brief to review", 409)
-        change = make(body, session, entry)
+        # Reviewing is done against the text as it is: a changed file makes the review stale.
+        article = session.folder.text(entry)
+        if article.article is None:
+            raise _Refused(f"not saved: {article.problem}", 409)
+        change = make(body, session, entry, article.article.text)
         review = session.folder.reviews.update(entry.id, version, change)
     except UnknownArticleError as exc:
         return JSONResponse({"error": str(exc)}, status_code=404)
