@@ -7,7 +7,10 @@ Shared by tests/review/, tests/memo/ and tests/evaluation/ tests of reviews.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -91,3 +94,12 @@ def hand_run(tmp_path: Path, stem: str, text: str, brief_of: Callable[[Article],
     entry = {"id": article.id, "file": str(path), "status": "done", "note": None}
     (out / "run.json").write_text(json.dumps({"source": str(articles), "articles": [entry]}))
     return out
+
+
+def cli_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """`summarize ARGS` in a process of its own (where an event loop already runs here)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", "from summarize.cli import main; main()"]
+    return subprocess.run(
+        [*command, *map(str, args)], capture_output=True, text=True, env=env, check=False
+    )
