@@ -14,6 +14,7 @@ from review_runs import SEED_CALL, SEED_MEETING, article_id, hand_run, replay_ru
 from starlette.testclient import TestClient
 
 from summarize.core.brief import Brief, EventType
+from summarize.core.evidence_shape import item_spans
 from summarize.review.app import create_app
 from summarize.review.folder import RunFolder
 
@@ -177,3 +178,28 @@ def test_a_review_is_stale_when_the_article_text_changes_and_kept(tmp_path: Path
     assert index.count('class="row ') == 1
     assert f"review of an earlier text ({old}" in index
     assert (out / "reviews" / f"{old}.json").is_file()
+
+
+def test_a_remade_model_brief_leaves_the_review_shown_and_says_so(out: Path) -> None:
+    c = client(out)
+    aid = article_id(out, SEED_MEETING)
+    body = {"version": 0, "op": "set", "path": "events[0].location", "value": "Hangzhou"}
+    assert post(c, aid, "change", body).status_code == 200
+    assert "made again since this review began" not in c.get(f"/article/{aid}").text
+    model = out / "briefs" / f"{aid}.json"
+    remade = json.loads(model.read_text())
+    remade["events"][0]["location"] = "Beijing"  # as a new prompt or model would answer
+    model.write_text(json.dumps(remade, indent=2))
+    page = c.get(f"/article/{aid}").text
+    assert "made again since this review began" in page
+    assert 'value="Hangzhou"' in page and 'value="Beijing"' not in page
+
+
+def test_what_grounding_dropped_is_listed_and_evidence_is_marked_in_the_text(out: Path) -> None:
+    aid = article_id(out, SEED_MEETING)
+    brief = Brief.model_validate_json((out / "briefs" / f"{aid}.json").read_bytes())
+    page = client(out).get(f"/article/{aid}").text
+    assert f"Dropped by grounding ({len(brief.warnings)})" in page
+    (span,) = item_spans(brief.events[0].participants[0])
+    assert 'data-item="events[0].participants[0]" data-ev="e1"' in page
+    assert f'data-s="{span.start}" class="ev" data-ev="e1"' in page
