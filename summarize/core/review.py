@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from summarize.core.brief import Brief
-from summarize.core.corrections import Correction, apply
+from summarize.core.corrections import Correction, CorrectionError, apply
 
 REVIEW_FORMAT = 1
 
@@ -48,6 +48,9 @@ class Review(BaseModel):
     reviewed_at: dt.datetime | None = None
     corrections: list[Correction] = Field(default_factory=list)
     brief: Brief
+    # The model's brief the corrections apply to, kept whole: undo replays them on it, and it
+    # stays what the review was made on after the model's file is made again.
+    model_brief: Brief
 
 
 def start_review(
@@ -66,6 +69,7 @@ def start_review(
         updated_by=by,
         updated_at=at,
         brief=brief,
+        model_brief=brief,
     )
 
 
@@ -73,12 +77,29 @@ def corrected(review: Review, correction: Correction, text: str) -> Review:
     """The review with one more correction. A change after "reviewed" withdraws the mark:
     what was reviewed is no longer what is stored."""
     brief = apply(review.brief, correction, text)
+    return _changed(review, brief, [*review.corrections, correction], correction.by, correction.at)
+
+
+def undone(review: Review, text: str, by: str, at: dt.datetime) -> Review:
+    """The review without its last correction: the others replayed on the model's brief."""
+    if not review.corrections:
+        raise CorrectionError("there is no correction to undo")
+    kept = review.corrections[:-1]
+    brief = review.model_brief
+    for correction in kept:
+        brief = apply(brief, correction, text)
+    return _changed(review, brief, kept, by, at)
+
+
+def _changed(
+    review: Review, brief: Brief, corrections: list[Correction], by: str, at: dt.datetime
+) -> Review:
     return review.model_copy(
         update={
             "brief": brief,
-            "corrections": [*review.corrections, correction],
-            "updated_by": correction.by,
-            "updated_at": correction.at,
+            "corrections": corrections,
+            "updated_by": by,
+            "updated_at": at,
             "reviewed": False,
             "reviewed_by": None,
             "reviewed_at": None,

@@ -17,7 +17,7 @@ from starlette.routing import Route
 from summarize.core.brief import Brief, EventType, OutcomeKind
 from summarize.core.corrections import Correction, CorrectionError
 from summarize.core.errors import SummarizeError
-from summarize.core.review import Review, corrected, marked, model_remade, start_review
+from summarize.core.review import Review, corrected, marked, model_remade, start_review, undone
 from summarize.rendering import environment
 from summarize.review.folder import Entry, RunFolder, UnknownArticleError
 from summarize.review.security import Guard
@@ -98,6 +98,9 @@ def create_app(folder: RunFolder, reviewer: str, token: str) -> Starlette:
     async def mark(request: Request) -> Response:
         return await _changed(request, session, _mark)
 
+    async def undo(request: Request) -> Response:
+        return await _changed(request, session, _undo)
+
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in _STATIC:
@@ -111,6 +114,7 @@ def create_app(folder: RunFolder, reviewer: str, token: str) -> Starlette:
             Route("/article/{article_id}", article),
             Route("/api/article/{article_id}/change", change, methods=["POST"]),
             Route("/api/article/{article_id}/reviewed", mark, methods=["POST"]),
+            Route("/api/article/{article_id}/undo", undo, methods=["POST"]),
             Route("/static/{name}", static),
             # Browsers ask for it on their own; an answer keeps a 404 out of the console.
             Route("/favicon.ico", lambda _: Response(status_code=204)),
@@ -196,6 +200,15 @@ def _mark(body: dict[str, Any], session: Session, entry: Entry, text: str) -> An
 
     def change(current: Review | None) -> Review:
         return marked(_base(session, entry, current), reviewed, session.reviewer, _now())
+
+    return change
+
+
+def _undo(body: dict[str, Any], session: Session, entry: Entry, text: str) -> Any:
+    def change(current: Review | None) -> Review:
+        if current is None:
+            raise _Refused("there is no correction to undo", 409)
+        return undone(current, text, session.reviewer, _now())
 
     return change
 

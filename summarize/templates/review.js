@@ -208,11 +208,18 @@
   }
   if (mark) mark.addEventListener("click", () => markReviewed(false));
 
+  const undo = document.getElementById("undo");
+  async function undoLast() {
+    if (await send("undo", {}, null)) location.reload();
+  }
+  if (undo) undo.addEventListener("click", undoLast);
+
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest("input, textarea, select")) return;
     const go = (id) => id && (location.href = "/article/" + encodeURIComponent(id));
     if (event.key === "r" && mark) markReviewed(true);
+    else if (event.key === "u" && undo) undoLast();
     else if (event.key === "j") step(1);
     else if (event.key === "k") step(-1);
     else if (event.key === "n") go(bar.dataset.nextArticle);

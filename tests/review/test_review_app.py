@@ -203,3 +203,23 @@ def test_what_grounding_dropped_is_listed_and_evidence_is_marked_in_the_text(out
     (span,) = item_spans(brief.events[0].participants[0])
     assert 'data-item="events[0].participants[0]" data-ev="e1"' in page
     assert f'data-s="{span.start}" class="ev" data-ev="e1"' in page
+
+
+def test_undo_takes_back_the_last_correction_only(out: Path) -> None:
+    c = client(out)
+    aid = article_id(out, SEED_MEETING)
+    model = Brief.model_validate_json((out / "briefs" / f"{aid}.json").read_bytes())
+    assert post(c, aid, "undo", {"version": 0}).status_code == 409
+    set_place = {"op": "set", "path": "events[0].location", "value": "Hangzhou"}
+    assert post(c, aid, "change", {"version": 0, **set_place}).status_code == 200
+    drop = {"op": "delete", "path": "events[0].participants[0]"}
+    assert post(c, aid, "change", {"version": 1, **drop}).status_code == 200
+    assert post(c, aid, "reviewed", {"version": 2, "reviewed": True}).status_code == 200
+    answer = post(c, aid, "undo", {"version": 3})
+    assert answer.json() == {"version": 4, "reviewed": False}
+    saved = json.loads((out / "reviews" / f"{aid}.json").read_text())
+    assert [x["op"] for x in saved["corrections"]] == ["set"]
+    event = saved["brief"]["events"][0]
+    assert event["location"] == "Hangzhou"
+    assert event["participants"][0]["name"] == model.events[0].participants[0].name
+    assert 'id="undo"' in c.get(f"/article/{aid}").text
