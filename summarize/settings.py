@@ -114,6 +114,9 @@ class Settings(BaseSettings):
         None, ge=1, description="Stop starting articles once a run has used this many tokens."
     )
     max_cost: float | None = Field(None, gt=0, description="Same, in money, using `prices`.")
+    fetch_timeout: float = Field(
+        30.0, gt=0, description="Seconds to download one URL's page, redirects included."
+    )
     # [prices."model-name"] prompt = ..., completion = ... in summarize.toml.
     prices: dict[str, Price] = Field(default_factory=dict)
     recording: RecordingMode = RecordingMode.LIVE

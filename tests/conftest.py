@@ -18,7 +18,9 @@ import pytest
 from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 
 from summarize.core.article import Article
-from summarize.core.brief import Brief
+from summarize.core.brief import Brief, Evidence
+from summarize.core.grounding import article_text
+from summarize.core.restate import restate
 from summarize.sources.read import iter_articles
 
 pytest_plugins = ["eval_workspace"]  # the eval tests' shared fixtures
@@ -43,6 +45,20 @@ FOLLOW_UP_QUOTE = (
 
 _ARTICLE_ID_LINE = re.compile(r"^Article id: (\S+)$", re.MULTILINE)
 _ARTICLE_BODY = re.compile(r"<article>\n(.*?)\n</article>", re.DOTALL)
+_NUMBERED = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
+
+
+def read_article(path: Path) -> Article:
+    (article,) = list(iter_articles(path))
+    assert isinstance(article, Article)
+    return article
+
+
+def cite(article: Article, quote: str) -> list[int]:
+    """The numbers of the sentences of `article` that `quote` (verbatim) overlaps."""
+    start = article.text.index(quote)
+    end = start + len(quote)
+    return [s.number for s in article_text(article).sentences if s.start < end and start < s.end]
 
 
 @pytest.fixture
@@ -63,17 +79,19 @@ def server() -> Iterator[ModelServer]:
 
 @pytest.fixture(scope="session")
 def seed001() -> Article:
-    (article,) = list(iter_articles(SEED_001))
-    assert isinstance(article, Article)
-    return article
+    return read_article(SEED_001)
 
 
 def _seed001_answer() -> dict[str, Any]:
+    seed = read_article(SEED_001)
+    call, initiator = cite(seed, CALL_QUOTE), cite(seed, INITIATOR_QUOTE)
+    agreed, follow_up = cite(seed, AGREED_QUOTE), cite(seed, FOLLOW_UP_QUOTE)
     return {
         "source": {"outlet": None, "headline": None, "published": None},
         "events": [
             {
                 "event_type": "phone_call",
+                "status": "held",
                 "date_text": "on Wednesday",
                 "location": None,
                 "participants": [
@@ -81,24 +99,24 @@ def _seed001_answer() -> dict[str, Any]:
                         "name": "Vladimir Putin",
                         "title": "President",
                         "affiliation": "Russia",
-                        "evidence": CALL_QUOTE,
+                        "evidence": call,
                     },
                     {
                         "name": "Barack Obama",
                         "title": "President",
                         "affiliation": "United States",
-                        "evidence": CALL_QUOTE,
+                        "evidence": call,
                     },
                 ],
                 "mentioned": [],
-                "initiator": {"party": "United States", "evidence": INITIATOR_QUOTE},
+                "initiator": {"party": "United States", "evidence": initiator},
                 "topics": ["Syria"],
                 "outcomes": [
                     {
                         "kind": "agreed",
                         "statement": "Keep a close dialogue on Syria.",
                         "stated_by": "Kremlin",
-                        "evidence": AGREED_QUOTE,
+                        "evidence": agreed,
                     }
                 ],
                 "follow_ups": [
@@ -106,7 +124,7 @@ def _seed001_answer() -> dict[str, Any]:
                         "action": "UN Security Council vote on the Syria draft resolution",
                         "responsible": ["UN Security Council"],
                         "due": "Thursday morning",
-                        "evidence": FOLLOW_UP_QUOTE,
+                        "evidence": follow_up,
                     }
                 ],
                 "summary": "Putin and Obama discussed Syria by telephone.",
@@ -141,7 +159,8 @@ def reply_with() -> Callable[..., Reply]:
 
 
 def article_of(request: ReceivedRequest) -> tuple[str, str]:
-    """(article id, article body) from a request rendered by the shipped prompt."""
+    """(article id, article body as numbered sentences) from a request made with the
+    shipped prompt."""
     # messages[1] is the rendered user block; re-asks only append after it.
     user = request.json()["messages"][1]["content"]
     found_id = _ARTICLE_ID_LINE.search(user)
@@ -150,23 +169,30 @@ def article_of(request: ReceivedRequest) -> tuple[str, str]:
     return found_id.group(1), found_body.group(1)
 
 
+def sentences_of(request: ReceivedRequest) -> dict[int, str]:
+    """The numbered sentences the request shows the model."""
+    return {int(n): text for n, text in _NUMBERED.findall(article_of(request)[1])}
+
+
 def grounded_answer_for(request: ReceivedRequest) -> Reply:
-    """A model that always answers well: one meeting, evidenced by the body's first line."""
-    article_id, body = article_of(request)
-    first_line = next(line.strip() for line in body.splitlines() if line.strip())
+    """A model that always answers well: one meeting, evidenced by the first sentence, which
+    its summary repeats (so that an answer carries the article's words, as real ones do)."""
+    article_id, _ = article_of(request)
+    first = sentences_of(request)[1]
     return completion_for(
         {
             "source": {"outlet": None, "headline": None, "published": None},
             "events": [
                 {
                     "event_type": "meeting",
+                    "status": "held",
                     "date_text": None,
                     "location": None,
-                    "participants": [{"name": "Someone", "evidence": first_line}],
-                    "initiator": {"party": None, "evidence": None},
+                    "participants": [{"name": "Someone", "evidence": [1]}],
+                    "initiator": {"party": None, "evidence": []},
                     "topics": [article_id],
                     "outcomes": [],
-                    "summary": f"A meeting reported by {article_id}.",
+                    "summary": first[:400],
                 }
             ],
             "no_event_reason": None,
@@ -213,57 +239,23 @@ def make_articles() -> Callable[[Path, int], list[Path]]:
     return write_articles
 
 
-def extraction_of(brief: Brief, *, participants: bool = True) -> dict[str, Any]:
-    """The model-facing answer that reproduces `brief` (quotes are its evidence quotes)."""
-    return {
-        "source": {
-            "outlet": brief.source.outlet,
-            "headline": brief.source.headline,
-            "published": brief.source.published_text,
-        },
-        "events": [
-            {
-                "event_type": e.event_type.value,
-                "date_text": e.date_text,
-                "location": e.location,
-                "participants": [
-                    {
-                        "name": p.name,
-                        "title": p.title,
-                        "affiliation": p.affiliation,
-                        "evidence": p.evidence.quote,
-                    }
-                    for p in e.participants
-                ]
-                if participants
-                else [],
-                "mentioned": [m.model_dump() for m in e.mentioned],
-                "initiator": {
-                    "party": e.initiator.party,
-                    "evidence": e.initiator.evidence.quote if e.initiator.evidence else None,
-                },
-                "topics": e.topics,
-                "outcomes": [
-                    {
-                        "kind": o.kind.value,
-                        "statement": o.statement,
-                        "stated_by": o.stated_by,
-                        "evidence": o.evidence.quote,
-                    }
-                    for o in e.outcomes
-                ],
-                "follow_ups": [
-                    {
-                        "action": f.action,
-                        "responsible": f.responsible,
-                        "due": f.due_text,
-                        "evidence": f.evidence.quote,
-                    }
-                    for f in e.follow_ups
-                ],
-                "summary": e.summary,
-            }
-            for e in brief.events
-        ],
-        "no_event_reason": brief.no_event_reason,
-    }
+def extraction_of(brief: Brief, article: Article, *, participants: bool = True) -> dict[str, Any]:
+    """The model-facing answer that reproduces `brief` on `article` (its evidence cited by
+    sentence number)."""
+    answer = restate(brief, article_text(article)).model_dump(mode="json")
+    if not participants:
+        for event in answer["events"]:
+            event["participants"] = []
+    return answer
+
+
+def evidences(brief: Brief) -> list[Evidence]:
+    """Every evidence in a brief, in document order."""
+    found: list[Evidence] = []
+    for event in brief.events:
+        found += [p.evidence for p in event.participants]
+        if event.initiator.evidence is not None:
+            found.append(event.initiator.evidence)
+        found += [o.evidence for o in event.outcomes]
+        found += [f.evidence for f in event.follow_ups]
+    return found

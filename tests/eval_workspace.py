@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import extraction_of
+from conftest import extraction_of, read_article
 from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 from rich.console import Console
 
@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLDEN = ROOT / "fixtures" / "golden"
 GOLDENS = {p.stem: Brief.model_validate_json(p.read_bytes()) for p in GOLDEN.glob("*.json")}
+ARTICLES = {a.id: a for a in map(read_article, sorted(SEEDS.glob("*.txt")))}
 WORSE_RULE = "- Leave the participants list empty."
 MODEL = "loopback-model"
 
@@ -53,7 +54,7 @@ def article_id_of(request: ReceivedRequest) -> str:
 
 
 def golden_answer(article_id: str, participants: bool = True) -> Reply:
-    answer = extraction_of(GOLDENS[article_id], participants=participants)
+    answer = extraction_of(GOLDENS[article_id], ARTICLES[article_id], participants=participants)
     return Reply.json(chat_completion(json.dumps(answer), model=MODEL))
 
 

@@ -26,8 +26,8 @@ from summarize.review.server import bind, make_server, url_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDINGS = ROOT / "fixtures" / "recordings"
-# Seed 003 (the 2016 G20 sidelines meeting): its replayed brief has one participant, and
-# seed 001 (the July 2012 call) has an event with none.
+# Seed 003 (the 2016 G20 sidelines meeting) and seed 001 (the July 2012 call): their replayed
+# briefs have participants kept on weak evidence, and 001 has initiators dropped.
 SEED_MEETING = "003_41b868dbc988e1ab"
 SEED_CALL = "001_9e3b4aafea83a794"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Callable
-from contextlib import AsyncExitStack
+from collections.abc import Callable, Iterator
+from contextlib import AsyncExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,16 +24,31 @@ if TYPE_CHECKING:
     from summarize.run.store import OutputStore
     from summarize.settings import Settings
 
-RUN_HELP = """
-Extract one event brief per article in SRC (a folder, searched recursively, or a file).
+# How many files not read the end of a run names; run.json lists them all.
+_NOT_READ_SHOWN = 20
 
-Reads .txt, .md, .html/.htm, .json and .jsonl. Writes, under --out:
+RUN_HELP = """
+Extract one event brief per article in SRC: a folder (searched recursively), a
+file, a URL, or a .txt file listing URLs.
+
+Reads .txt, .md, .html/.htm, .pdf (its text layer: no OCR), .docx, .eml
+(Subject as title, Date as publication date), .json and .jsonl. Other files in
+a folder are listed as not read, with why, at the end and in run.json.
+
+A .txt file is a URL list when every line that is not blank or a # comment is
+one http(s) URL. Each page is fetched once (--fetch-timeout, a size cap from
+--max-chars, at most 5 redirects) into --out's pages/ folder, with a sidecar
+naming the final URL; later runs read the stored copy. A page that cannot be
+fetched (timeout, 404, not HTML, PDF or Word) fails with the reason.
+
+Writes, under --out:
 
 
   briefs/<id>.json   one validated, grounded brief per article
   run.json           the run manifest: model, prompt and schema versions,
                      counts, token usage, durations, quality signals
   errors.jsonl       one line per article that failed: file, stage, cause
+  pages/             pages fetched by URL, each with a .json sidecar
   ledger.sqlite      every run, each article's outcome, every model exchange
                      (see `summarize log`)
 
@@ -63,7 +78,12 @@ Example:
 # Long in its option declarations only: typer reads the options from the signature.
 def run(
     src: Annotated[
-        Path, typer.Argument(metavar="SRC", help="Folder or file of articles.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="SRC",
+            help="Folder or file of articles, a URL, or a .txt file of URLs.",
+            show_default=False,
+        ),
     ],
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
     base_url: opt.BaseUrlOption = None,
@@ -114,15 +134,21 @@ def run(
         float | None,
         typer.Option(help="Stop starting articles at this cost (needs [prices] in the config)."),
     ] = None,
+    fetch_timeout: Annotated[
+        float | None,
+        typer.Option(help="Seconds to download one URL's page (default 30)."),
+    ] = None,
 ) -> None:
     from summarize.memo.render import resolve_format
     from summarize.model.prompts import load_prompt
     from summarize.run.store import OutputStore
     from summarize.settings import RecordingMode, load_settings
+    from summarize.sources.urls import is_url
 
     recording = opt.recording_mode(replay, record, record_missing)
-    if not src.exists():
-        raise fail(f"{src} does not exist: give a folder or file of articles")
+    source: Path | str = src if is_url(src) else Path(src)
+    if isinstance(source, Path) and not source.exists():
+        raise fail(f"{src} does not exist: give a folder or file of articles, or a URL")
     settings = load_settings(
         config,
         base_url=base_url,
@@ -137,6 +163,7 @@ def run(
         recordings_dir=recordings,
         max_tokens_total=max_tokens_total,
         max_cost=max_cost,
+        fetch_timeout=fetch_timeout,
     )
     template = load_prompt(prompt)
     if local and (base_url or model):
@@ -154,9 +181,9 @@ def run(
             raise fail(str(exc)) from None
     store = OutputStore(out)
     if local:
-        code = _run_with_local_server(src, store, settings, template, model_path, force=force)
+        code = _run_with_local_server(source, store, settings, template, model_path, force=force)
     else:
-        code = asyncio.run(_run(src, store, endpoint(settings), template, force=force))
+        code = asyncio.run(_run(source, store, endpoint(settings), template, force=force))
     raise typer.Exit(_write_run_memo(store, memo, code))
 
 
@@ -217,7 +244,7 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int) -> int:
 
 
 def _run_with_local_server(
-    src: Path,
+    src: Path | str,
     store: OutputStore,
     settings: Settings,
     template: PromptTemplate,
@@ -235,7 +262,12 @@ def _run_with_local_server(
 
 
 async def _run(
-    src: Path, store: OutputStore, settings: Settings, template: PromptTemplate, *, force: bool
+    src: Path | str,
+    store: OutputStore,
+    settings: Settings,
+    template: PromptTemplate,
+    *,
+    force: bool,
 ) -> int:
     import sqlite3
 
@@ -252,6 +284,7 @@ async def _run(
     received: list[signal.Signals] = []
     stack = AsyncExitStack()
     stack.callback(_stop_on_sigterm(received))
+    stack.enter_context(_fetch_lines())
     try:
         async with stack:
             session = stack.enter_context(open_run(store, src, settings, template, summary=summary))
@@ -281,7 +314,7 @@ async def _run(
     return _report(src, store, summary, session.manifest())
 
 
-def _report(src: Path, store: OutputStore, summary: RunSummary, manifest: RunManifest) -> int:
+def _report(src: Path | str, store: OutputStore, summary: RunSummary, manifest: RunManifest) -> int:
     """The end of a run on stderr: counts, failures, notes, a budget stop; the exit code."""
     from summarize.sources.read import SUPPORTED_SUFFIXES
 
@@ -293,6 +326,7 @@ def _report(src: Path, store: OutputStore, summary: RunSummary, manifest: RunMan
             f"no articles found in {src}: summarize reads {', '.join(sorted(SUPPORTED_SUFFIXES))} "
             "files (hidden files and folders are skipped)",
         )
+        _report_not_read(summary)
         return EXIT_USAGE
     note(
         f"{counts.done} done, {counts.skipped} skipped, {counts.failed} failed "
@@ -303,6 +337,7 @@ def _report(src: Path, store: OutputStore, summary: RunSummary, manifest: RunMan
     for result in summary.notes:
         label, style = ("  skipped", "dim") if result.status == "skipped" else ("  note", "yellow")
         say(label, style, f"{result.file}: {result.note}")
+    _report_not_read(summary)
     if summary.budget_stop:
         say(
             "stopped:",
@@ -311,6 +346,39 @@ def _report(src: Path, store: OutputStore, summary: RunSummary, manifest: RunMan
             "again (with a larger budget) to do them: done ones are skipped.",
         )
     return EXIT_SOME_FAILED if counts.failed or counts.not_attempted else EXIT_OK
+
+
+def _report_not_read(summary: RunSummary) -> None:
+    """The files in the source that were not read, a line each (the first few: run.json
+    lists them all)."""
+    skipped = summary.skipped_files
+    if not skipped:
+        return
+    note(f"{len(skipped)} file{'s' * (len(skipped) != 1)} not read (not articles):")
+    for entry in skipped[:_NOT_READ_SHOWN]:
+        say("  not read", "dim", f"{entry.file}: {entry.reason}")
+    if len(skipped) > _NOT_READ_SHOWN:
+        note(f"  ... and {len(skipped) - _NOT_READ_SHOWN} more, listed in run.json")
+
+
+@contextmanager
+def _fetch_lines() -> Iterator[None]:
+    """A plain line on stderr for each URL fetched (or found stored) while the run goes on."""
+    import logging
+
+    class ToStderr(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            note(record.getMessage())
+
+    logger, handler = logging.getLogger("summarize.sources.fetch"), ToStderr()
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _progress() -> Progress:

@@ -37,24 +37,41 @@ class Article:
     sha256: str
     # What was repaired in the text as read (mis-decoded characters), for the run's notes.
     repaired: str | None = None
+    # The URL it was fetched from, when it was (`path` is then the stored copy of the page).
+    origin: str | None = None
+    # Where leading page furniture ends (a capture's URL line, menus, tickers): the model
+    # reads text[body_start:body_end], while evidence offsets still count from text[0].
+    body_start: int = 0
+    # Where the outlet and the publication date came from ("og:site_name", "json-ld",
+    # "text", "metadata"; "header", "url", "date-line", "metadata").
+    outlet_from: str | None = None
+    published_from: str | None = None
+    # The site's domain from the URL ("zeit.de"): the outlet when nothing names it.
+    site: str | None = None
 
     @property
     def file(self) -> str:
-        """The file's name as shown and stored: valid Unicode whatever bytes name it."""
-        return printable(str(self.path))
+        """The file's name (or the URL given) as shown and stored: valid Unicode whatever
+        bytes name it."""
+        return self.origin or printable(str(self.path))
 
     @property
     def body(self) -> str:
-        """The text without trailing page boilerplate: what the model reads."""
-        return self.text[: self.body_end]
+        """The text without leading and trailing page boilerplate: what the model reads."""
+        return self.text[self.body_start : self.body_end]
 
     def source(self) -> Source:
+        """Where the article came from, as the page gives it (the site when nothing names
+        the outlet)."""
+        named = self.outlet is not None
         return Source(
-            outlet=self.outlet,
+            outlet=self.outlet if named else self.site,
             headline=self.title,
             url=self.url,
             published_text=self.published_text,
             published_date=self.published_date,
+            outlet_from=self.outlet_from if named else ("domain" if self.site else None),
+            published_from=self.published_from,
         )
 
 
@@ -65,11 +82,14 @@ class IngestError:
     path: Path
     stage: Stage = field(default=Stage.INGEST)
     cause: str
+    # The URL given, for a page that could not be fetched or read.
+    origin: str | None = None
 
     @property
     def file(self) -> str:
-        """The file's name as shown and stored: valid Unicode whatever bytes name it."""
-        return printable(str(self.path))
+        """The file's name (or the URL given) as shown and stored: valid Unicode whatever
+        bytes name it."""
+        return self.origin or printable(str(self.path))
 
     def __str__(self) -> str:
         return f"{self.file}: {self.cause}"

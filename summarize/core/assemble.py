@@ -1,8 +1,9 @@
 """Turn a model's `Extraction` into a grounded `Brief` (pure).
 
-Here the model's words meet the article: every quote is located (or its item dropped with a
-warning), dates are resolved against the publication date, ids and provenance are added.
-Nothing the model says is kept without a place in the text to point at.
+Here the model's words meet the article: cited sentence numbers become the article's own
+text (an item citing nothing is dropped with a warning, a participant its sentences do not
+name is kept with a "weak" warning), dates are resolved against the publication date, ids and
+provenance are added. Nothing the model says is kept without a place in the text to point at.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from dataclasses import dataclass
 
 from summarize.core import brief, extraction
 from summarize.core.article import Article
+from summarize.core.brief import EventStatus
 from summarize.core.dates import find_publication_date, resolve_date
-from summarize.core.grounding import ArticleText
+from summarize.core.grounding import ArticleText, article_text, supports
 
 
 @dataclass
@@ -20,12 +22,33 @@ class _Grounder:
     text: ArticleText
     warnings: list[brief.GroundingWarning]
 
-    def evidence(self, path: str, quote: str | None) -> brief.Evidence | None:
-        found = self.text.locate(quote) if quote else None
+    def evidence(
+        self, path: str, numbers: list[int], names: tuple[str | None, ...] = ()
+    ) -> brief.Evidence | None:
+        """The cited text, or None (with a warning) when no cited number is a sentence.
+
+        With `names`, cited text that mentions none of them is kept but marked weak.
+        """
+        found = self.text.cite(numbers)
         if found is None:
-            reason = "no evidence quote given" if not quote else "quote not found in the article"
+            reason = (
+                "no sentence cited"
+                if not numbers
+                else f"cites no sentence of the article (it has {len(self.text.sentences)})"
+            )
             self.warnings.append(
-                brief.GroundingWarning(path=path, quote=quote or "", reason=reason)
+                brief.GroundingWarning(path=path, quote=str(numbers), reason=reason)
+            )
+            return None
+        named = [n for n in names if n]
+        if named and not any(supports(found, n) for n in named):
+            self.warnings.append(
+                brief.GroundingWarning(
+                    path=path,
+                    quote=found.quote,
+                    reason=f"the cited sentences do not mention {named[0]}",
+                    kind="weak",
+                )
             )
         return found
 
@@ -49,22 +72,31 @@ def _clean(value: str | None) -> str | None:
 
 
 def _source(x: extraction.Source, article: Article, text: ArticleText) -> brief.Source:
+    """Page metadata first; the model's reading only where the page says nothing and the
+    article shows what the model read."""
     published_text, published_date = article.published_text, article.published_date
+    published_from = article.published_from
     claimed = _clean(x.published)
-    # The model's reading of the date counts only if the article really shows it.
     if published_date is None and claimed and text.mentions(claimed):
         found = find_publication_date(claimed)
         if found is not None:
-            published_text, published_date = claimed, found[1]
-    outlet = article.outlet
+            published_text, published_date, published_from = claimed, found[1], "model"
+    outlet, outlet_from = article.outlet, article.outlet_from
     if outlet is None and _clean(x.outlet) and text.mentions(x.outlet or ""):
-        outlet = _clean(x.outlet)
+        outlet, outlet_from = _clean(x.outlet), "model"
+    if outlet is None and article.site:
+        outlet, outlet_from = article.site, "domain"
+    headline = _clean(x.headline)
     return brief.Source(
         outlet=outlet,
-        headline=article.title or _clean(x.headline),
+        # The model's headline when the article shows it: a capture's first line may be a
+        # lede or a dateline rather than the title.
+        headline=headline if headline and text.mentions(headline) else article.title,
         url=article.url,
         published_text=published_text,
         published_date=published_date,
+        outlet_from=outlet_from,
+        published_from=published_from if published_date or published_text else None,
     )
 
 
@@ -81,13 +113,17 @@ def _event(
     return brief.Event(
         id=f"{article.id}#{i + 1}",
         event_type=x.event_type,
-        date=resolve_date(date_text, published.published_date),
+        status=x.status,
+        date=resolve_date(date_text, published.published_date, status=x.status),
         date_text=date_text,
         location=_clean(x.location),
         participants=participants,
         mentioned=[
             brief.Person(
-                name=m.name.strip(), title=_clean(m.title), affiliation=_clean(m.affiliation)
+                name=m.name.strip(),
+                short_name=_short_name(m, g.text),
+                title=_clean(m.title),
+                affiliation=_clean(m.affiliation),
             )
             for m in x.mentioned
             if m.name.strip()
@@ -100,14 +136,21 @@ def _event(
     )
 
 
+def _short_name(p: extraction.Person, text: ArticleText) -> str | None:
+    """The model's short form of a name, only if the article uses it."""
+    short = _clean(p.short_name)
+    return short if short and text.mentions(short) else None
+
+
 def _participants(at: str, x: extraction.Event, g: _Grounder) -> list[brief.Participant]:
     participants = []
     for j, p in enumerate(x.participants):
-        ev = g.evidence(f"{at}.participants[{j}]", p.evidence)
+        ev = g.evidence(f"{at}.participants[{j}]", p.evidence, (p.name, p.short_name))
         if ev is not None:
             participants.append(
                 brief.Participant(
                     name=p.name.strip(),
+                    short_name=_short_name(p, g.text),
                     title=_clean(p.title),
                     affiliation=_clean(p.affiliation),
                     evidence=ev,
@@ -119,6 +162,7 @@ def _participants(at: str, x: extraction.Event, g: _Grounder) -> list[brief.Part
 def _initiator(at: str, x: extraction.Event, g: _Grounder) -> brief.Initiator:
     if not _clean(x.initiator.party):
         return brief.NOT_STATED
+    # No support check: a party is named in many ways ("the American side", "Washington").
     ev = g.evidence(f"{at}.initiator", x.initiator.evidence)
     if ev is None:
         return brief.NOT_STATED
@@ -156,7 +200,10 @@ def _follow_ups(
                     action=f.action.strip(),
                     responsible=[r.strip() for r in f.responsible if r.strip()],
                     due_text=due,
-                    due_date=resolve_date(due, published.published_date),
+                    # A follow-up is announced for later: its date resolves forward.
+                    due_date=resolve_date(
+                        due, published.published_date, status=EventStatus.PLANNED
+                    ),
                     evidence=ev,
                 )
             )
@@ -167,7 +214,7 @@ def assemble_brief(
     x: extraction.Extraction, article: Article, provenance: brief.Provenance
 ) -> brief.Brief:
     """Ground, resolve and stamp one extraction; ungrounded items become warnings."""
-    text = ArticleText.of(article.text)
+    text = article_text(article)
     grounder = _Grounder(text=text, warnings=[])
     source = _source(x.source, article, text)
     events = [_event(i, e, article, source, grounder) for i, e in enumerate(x.events)]

@@ -39,7 +39,19 @@ _OPENERS: tuple[re.Pattern[str], ...] = tuple(
         r"(related|recommended|more|trending|popular)( articles| stories| news| content| posts"
         r"| for you| on this (topic|story)| from [\w ]{1,30})?",
         r"read more|you (may|might) also (like|be interested in)|most (read|popular|viewed)",
-        r"tags?(: .{0,100})?|advertisement|sponsored( content)?",
+        r"tags?(: .{0,100})?|advertisement|sponsored( content)?|banner",
+        # The same blocks in the other languages we read.
+        r"читайте также|читать также|по теме|реклама|комментарии|подписывайтесь.{0,80}",
+        r"lesen sie (auch|mehr)|mehr zum thema|das könnte sie auch interessieren|anzeige"
+        r"|kommentare",
+        r"(à )?lire aussi|sur le même sujet|vous aimerez aussi|publicité|commentaires",
+        r"lee también|lea también|(también )?te puede interesar|(temas|noticias) relacionad[oa]s"
+        r"(: ?.{0,200})?|sobre la firma|publicidad|comentarios|newsletter .{0,40}",
+        r"leia (também|mais)|veja também|saiba mais|notícias relacionadas|publicidade"
+        r"|comentários",
+        r"関連記事|関連ニュース|あわせて読みたい|おすすめ(記事)?|広告|コメント",
+        r"(相关|相關|推荐|推薦|延伸)(阅读|閱讀|新闻|新聞)|更多新闻|更多新聞|广告|廣告"
+        r"|(责任|責任)(编辑|編輯).{0,20}",
         r"follow us( on [\w ,&]{1,60})?",
         r"(listen to|subscribe to) our podcasts?",
         r"(copyright|©|\(c\)) .{0,120}|all rights reserved.{0,80}",
@@ -51,7 +63,10 @@ _OPENERS: tuple[re.Pattern[str], ...] = tuple(
 _LEGAL_MARKERS = re.compile(
     r"assume no liability|liability for the content|terms of (service|use)|privacy policy"
     r"|cookie policy|use of cookies|all rights reserved|automated spam|human visitor"
-    r"|by subscribing|unsubscribe at any time|may not be (reproduced|republished)",
+    r"|by subscribing|unsubscribe at any time|may not be (reproduced|republished)"
+    # "in your inbox" as Spanish, Portuguese, French, German and Russian sign-ups say it
+    r"|en tu (email|correo)|no seu e-?mail|dans votre (boîte|messagerie)|in ihr postfach"
+    r"|на (вашу )?почту",
     re.IGNORECASE,
 )
 # Softer furniture words: enough to mark a short line in a block that an opener started.
@@ -144,3 +159,104 @@ def article_end(text: str) -> int:
         start, line = lines[last_kept]
         return min(start + len(line) + 1, len(text))
     return len(text)
+
+
+# --- the leading block ----------------------------------------------------------------------
+
+# A capture's header: " date 2021-02-23", "Date: 2016-07-15", "Published: 3 May 2016" at the
+# start of a line. Only its prefix is cut when the article goes on in the same line.
+_HEADER = re.compile(
+    r"[ \t]*(?:date|published|posted|datum|fecha|publicado|publi[ée]|опубликовано|дата)"
+    r"[ \t]*:?[ \t]*\d{4}-\d\d(?:-\d\d)?(?:[T ]\d\d:\d\d(?::\d\d)?(?:Z|[+-]\d\d:?\d\d)?)?"
+    r"(?=\s|$)[ \t]*",
+    re.IGNORECASE,
+)
+# Whole lines that are page furniture above an article, in the languages we read.
+_LEADING: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        # site navigation words standing alone
+        r"(skip|jump) to (main )?content|zum inhalt( springen)?|ir al contenido"
+        r"|aller au contenu|ir para o conteúdo|перейти к содержанию",
+        r"menu|menü|menú|search|suche|buscar|rechercher|pesquisar|поиск|home|startseite"
+        r"|inicio|accueil|início|главная|sign in|log ?in|anmelden|iniciar sesión"
+        r"|se connecter|entrar|войти|メニュー|検索|ホーム|首页|首頁|搜索|搜尋|登录|登入",
+        # the buttons of a cookie notice
+        r"ok|(i )?agree|(accept|akzeptieren|accepter|aceptar|aceitar|принять)( all| alle"
+        r"| tout| todo| todos| все)?|alle akzeptieren|tout accepter|zustimmen|同意(する)?",
+        # a language switcher: "English简体繁體", "English | Español | Français"
+        r"((english|español|français|deutsch|português|italiano|русский|中文|简体|繁體|繁体"
+        r"|日本語|한국어|العربية)[\s|/·•]*){2,}",
+        # "Hot topics: ...", "【热点话题】: ...": a topics bar
+        r"[【\[]?\s*(hot topics|trending( now)?|topics|themen|temas|sujets|tópicos|темы"
+        r"|热点话题|熱門話題|热门话题|トピックス|話題)\s*[】\]]?\s*[:\uff1a].{0,200}",
+        # "Recommended", "Most read" standing alone: the list below it goes too
+        r"(recommended|most read|most popular|trending|читайте также|lesen sie auch"
+        r"|à lire aussi|lee también|leia também|関連記事|推荐阅读|推薦閱讀)( for you)?",
+    )
+)
+# A navigation bar: four or more short items between separators.
+_NAV_ITEM = re.compile(r"[^|·•/>»\t]{1,30}")
+_NAV_SEPARATORS = re.compile(r"\s*[|·•>»]\s*|\t+|\s/\s")
+# A stock ticker: two or more signed percentages or index moves on one short line.
+_TICKER = re.compile(r"[+\-\u2212]\s?\d+(?:[.,]\d+)?\s?%")
+_COOKIES = re.compile(r"cookie|куки|クッキー", re.IGNORECASE)
+_MIN_NAV_ITEMS = 4
+_MIN_TICKS = 2
+# Lines listed under a "Recommended" opener are headlines: short, no full stop at the end.
+_LIST_LINE = 120
+
+
+def _leading_kind(line: str) -> bool:
+    """Whether `line` (not blank) is page furniture that may stand above an article."""
+    stripped = line.strip()
+    core = stripped.strip(_TRIM)
+    if _URL_ONLY.fullmatch(stripped) or _HEADER.fullmatch(line):
+        return True
+    if core and any(p.fullmatch(core) for p in _LEADING):
+        return True
+    if _COOKIES.search(stripped):
+        return True
+    if len(stripped) <= _SHORT_LINE * 2 and len(_TICKER.findall(stripped)) >= _MIN_TICKS:
+        return True
+    items = [i for i in _NAV_SEPARATORS.split(stripped) if i.strip()]
+    return (
+        len(items) >= _MIN_NAV_ITEMS
+        and all(_NAV_ITEM.fullmatch(i.strip()) for i in items)
+        and not _SENTENCE_END.search(stripped)
+    )
+
+
+def _opens_a_list(line: str) -> bool:
+    core = line.strip().strip(_TRIM)
+    return bool(core) and _LEADING[-1].fullmatch(core) is not None
+
+
+def article_start(text: str) -> int:
+    """Offset where the article begins after leading page furniture, or 0 if none is found.
+
+    Only a run of furniture lines at the very start goes: a capture's URL and header lines,
+    navigation and language bars, topic bars, tickers, cookie notices, and a "Recommended"
+    list down to the first blank line. The headline and everything after the first line
+    that is not furniture stay. A header that opens a line of article text (" date
+    2021-02-23 Pakistani Prime Minister ...") is cut up to the text.
+    """
+    start = 0
+    cut = False
+    in_list = False
+    for offset, line in _lines(text):
+        if not line.strip():
+            in_list = False
+            continue
+        header = _HEADER.match(line)
+        if header and header.end() < len(line) and not _HEADER.fullmatch(line):
+            return offset + header.end()
+        if in_list and len(line.strip()) <= _LIST_LINE and not _SENTENCE_END.search(line):
+            cut = True
+            continue
+        if not _leading_kind(line):
+            return offset if cut else start
+        in_list = _opens_a_list(line)
+        cut = True
+    # Nothing but furniture: there is no article to point at, so keep it all.
+    return start

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # Bump on any change a stored brief's reader would notice; `schemas/` is regenerated from here.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 class _Model(BaseModel):
@@ -52,15 +52,36 @@ class OutcomeKind(StrEnum):
     CLAIMED = "claimed"
 
 
-class Evidence(_Model):
-    """A verbatim quote and where it stands in the article text."""
+class Span(_Model):
+    """A stretch of the article text, quoted exactly: `text[start:end] == quote`."""
 
     quote: str
     start: int = Field(ge=0, description="Offset of the first character in the article text.")
     end: int = Field(ge=0, description="Offset one past the last character.")
-    score: float = Field(
-        ge=0, le=100, description="100 for an exact match after normalisation, lower for fuzzy."
+
+
+class Evidence(Span):
+    """The article sentences an item cites, as the article's own text.
+
+    `quote` is the first run of consecutive cited sentences; `also` holds any further runs.
+    """
+
+    sentences: list[int] = Field(
+        default_factory=list,
+        description="Numbers (from 1) of the cited sentences; empty for a hand selection.",
     )
+    also: list[Span] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_v1(cls, data: object) -> object:
+        # Schema 1.0 kept a located quote with a match score; the span is what survives.
+        if isinstance(data, dict) and "score" in data:
+            data = {k: v for k, v in data.items() if k != "score"}
+        return data
+
+    def spans(self) -> list[Span]:
+        return [Span(quote=self.quote, start=self.start, end=self.end), *self.also]
 
 
 class Source(_Model):
@@ -126,6 +147,7 @@ class FollowUp(_Model):
 class Event(_Model):
     id: str = Field(description="'<article-id>#<n>', n counting from 1 in article order.")
     event_type: EventType
+    status: EventStatus = EventStatus.UNCLEAR
     date: dt.date | None = Field(
         None, description="Resolved date, empty when the anchor is unknown."
     )
@@ -143,11 +165,14 @@ class Event(_Model):
 
 
 class GroundingWarning(_Model):
-    """An item dropped because its evidence could not be found in the article."""
+    """An item dropped for want of evidence, or kept on weak evidence."""
 
-    path: str = Field(description="Where the item stood, e.g. 'events[0].outcomes[2]'.")
-    quote: str
+    path: str = Field(description="Where the item stands, e.g. 'events[0].outcomes[2]'.")
+    quote: str = Field(description="What the model gave: cited text, or a value as written.")
     reason: str
+    kind: Literal["dropped", "weak"] = Field(
+        "dropped", description="weak: kept, but its cited sentences do not mention it."
+    )
 
 
 class Usage(_Model):

@@ -15,17 +15,24 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
-from summarize.core.brief import EventType, OutcomeKind
+from summarize.core.brief import EventStatus, EventType, OutcomeKind
 from summarize.core.grounding import ArticleText
 
-_QUOTE = "Verbatim quote copied from the article that supports this item."
+_CITE = "Numbers of the article sentences that state this (one to three)."
 
 # Bounds on every string and list. Grammar-constrained decoding (llama.cpp, vLLM) turns them
 # into hard limits, which is what stops a small model looping inside one string or list until
 # the token cap; for any model they keep briefs readable. A longer answer is re-asked.
 # tests/test_extraction.py checks the hand-annotated goldens fit with room to spare.
-NAME, PHRASE, SENTENCE, QUOTE = 80, 120, 400, 500
+NAME, PHRASE, SENTENCE = 80, 120, 400
 FEW, SOME = 6, 12
+# Sentence numbers per item: enough for a statement split over a line break, few enough that
+# an item cannot cite the whole article.
+CITED = 3
+
+# Evidence is sentence numbers: exact text by construction, and a few output tokens instead
+# of a copied quote. `ge=1` lets grammar-constrained decoding rule out zero and negatives.
+Cited = Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1, max_length=CITED)]
 
 
 class Source(BaseModel):
@@ -39,13 +46,16 @@ class Source(BaseModel):
 
 
 class Person(BaseModel):
-    name: str = Field(max_length=NAME)
+    name: str = Field(max_length=NAME, description="Full name as the article gives it.")
+    short_name: str | None = Field(
+        None, max_length=NAME, description="How the article calls them for short, e.g. 'Xi'."
+    )
     title: str | None = Field(None, max_length=PHRASE, description="Title or role.")
     affiliation: str | None = Field(None, max_length=NAME, description="Country or organisation.")
 
 
 class Participant(Person):
-    evidence: str = Field(max_length=QUOTE, description=_QUOTE)
+    evidence: Cited = Field(description=_CITE)
 
 
 class Initiator(BaseModel):
@@ -55,8 +65,10 @@ class Initiator(BaseModel):
         description="Who initiated the contact, only if the article says so "
         "(e.g. 'at the initiative of Russia'); otherwise null.",
     )
-    evidence: str | None = Field(
-        None, max_length=QUOTE, description="Quote stating the initiative, or null."
+    evidence: list[Annotated[int, Field(ge=1)]] = Field(
+        default_factory=list,
+        max_length=CITED,
+        description="Numbers of the sentences stating the initiative; empty if none.",
     )
 
 
@@ -68,7 +80,7 @@ class Outcome(BaseModel):
     stated_by: str = Field(
         max_length=NAME, description="Who said so, e.g. 'Kremlin', 'White House'."
     )
-    evidence: str = Field(max_length=QUOTE, description=_QUOTE)
+    evidence: Cited = Field(description=_CITE)
 
 
 class FollowUp(BaseModel):
@@ -81,11 +93,14 @@ class FollowUp(BaseModel):
     due: str | None = Field(
         None, max_length=PHRASE, description="Due date or time frame as written."
     )
-    evidence: str = Field(max_length=QUOTE, description=_QUOTE)
+    evidence: Cited = Field(description=_CITE)
 
 
 class Event(BaseModel):
     event_type: EventType
+    status: EventStatus = Field(
+        description="held: took place; planned: announced for later; cancelled; unclear."
+    )
     date_text: str | None = Field(
         None, max_length=PHRASE, description="When it happened, as written."
     )
@@ -122,13 +137,13 @@ class Extraction(BaseModel):
         return self
 
 
-def evidence_items(extraction: Extraction) -> Iterator[tuple[str, str]]:
-    """Every (path, quote) the model claims as evidence, in document order."""
+def evidence_items(extraction: Extraction) -> Iterator[tuple[str, list[int]]]:
+    """Every (path, sentence numbers) the model cites as evidence, in document order."""
     for i, event in enumerate(extraction.events):
         for j, participant in enumerate(event.participants):
             yield f"events[{i}].participants[{j}]", participant.evidence
         if event.initiator.party is not None:
-            yield f"events[{i}].initiator", event.initiator.evidence or ""
+            yield f"events[{i}].initiator", event.initiator.evidence
         for j, outcome in enumerate(event.outcomes):
             yield f"events[{i}].outcomes[{j}]", outcome.evidence
         for j, follow_up in enumerate(event.follow_ups):
@@ -154,10 +169,11 @@ def checking(check: GroundingCheck) -> Iterator[GroundingCheck]:
 
 @dataclass
 class GroundingCheck:
-    """Validation context that turns unverifiable quotes into re-asks while attempts remain.
+    """Validation context that turns citations of sentences the article does not have into
+    re-asks while attempts remain.
 
     `attempts` is advanced by the client once per model response, before validation; on the
-    last attempt the check lets the answer through and assembly drops what is ungrounded.
+    last attempt the check lets the answer through and assembly drops what cites nothing.
     """
 
     article: ArticleText
@@ -166,16 +182,18 @@ class GroundingCheck:
     rejected: int = 0
 
     def enforce(self, extraction: Extraction) -> None:
-        missing = [
-            (path, quote)
-            for path, quote in evidence_items(extraction)
-            if self.article.locate(quote) is None
+        wrong = [
+            (path, numbers)
+            for path, numbers in evidence_items(extraction)
+            if not numbers or self.article.unknown(numbers)
         ]
-        if not missing or self.attempts >= self.max_attempts:
+        if not wrong or self.attempts >= self.max_attempts:
             return
         self.rejected += 1
-        lines = "\n".join(f"- {path}: {quote!r}" for path, quote in missing)
+        count = len(self.article.sentences)
+        lines = "\n".join(f"- {path}: {numbers}" for path, numbers in wrong)
         raise ValueError(
-            "These evidence quotes are not in the article. Copy each quote exactly from "
-            f"the article text, or remove the item:\n{lines}"
+            f"The article has sentences [1] to [{count}]. These items cite none of them or "
+            f"a number outside that range; cite the numbers of the sentences that state "
+            f"each item, or remove it:\n{lines}"
         )

@@ -1,8 +1,12 @@
-"""Locate evidence quotes in the article text (pure).
+"""Evidence from cited sentence numbers, and the checks on it (pure).
 
-Models re-type quotes: curly quotes become straight, dashes change, whitespace is folded,
-the odd character slips. We compare on a normalised copy of both texts and map matches
-back to offsets in the original article text.
+The model cites sentences by number (see `sentences.py`); the quote is then cut from the
+article text at the sentences' offsets, so it is the article's own text in every language.
+Nothing is matched approximately: a number outside the article is an error, re-asked.
+
+What stays fuzzy-free but tolerant is `mentions`: whether a name or a date as written
+appears in the text, compared after folding case, quote marks, dashes, spacing and (for
+names) diacritics and script (Путин / Putin).
 """
 
 from __future__ import annotations
@@ -10,24 +14,21 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
-from summarize.core.brief import Evidence
+from summarize.core.article import Article
+from summarize.core.brief import Evidence, Span
+from summarize.core.sentences import Sentence, split_sentences
 
 _QUOTE_MARKS = frozenset(
     "\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a"
 )
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
-
-# Fuzzy matches below this score (0-100) are not evidence.
-MIN_FUZZY_SCORE = 90.0
-# Short quotes have too little text for a fuzzy score to mean anything.
-MIN_FUZZY_LENGTH = 16
-# A quote of one word ("1", "Putin") matches somewhere in any article and shows nothing.
-MIN_QUOTE_WORDS = 2
-_WORDS = re.compile(r"\w+")
+# Name parts shorter than this ("de", "da", "al") say nothing about who is meant; a name made
+# only of such parts ("Xi") is checked whole.
+_MIN_NAME_PART = 3
+_NAME_PARTS = re.compile(r"[a-z]+")
 
 
 def _clusters(text: str) -> list[tuple[int, int]]:
@@ -42,98 +43,121 @@ def _clusters(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _normalise(text: str) -> tuple[str, list[int], list[int]]:
-    """Return the normalised text and, per normalised character, the start and end offsets
-    in `text` of the characters it came from."""
+def _normalise(text: str) -> str:
+    """`text` folded for comparison: case, quote marks, dashes, runs of spaces, NFC."""
     chars: list[str] = []
-    origin: list[int] = []
-    until: list[int] = []
-    pending_space = -1
+    pending_space = False
     for start, end in _clusters(text):
         ch = text[start]
         if ch.isspace():
-            if pending_space < 0:
-                pending_space = start
+            pending_space = True
             continue
         if ch in _QUOTE_MARKS:
-            # Quote marks are dropped: models add, drop and swap them freely.
+            # Quote marks are dropped: they are added, dropped and swapped freely.
             continue
-        if pending_space >= 0:
-            if chars:
-                chars.append(" ")
-                origin.append(pending_space)
-                until.append(pending_space + 1)
-            pending_space = -1
+        if pending_space and chars:
+            chars.append(" ")
+        pending_space = False
         if ch in _DASHES:
-            folded = "-"
-        elif end - start == 1 and ch < "\u0080":
-            folded = ch.lower()  # ASCII is its own NFC
+            chars.append("-")
         else:
             # "e" + combining acute and "é" are one text to a reader (NFD vs NFC): compose.
-            folded = unicodedata.normalize("NFC", text[start:end]).lower()
-        for f in folded:
-            chars.append(f)
-            origin.append(start)
-            until.append(end)
-    return "".join(chars), origin, until
+            chars.append(unicodedata.normalize("NFC", text[start:end]).lower())
+    return "".join(chars)
+
+
+def _ascii_fold(text: str) -> str:
+    """Lower-case ASCII letters of `text`: diacritics dropped, other scripts transliterated."""
+    from anyascii import anyascii  # only needed when checking support: not at start-up
+
+    return anyascii(text).lower()
+
+
+def name_parts(name: str) -> list[str]:
+    """The parts of a name that identify someone, folded to ASCII."""
+    parts = _NAME_PARTS.findall(_ascii_fold(name))
+    long = [p for p in parts if len(p) >= _MIN_NAME_PART]
+    if long or not parts:
+        return long
+    return ["".join(parts)]
 
 
 @dataclass
 class ArticleText:
-    """An article text prepared once for many quote look-ups."""
+    """An article text with its numbered sentences, prepared once for many look-ups.
+
+    Sentences cover `text[start:end]`: the part of the article the model reads.
+    """
 
     text: str
+    start: int = 0
+    end: int | None = None
+    sentences: tuple[Sentence, ...] = field(init=False, repr=False)
     _norm: str = field(init=False, repr=False)
-    _origin: list[int] = field(init=False, repr=False)
-    _until: list[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._norm, self._origin, self._until = _normalise(self.text)
+        self.sentences = split_sentences(self.text, self.start, self.end)
+        self._norm = _normalise(self.text)
 
     @staticmethod
     @functools.lru_cache(maxsize=32)
-    def of(text: str) -> ArticleText:
-        """The prepared text, shared: the client's grounding check and the brief's assembly
-        look up quotes in the same article moments apart."""
-        return ArticleText(text)
+    def of(text: str, start: int = 0, end: int | None = None) -> ArticleText:
+        """The prepared text, shared: the client's check and the brief's assembly look at the
+        same article moments apart."""
+        return ArticleText(text, start, end)
 
-    def mentions(self, phrase: str) -> bool:
-        """Whether `phrase` (a name, a date as written) appears, exactly after normalisation.
+    def sentence(self, number: int) -> str:
+        s = self.sentences[number - 1]
+        return self.text[s.start : s.end]
 
-        Unlike `locate`, a single word counts: this checks a fact's presence, not evidence.
-        """
-        needle, _, _ = _normalise(phrase)
-        return bool(needle) and needle in self._norm
+    def unknown(self, numbers: Sequence[int]) -> list[int]:
+        """The numbers that name no sentence of this article."""
+        return [n for n in numbers if not 1 <= n <= len(self.sentences)]
 
-    def locate(self, quote: str) -> Evidence | None:
-        """Find `quote` in the text; None when it is not there (even approximately)."""
-        needle, _, _ = _normalise(quote)
-        if len(_WORDS.findall(needle)) < MIN_QUOTE_WORDS:
+    def cite(self, numbers: Sequence[int]) -> Evidence | None:
+        """The evidence for these sentence numbers (unknown ones ignored); None if none is
+        known. Consecutive sentences make one span, with the text between them."""
+        known = sorted({n for n in numbers if 1 <= n <= len(self.sentences)})
+        if not known:
             return None
-        pos = self._norm.find(needle)
-        if pos >= 0:
-            return self._evidence(quote, pos, pos + len(needle), 100.0)
-        if len(needle) < MIN_FUZZY_LENGTH:
-            return None
-        match = fuzz.partial_ratio_alignment(needle, self._norm, score_cutoff=MIN_FUZZY_SCORE)
-        if match is None:
-            return None
-        # A fuzzy hit much shorter than the quote means the quote carries extra, invented text.
-        if match.dest_end - match.dest_start < 0.9 * len(needle):
-            return None
-        evidence = self._evidence(quote, match.dest_start, match.dest_end, round(match.score, 1))
-        return self._snap_to_words(evidence)
-
-    def _evidence(self, quote: str, start: int, end: int, score: float) -> Evidence:
+        runs: list[list[int]] = []
+        for n in known:
+            if runs and runs[-1][-1] == n - 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        spans = [self._span(run[0], run[-1]) for run in runs]
+        first = spans[0]
         return Evidence(
-            quote=quote, start=self._origin[start], end=self._until[end - 1], score=score
+            quote=first.quote, start=first.start, end=first.end, sentences=known, also=spans[1:]
         )
 
-    def _snap_to_words(self, evidence: Evidence) -> Evidence:
-        # Fuzzy alignment can clip a word at either edge; evidence should cover whole words.
-        start, end = evidence.start, evidence.end
-        while start > 0 and self.text[start - 1].isalnum():
-            start -= 1
-        while end < len(self.text) and self.text[end].isalnum():
-            end += 1
-        return evidence.model_copy(update={"start": start, "end": end})
+    def _span(self, first: int, last: int) -> Span:
+        start, end = self.sentences[first - 1].start, self.sentences[last - 1].end
+        return Span(quote=self.text[start:end], start=start, end=end)
+
+    def mentions(self, phrase: str) -> bool:
+        """Whether `phrase` (a name, a date as written) appears, exactly after normalisation."""
+        needle = _normalise(phrase)
+        return bool(needle) and needle in self._norm
+
+
+def supports(evidence: Evidence, name: str) -> bool:
+    """Whether the cited text mentions `name` (any identifying part of it), compared across
+    case, diacritics and script: "Putin" is supported by "Путина", "Xi" by "习近平"."""
+    quotes = [span.quote for span in evidence.spans()]
+    # As written first: "トランプ" cited for a participant the model also wrote in katakana.
+    needle = _normalise(name)
+    if needle and any(needle in _normalise(q) for q in quotes):
+        return True
+    parts = name_parts(name)
+    if not parts:
+        return False
+    cited = "".join(_ascii_fold(q) for q in quotes)
+    cited = "".join(_NAME_PARTS.findall(cited))
+    return any(part in cited for part in parts)
+
+
+def article_text(article: Article) -> ArticleText:
+    """The article as the model reads it (its body), numbered; shared by prompt and check."""
+    return ArticleText.of(article.text, 0, article.body_end)

@@ -26,6 +26,7 @@ class Stage(StrEnum):
     """Where an article failed: what errors.jsonl and the summary group causes by."""
 
     INGEST = "ingest"  # the file could not be read as an article
+    FETCH = "fetch"  # a URL could not be fetched (timeout, 404, not a page, too big)
     SIZE = "size"  # longer than --max-chars
     CONFIG = "config"  # endpoint, key or model name: every article would fail
     TRANSPORT = "transport"  # connection, timeout, 429, 5xx after retries
@@ -38,6 +39,14 @@ class Stage(StrEnum):
     ARTICLE = "article"  # a batch result names no article of the folder
     WRITE = "write"  # the brief could not be written
     INTERNAL = "internal"  # a bug in summarize
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file in the source folder that was not read, and why (never skipped silently)."""
+
+    file: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,7 @@ class ArticleResult:
     # Counts from the brief, kept when the brief itself is not (see `keep_results`).
     events: int = 0
     dropped: int = 0
+    weak: int = 0  # items kept on weak evidence
     sha256: str | None = None  # of the article text
     brief_sha256: str | None = None  # of the brief file written, for the ledger
 
@@ -116,6 +126,7 @@ class RunSummary:
     done_usage: Usage = field(default_factory=Usage)
     events: int = 0
     dropped: int = 0
+    weak: int = 0
     reasks: int = 0
     without_event: int = 0
     done_seconds: float = 0.0
@@ -125,6 +136,8 @@ class RunSummary:
     # end-of-run report.
     notes: list[ArticleResult] = field(default_factory=list)
     results: list[ArticleResult] = field(default_factory=list)
+    # Files in the source that are not articles summarize reads (not counted as articles).
+    skipped_files: list[SkippedFile] = field(default_factory=list)
 
     def add(self, result: ArticleResult, *, keep: bool = False) -> None:
         self.counts[result.status] += 1
@@ -137,6 +150,7 @@ class RunSummary:
             self.done_usage += result.usage
             self.events += result.events
             self.dropped += result.dropped
+            self.weak += result.weak
             self.reasks += result.reasks
             self.without_event += not result.events
             self.done_seconds += result.seconds

@@ -31,6 +31,7 @@ def bottom_line(
         return []
     dated = [e for e in events if e.date is not None]
     sentences = [
+        _latest_period(dated),
         _coverage(events, dated, len(briefs), n_outlets),
         _latest_contact(dated, undated=len(dated) < len(events)),
         _recurring_topics(events),
@@ -38,6 +39,31 @@ def bottom_line(
         _follow_ups(events, tracked, as_of),
     ]
     return [s for s in sentences if s is not None]
+
+
+# A folder whose dated contacts span more than this leads with its latest period.
+LATEST_PERIOD_DAYS = 365
+
+
+def _latest_period(dated: Sequence[MergedEvent]) -> CitedSentence | None:
+    """For a folder spanning years, what its latest twelve months hold, first."""
+    if len(dated) < 2:
+        return None
+    first, last = dated[0].date, dated[-1].date
+    if first is None or last is None or (last - first).days <= LATEST_PERIOD_DAYS:
+        return None
+    start = last - dt.timedelta(days=LATEST_PERIOD_DAYS)
+    recent = [e for e in dated if e.date is not None and e.date > start]
+    pairs = list(dict.fromkeys(surname_list(e.participants, limit=2) for e in recent))
+    pairs = [p for p in pairs if p][:4]
+    years = last.year - first.year
+    return CitedSentence(
+        text=f"Latest period ({format_date(recent[0].date)} \u2013 {format_date(last)}): "
+        f"{len(recent)} of {len(dated)} dated contacts"
+        + (f", between {'; '.join(pairs)}" if pairs else "")
+        + f". The folder spans {years} years, from {format_date(first)}.",
+        event_ids=[e.id for e in recent],
+    )
 
 
 def _coverage(
@@ -68,7 +94,7 @@ def _latest_contact(dated: Sequence[MergedEvent], *, undated: bool) -> CitedSent
         return None
     latest = dated[-1]
     where = f" in {latest.location}" if latest.location else ""
-    names = [short_name(p.name) for p in latest.participants]
+    names = [p.short or short_name(p.name) for p in latest.participants]
     if len(names) == 2:
         who = f" between {names[0]} and {names[1]}"
     elif names:
@@ -107,10 +133,10 @@ def _recurring_topics(events: Sequence[MergedEvent]) -> CitedSentence | None:
 
 def _divergence(events: Sequence[MergedEvent]) -> CitedSentence | None:
     """How many contacts the sides or the outlets tell differently."""
-    divergent = [e for e in events if len(e.sides) > 1 or e.conflicts]
+    divergent = [e for e in events if e.diverges]
     if not divergent:
         return None
-    sides = Counter(s for e in divergent for s in e.sides)
+    sides = Counter(s for e in divergent if e.accounts_differ for s in e.sides)
     named = ", ".join(sorted(sides, key=lambda s: (-sides[s], s))[:3])
     versus = f" ({named})" if len(sides) > 1 else ""
     return CitedSentence(
@@ -140,9 +166,14 @@ def _follow_ups(
     )
     due = f" (due {format_date(oldest.follow_up.due_date)})" if oldest.follow_up.due_date else ""
     items = "follow-up has" if len(open_items) == 1 else "follow-ups have"
-    overdue_note = (
-        f", {len(overdue)} overdue as of {format_date(as_of)}" if overdue and as_of else ""
-    )
+    unknown = [t for t in open_items if t.status is FollowUpStatus.NO_LATER_REPORT]
+    notes = []
+    if overdue and as_of:
+        notes.append(f"{len(overdue)} overdue as of {format_date(as_of)}")
+    if unknown:
+        # Past due, but nothing later in the folder could show whether they happened.
+        notes.append(f"{len(unknown)} past due with no later report in this folder")
+    overdue_note = f" ({'; '.join(notes)})" if notes else ""
     return CitedSentence(
         text=f"{len(open_items)} announced {items} no later contact in these reports"
         f"{overdue_note}; the earliest: \u201c{oldest.follow_up.action.strip().rstrip('.')}"
@@ -156,17 +187,38 @@ def _in_event_order(ids: set[str], events: Sequence[MergedEvent]) -> list[str]:
 
 
 def caution(briefs: Sequence[Brief]) -> str | None:
-    """A warning for the reader when grounding dropped items: the briefs are weaker than
-    they look, and the memo shows only what survived."""
-    dropped = sum(len(b.warnings) for b in briefs)
-    if not dropped:
-        return None
+    """A warning for the reader when evidence checks dropped or flagged items: the briefs
+    are weaker than they look, and the memo shows only what survived."""
+    dropped = sum(w.kind == "dropped" for b in briefs for w in b.warnings)
+    weak = sum(w.kind == "weak" for b in briefs for w in b.warnings)
+    # Schema 1.0 located the model's quotes approximately and kept its spelling of them.
+    approximate = sum(
+        b.provenance.kind == "model" and b.provenance.schema_version == "1.0" for b in briefs
+    )
+    older = (
+        f" {approximate} brief{'s were' if approximate != 1 else ' was'} made by an older "
+        "summarize (schema 1.0) whose quotes may be the model's wording of the article: run "
+        "`summarize run` on the same folder again to remake them with exact quotes."
+        if approximate
+        else ""
+    )
+    if not dropped and not weak:
+        return older.strip() or None
     affected = sum(1 for b in briefs if b.warnings)
     models = sorted({b.provenance.model for b in briefs if b.provenance.model})
     by = f" The briefs come from {', '.join(models)}." if models else ""
+    parts = []
+    if dropped:
+        parts.append(
+            f"{dropped} item{'s were' if dropped != 1 else ' was'} dropped for citing no "
+            "sentence of the article (or no date the article writes)"
+        )
+    if weak:
+        parts.append(
+            f"{weak} participant{'s are' if weak != 1 else ' is'} kept on weak evidence "
+            "(the cited sentences do not name them), marked below"
+        )
     return (
-        f"{dropped} item{'s' if dropped != 1 else ''} in {affected} of {len(briefs)} briefs "
-        "were dropped because their evidence quotes could not be found in the articles; what "
-        f"remains is grounded, but the extraction was unreliable.{by} Check details against "
-        "the sources before relying on them."
+        f"In {affected} of {len(briefs)} briefs, {'; '.join(parts)}. The extraction was "
+        f"unreliable.{by} Check details against the sources before relying on them.{older}"
     )

@@ -33,7 +33,7 @@ from summarize.memo.who import who_is_who
 from summarize.memo.wording import TYPE_LABELS, format_date, outlet_name, surname_list
 
 DEFAULT_TITLE = "Briefing memo: diplomatic contacts"
-_STATUS_ORDER = {"overdue": 0, "open": 1, "met": 2}
+_STATUS_ORDER = {"overdue": 0, "open": 1, "no_later_report": 2, "met": 3}
 
 
 def default_as_of(briefs: Iterable[Brief]) -> dt.date | None:
@@ -165,7 +165,10 @@ def _range_label(events: Sequence[MergedEvent]) -> str:
     dated = [e.date for e in events if e.date is not None]
     if not dated:
         return "no dated events"
-    return f"{format_date(min(dated))} \u2013 {format_date(max(dated))}"
+    first, last = min(dated), max(dated)
+    years = last.year - first.year
+    span = f" ({years} years)" if (last - first).days > 365 else ""
+    return f"{format_date(first)} \u2013 {format_date(last)}{span}"
 
 
 def _timeline_row(e: MergedEvent, anchors: Anchors) -> TimelineRow:

@@ -1,5 +1,5 @@
 """Which mentions report the same contact (compatible type, overlapping participants, same
-or adjacent date).
+or adjacent date; for undated reports, publication dates), and by which rule.
 
 Candidate pairs are found by blocking (type family + date bucket, or exact surname set for
 undated events), so the work stays close to linear in the number of events.
@@ -7,13 +7,20 @@ undated events), so the work stays close to linear in the number of events.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from summarize.core.brief import EventType
 from summarize.memo.events import Mention
-from summarize.memo.people import PersonKey, person_key, shared_people, surname_forms
+from summarize.memo.folding import fold
+from summarize.memo.people import (
+    PersonKey,
+    canonical_affiliation,
+    person_keys,
+    same_any,
+    surname_forms,
+)
 from summarize.memo.topics import jaccard, topic_stems
 
 # Reports of one contact may disagree on the date by a day (time zones, "Friday's call"
@@ -37,36 +44,80 @@ _TYPE_FAMILY: dict[EventType, str] = {
 }
 
 
+# The rule behind each kind of join, as the memo names it.
+RULE_DATED = "same date (within a day), same kind of contact, same participants"
+RULE_UNDATED = (
+    "undated reports: same type, same participants, same subject, published within a week"
+)
+RULE_PUBLISHED = (
+    "undated report published within a day of a dated report of the contact: "
+    "same type, same participants"
+)
+RULE_LAG = (
+    "undated report published within a week of a dated contact: "
+    "same type, same participants, same topics"
+)
+
+
 @dataclass(slots=True)
 class _Profile:
     """What the same-event test needs from a mention, computed once."""
 
     family: str
-    people: tuple[PersonKey, ...]
+    # Each participant's keys (see `person_keys`) and, when they are the only one of their
+    # side, their role (side, title): reports in other languages spell leaders differently.
+    people: tuple[tuple[PersonKey, ...], ...]
+    roles: tuple[tuple[str, str] | None, ...]
     surnames: frozenset[str]
+    # One surname per participant, their short name's when they have one: the block
+    # undated reports are compared within.
+    primary: frozenset[str]
     topics: frozenset[str]
+    initiator: str | None
     # Two profiles whose forms are disjoint share no one: most pairs in a date bucket are
     # other contacts, and this rules them out without comparing names.
     forms: frozenset[str]
 
 
 def _profile(m: Mention) -> _Profile:
-    people = tuple(person_key(p.name) for p in m.event.participants)
-    surnames = frozenset(k.surname for k in people)
+    people = tuple(person_keys(p.name, p.short_name) for p in m.event.participants)
+    surnames = frozenset(k.surname for keys in people for k in keys)
+    sides = Counter(canonical_affiliation(p.affiliation) for p in m.event.participants)
+    roles = tuple(
+        (side, fold(p.title)) if side and p.title and sides[side] == 1 else None
+        for p, side in ((p, canonical_affiliation(p.affiliation)) for p in m.event.participants)
+    )
+    ini = m.event.initiator
     return _Profile(
         family=_TYPE_FAMILY[m.event.event_type],
         people=people,
+        roles=roles,
         surnames=surnames,
+        primary=frozenset(keys[-1].surname for keys in people),
         topics=topic_stems(m.event.topics),
+        initiator=fold(ini.party) if ini.stated and ini.party else None,
         forms=frozenset().union(*map(surname_forms, surnames)),
+    )
+
+
+def _shared(a: _Profile, b: _Profile) -> int:
+    """How many of `a`'s participants are in `b`: by name, or as the one leader of a side."""
+    b_roles = {r for r in b.roles if r is not None}
+    return sum(
+        1
+        for keys, role in zip(a.people, a.roles, strict=True)
+        if (role is not None and role in b_roles)
+        or any(same_any(keys, other) for other in b.people)
     )
 
 
 def _dated_match(a: _Profile, b: _Profile) -> bool:
     """Dated within tolerance: participants must overlap enough to rule out other contacts."""
-    if not a.people or not b.people or a.forms.isdisjoint(b.forms):
+    if not a.people or not b.people:
         return False
-    shared = shared_people(a.people, b.people)
+    if a.forms.isdisjoint(b.forms) and set(a.roles).isdisjoint(b.roles):
+        return False
+    shared = _shared(a, b)
     smaller = min(len(a.people), len(b.people))
     if shared < min(2, smaller):
         return False
@@ -76,14 +127,26 @@ def _dated_match(a: _Profile, b: _Profile) -> bool:
     return True
 
 
+def _all_shared(a: _Profile, b: _Profile) -> bool:
+    smaller, larger = sorted((a, b), key=lambda p: len(p.people))
+    return bool(smaller.people) and _shared(smaller, larger) >= len(smaller.people)
+
+
 def _undated_match(a: _Profile, b: _Profile, same_type: bool) -> bool:
-    """Without a date to anchor them, only near-identical accounts are merged."""
-    return (
-        same_type
-        and len(a.people) >= 2
-        and shared_people(a.people, b.people) >= min(len(a.people), len(b.people))
-        and jaccard(a.topics, b.topics) >= UNDATED_TOPIC_SIMILARITY
+    """Without a date to anchor them, only near-identical accounts are merged: the same
+    people and topics, or the same people, caller and subject."""
+    if not same_type or len(a.people) < 2 or not _all_shared(a, b):
+        return False
+    same_caller = a.initiator is not None and a.initiator == b.initiator
+    return jaccard(a.topics, b.topics) >= UNDATED_TOPIC_SIMILARITY or (
+        same_caller and bool(a.topics & b.topics)
     )
+
+
+def _published_match(a: _Profile, b: _Profile, same_type: bool) -> bool:
+    """An undated report and a dated one published within a day: one contact when the type
+    and every participant of the smaller account agree."""
+    return same_type and max(len(a.people), len(b.people)) >= 2 and _all_shared(a, b)
 
 
 class _Clusters:
@@ -92,6 +155,7 @@ class _Clusters:
     def __init__(self, mentions: Sequence[Mention]) -> None:
         self.parent = list(range(len(mentions)))
         self.articles: list[set[str]] = [{m.article_id} for m in mentions]
+        self.rules: list[set[str]] = [set() for _ in mentions]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -99,7 +163,7 @@ class _Clusters:
             i = self.parent[i]
         return i
 
-    def union(self, i: int, j: int) -> None:
+    def union(self, i: int, j: int, rule: str) -> None:
         ri, rj = self.find(i), self.find(j)
         if ri == rj or self.articles[ri] & self.articles[rj]:
             # An article's extractor already said its events are distinct.
@@ -108,12 +172,14 @@ class _Clusters:
         self.parent[drop] = keep
         self.articles[keep] |= self.articles[drop]
         self.articles[drop] = set()
+        self.rules[keep] |= self.rules[drop] | {rule}
+        self.rules[drop] = set()
 
-    def groups(self) -> list[list[int]]:
+    def groups(self) -> list[tuple[list[int], tuple[str, ...]]]:
         out: dict[int, list[int]] = defaultdict(list)
         for i in range(len(self.parent)):
             out[self.find(i)].append(i)
-        return list(out.values())
+        return [(members, tuple(sorted(self.rules[root]))) for root, members in out.items()]
 
 
 # Mentions by (type family, day ordinal): the blocks dated mentions are compared within.
@@ -122,6 +188,13 @@ _DatedBlocks = dict[tuple[str, int], list[int]]
 
 def cluster_mentions(mentions: Sequence[Mention]) -> list[list[Mention]]:
     """Group mentions that report the same event."""
+    return [group for group, _ in cluster_mentions_with_rules(mentions)]
+
+
+def cluster_mentions_with_rules(
+    mentions: Sequence[Mention],
+) -> list[tuple[list[Mention], tuple[str, ...]]]:
+    """Group mentions that report the same event, each group with the rules that joined it."""
     profiles = [_profile(m) for m in mentions]
     clusters = _Clusters(mentions)
 
@@ -133,7 +206,7 @@ def cluster_mentions(mentions: Sequence[Mention]) -> list[list[Mention]]:
             dated[(profiles[i].family, m.event.date.toordinal())].append(i)
         else:
             undated.append(i)
-            undated_by_people[(profiles[i].family, profiles[i].surnames)].append(i)
+            undated_by_people[(profiles[i].family, profiles[i].primary)].append(i)
 
     # The order of the joins matters (a join can bar a later one): dated, undated, then both.
     _join_dated(dated, profiles, clusters)
@@ -141,11 +214,19 @@ def cluster_mentions(mentions: Sequence[Mention]) -> list[list[Mention]]:
         for n, i in enumerate(members):
             for j in members[n + 1 :]:
                 same_type = mentions[i].event.event_type == mentions[j].event.event_type
-                if _undated_match(profiles[i], profiles[j], same_type):
-                    clusters.union(i, j)
+                if _published_close(mentions[i], mentions[j]) and _undated_match(
+                    profiles[i], profiles[j], same_type
+                ):
+                    clusters.union(i, j, RULE_UNDATED)
     _join_undated_to_dated(undated, dated, mentions, profiles, clusters)
 
-    return [[mentions[i] for i in sorted(group)] for group in clusters.groups()]
+    return [([mentions[i] for i in sorted(group)], rules) for group, rules in clusters.groups()]
+
+
+def _published_close(a: Mention, b: Mention) -> bool:
+    """Published within the reporting lag of each other, or one publication date unknown."""
+    pa, pb = a.source.published_date, b.source.published_date
+    return pa is None or pb is None or abs((pa - pb).days) <= REPORTING_LAG_DAYS
 
 
 def _join_dated(dated: _DatedBlocks, profiles: Sequence[_Profile], clusters: _Clusters) -> None:
@@ -154,15 +235,9 @@ def _join_dated(dated: _DatedBlocks, profiles: Sequence[_Profile], clusters: _Cl
         for offset in range(0, DATE_TOLERANCE_DAYS + 1):
             others = dated.get((family, day + offset), [])
             for i in members:
-                forms = profiles[i].forms
                 for j in others:
-                    # The forms test first: it rules out most pairs for the cost of no call.
-                    if (
-                        (offset or j > i)
-                        and not forms.isdisjoint(profiles[j].forms)
-                        and _dated_match(profiles[i], profiles[j])
-                    ):
-                        clusters.union(i, j)
+                    if (offset or j > i) and _dated_match(profiles[i], profiles[j]):
+                        clusters.union(i, j, RULE_DATED)
 
 
 def _join_undated_to_dated(
@@ -172,7 +247,7 @@ def _join_undated_to_dated(
     profiles: Sequence[_Profile],
     clusters: _Clusters,
 ) -> None:
-    """An undated event reported shortly after a dated one with the same people and topics."""
+    """An undated event reported with, or shortly after, a dated one of the same contact."""
     for i in undated:
         published = mentions[i].source.published_date
         if published is None:
@@ -181,5 +256,12 @@ def _join_undated_to_dated(
             day = published.toordinal() - back
             for j in dated.get((profiles[i].family, day), []):
                 same_type = mentions[i].event.event_type == mentions[j].event.event_type
-                if _undated_match(profiles[i], profiles[j], same_type):
-                    clusters.union(i, j)
+                other_published = mentions[j].source.published_date
+                if (
+                    other_published is not None
+                    and abs((other_published - published).days) <= DATE_TOLERANCE_DAYS
+                    and _published_match(profiles[i], profiles[j], same_type)
+                ):
+                    clusters.union(i, j, RULE_PUBLISHED)
+                elif _undated_match(profiles[i], profiles[j], same_type):
+                    clusters.union(i, j, RULE_LAG)

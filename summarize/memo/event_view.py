@@ -38,6 +38,7 @@ _STATUS_LABELS: dict[FollowUpStatus, str] = {
     FollowUpStatus.MET: "Followed up",
     FollowUpStatus.OPEN: "Open",
     FollowUpStatus.OVERDUE: "Overdue",
+    FollowUpStatus.NO_LATER_REPORT: "No later report in this folder",
 }
 
 
@@ -82,7 +83,7 @@ def event_view(
 ) -> EventView:
     """The event's section; its notes are numbered in the order the section shows them."""
     participants = tuple(
-        PersonLine(p.name, role(p), notes.add(p.evidence)) for p in event.participants
+        PersonLine(p.name, role(p), notes.add(p.evidence), p.weak) for p in event.participants
     )
     initiator = (
         Claim(event.initiator.party, notes.add(event.initiator.evidence))
@@ -128,6 +129,8 @@ def event_view(
         conflicts=conflicts,
         sides=columns,
         side_rows=rows,
+        accounts_differ=event.accounts_differ,
+        merge_rules=event.merge_rules,
     )
 
 

@@ -11,8 +11,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from summarize.core.brief import Brief, Event, EventType, Evidence, Source
+from summarize.memo.folding import fold
 from summarize.memo.people import PersonKey
+
+# Statements this similar (rapidfuzz token-set ratio, 0-100) say the same thing.
+STATEMENT_SIMILARITY = 90.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +28,8 @@ class Mention:
     article_id: str
     source: Source
     event: Event
+    # Participants (by index) kept on weak evidence: their cited sentences do not name them.
+    weak: frozenset[int] = frozenset()
 
     @property
     def event_id(self) -> str:
@@ -43,6 +51,15 @@ class MergedPerson:
     titles: tuple[str, ...]
     affiliation: str | None
     evidence: tuple[Sourced, ...]
+    # How the articles call them ("Xi", "Lula"), for prose and tables.
+    short: str = ""
+    # Every key the person's names give (see `people.person_keys`), to match them elsewhere.
+    keys: tuple[PersonKey, ...] = ()
+    # The names and checked short names the reports used.
+    names: tuple[str, ...] = ()
+    shorts: tuple[str, ...] = ()
+    # Every report's evidence for them is weak (cited sentences that do not name them).
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +122,26 @@ class MergedEvent:
     summary_from: Mention
     mentions: tuple[Mention, ...]
     conflicts: tuple[Conflict, ...] = field(default=())
+    # Which rule joined the reports (see `clustering`); empty for a single report.
+    merge_rules: tuple[str, ...] = field(default=())
+
+    @property
+    def accounts_differ(self) -> bool:
+        """Two parties speak and one says what no other party's account says: each stresses
+        its own points. Parties that report the same agreement do not differ."""
+        party = [o for o in self.outcomes if o.party]
+        if len({o.side for o in party}) < 2:
+            return False
+        return any(
+            o.kind != "agreed"
+            and not any(other.side != o.side and same_statement(o, other) for other in party)
+            for o in party
+        )
+
+    @property
+    def diverges(self) -> bool:
+        """The sides' accounts differ, or the outlets disagree on a fact."""
+        return self.accounts_differ or bool(self.conflicts)
 
     @property
     def sides(self) -> tuple[str, ...]:
@@ -120,13 +157,29 @@ class MergedEvent:
         return next((c for c in self.conflicts if c.field == name), None)
 
 
+def same_statement(a: MergedOutcome, b: MergedOutcome) -> bool:
+    """One statement worded twice (two outlets' or two sides' versions of it)."""
+    return fuzz.token_set_ratio(fold(a.statement), fold(b.statement)) >= STATEMENT_SIMILARITY
+
+
 def mentions_of(briefs: Iterable[Brief]) -> list[Mention]:
     """Every event of every brief, as mentions in a stable order."""
     mentions = [
-        Mention(article_id=b.article_id, source=b.source, event=e) for b in briefs for e in b.events
+        Mention(article_id=b.article_id, source=b.source, event=e, weak=_weak(b, n))
+        for b in briefs
+        for n, e in enumerate(b.events)
     ]
     mentions.sort(key=_mention_order)
     return mentions
+
+
+def _weak(brief: Brief, n: int) -> frozenset[int]:
+    prefix = f"events[{n}].participants["
+    return frozenset(
+        int(w.path[len(prefix) : -1])
+        for w in brief.warnings
+        if w.kind == "weak" and w.path.startswith(prefix) and w.path.endswith("]")
+    )
 
 
 def _mention_order(m: Mention) -> tuple[bool, dt.date, str, str]:

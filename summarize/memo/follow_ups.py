@@ -1,4 +1,5 @@
-"""Follow-ups announced at one contact, tracked against the later contacts in the briefs."""
+"""Follow-ups announced at one contact, tracked against what the folder can know: the later
+contacts and reports about the same parties."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from summarize.memo.events import MergedEvent, MergedFollowUp
-from summarize.memo.people import person_key, shared_people
+from summarize.memo.people import PersonKey, person_keys, same_any
 
 # A later contact "meets" a follow-up when it falls this close to the due date
 # (summits span days; due dates are the first day of a range).
@@ -20,6 +21,9 @@ class FollowUpStatus(StrEnum):
     MET = "met"
     OPEN = "open"
     OVERDUE = "overdue"
+    # Due before `as_of`, but the folder holds no later report about the same parties: it
+    # cannot say whether it happened.
+    NO_LATER_REPORT = "no_later_report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +34,32 @@ class TrackedFollowUp:
     met_by: MergedEvent | None = None
 
 
+def when(e: MergedEvent) -> dt.date | None:
+    """The event's date, or for an undated event when it was first reported."""
+    if e.date is not None:
+        return e.date
+    published = [m.source.published_date for m in e.mentions if m.source.published_date]
+    return min(published) if published else None
+
+
+def last_reported(e: MergedEvent) -> dt.date | None:
+    """The latest date anything in the folder says about the event."""
+    dates = [d for d in (e.date, *(m.source.published_date for m in e.mentions)) if d]
+    return max(dates) if dates else None
+
+
 def track_follow_ups(events: Sequence[MergedEvent], as_of: dt.date) -> list[TrackedFollowUp]:
     """Match each follow-up to a later event with shared people near its due date.
 
-    A follow-up without a due date cannot be matched and stays open; it is overdue only
-    when a due date has passed `as_of`.
+    Unmatched, a follow-up without a due date, or not yet due by `as_of`, is open. One past
+    its due date is overdue only when a later report about the same parties exists and does
+    not show it; with no such report the folder cannot tell ("no later report").
     """
     by_day: dict[int, list[MergedEvent]] = defaultdict(list)
     for e in events:
-        if e.date is not None:
-            by_day[e.date.toordinal()].append(e)
+        day = when(e)
+        if day is not None:
+            by_day[day.toordinal()].append(e)
 
     tracked: list[TrackedFollowUp] = []
     for event in events:
@@ -47,12 +67,40 @@ def track_follow_ups(events: Sequence[MergedEvent], as_of: dt.date) -> list[Trac
             met_by = _meeting_of(event, fu, by_day)
             if met_by is not None:
                 status = FollowUpStatus.MET
-            elif fu.due_date is not None and fu.due_date < as_of:
+            elif fu.due_date is None or fu.due_date >= as_of:
+                status = FollowUpStatus.OPEN
+            elif _later_report(event, fu, fu.due_date, events):
                 status = FollowUpStatus.OVERDUE
             else:
-                status = FollowUpStatus.OPEN
+                status = FollowUpStatus.NO_LATER_REPORT
             tracked.append(TrackedFollowUp(follow_up=fu, event=event, status=status, met_by=met_by))
     return tracked
+
+
+def _parties(event: MergedEvent, fu: MergedFollowUp) -> list[tuple[PersonKey, ...]]:
+    return [p.keys or (p.key,) for p in event.participants] or [
+        person_keys(r) for r in fu.responsible
+    ]
+
+
+def _shares(who: Sequence[tuple[PersonKey, ...]], e: MergedEvent) -> bool:
+    theirs = [p.keys or (p.key,) for p in e.participants]
+    shared = sum(1 for keys in who if any(same_any(keys, other) for other in theirs))
+    return bool(who) and shared >= min(2, len(who))
+
+
+def _later_report(
+    event: MergedEvent, fu: MergedFollowUp, due: dt.date, events: Sequence[MergedEvent]
+) -> bool:
+    """Whether another event about the contact's parties is reported after the due date."""
+    who = _parties(event, fu)
+    return any(
+        e.id != event.id
+        and (last := last_reported(e)) is not None
+        and last > due
+        and _shares(who, e)
+        for e in events
+    )
 
 
 def _meeting_of(
@@ -60,16 +108,19 @@ def _meeting_of(
 ) -> MergedEvent | None:
     if fu.due_date is None:
         return None
-    who = [person_key(r) for r in fu.responsible] or [p.key for p in event.participants]
+    who = [person_keys(r) for r in fu.responsible] or [
+        p.keys or (p.key,) for p in event.participants
+    ]
     due = fu.due_date.toordinal()
+    start = when(event)
     candidates = [
         e
         for day in range(due - FOLLOW_UP_WINDOW_DAYS, due + FOLLOW_UP_WINDOW_DAYS + 1)
         for e in by_day.get(day, [])
-        if e.id != event.id and (event.date is None or (e.date is not None and e.date > event.date))
+        if e.id != event.id and (start is None or ((d := when(e)) is not None and d > start))
     ]
     due_date = fu.due_date
-    for e in sorted(candidates, key=lambda e: (abs((e.date or due_date) - due_date), e.id)):
-        if shared_people(who, [p.key for p in e.participants]) >= min(2, len(who)):
+    for e in sorted(candidates, key=lambda e: (abs((when(e) or due_date) - due_date), e.id)):
+        if _shares(who, e):
             return e
     return None

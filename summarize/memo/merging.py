@@ -7,15 +7,18 @@ disagreement is kept as a `Conflict` instead of picking one side.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from summarize.core.brief import Brief, Event, EventType, Evidence, FollowUp, Outcome
-from summarize.memo.clustering import cluster_mentions
+from summarize.memo.clustering import cluster_mentions_with_rules
 from summarize.memo.events import (
+    STATEMENT_SIMILARITY,
     Conflict,
     Mention,
     MergedEvent,
@@ -29,16 +32,19 @@ from summarize.memo.events import (
     mentions_of,
 )
 from summarize.memo.folding import distinct, fold
+from summarize.memo.naming import best_name, best_short, name_people, valid_short
 from summarize.memo.people import (
+    PersonKey,
     canonical_affiliation,
-    cluster_people,
+    cluster_rows,
     person_key,
+    person_keys,
+    same_any,
     same_person,
     side_of,
 )
 from summarize.memo.topics import merge_topics
 
-STATEMENT_SIMILARITY = 90.0
 # Quotes shorter than this are too generic to show two outlets quote one statement.
 MIN_SHARED_QUOTE = 30
 
@@ -57,15 +63,29 @@ _TYPE_SPECIFICITY: tuple[EventType, ...] = (
 def merge_briefs(briefs: Iterable[Brief]) -> list[MergedEvent]:
     """Distinct events across the briefs, dated ones by date, undated last; ids E1, E2, ..."""
     ordered = sorted(briefs, key=lambda b: b.article_id)
-    clusters = cluster_mentions(mentions_of(ordered))
-    clusters.sort(key=_cluster_order)
-    return [merge_cluster(f"E{n}", c) for n, c in enumerate(clusters, start=1)]
+    clusters = cluster_mentions_with_rules(mentions_of(ordered))
+    clusters.sort(key=lambda c: _cluster_order(c[0]))
+    return name_people(
+        [
+            dataclasses.replace(merge_cluster(f"E{n}", c), merge_rules=rules)
+            for n, (c, rules) in enumerate(clusters, start=1)
+        ]
+    )
 
 
-def _cluster_order(cluster: list[Mention]) -> tuple[bool, dt.date, str, str]:
+def _cluster_order(cluster: list[Mention]) -> tuple[bool, dt.date, bool, dt.date, str]:
+    """Dated events by date; undated ones after them, by when they were first reported
+    (unknown last)."""
     date = _most_reported_date(cluster)
+    published = [m.source.published_date for m in cluster if m.source.published_date]
     first = min(m.event.id for m in cluster)
-    return (date is None, date or dt.date.min, cluster[0].event.event_type.value, first)
+    return (
+        date is None,
+        date or dt.date.min,
+        not published,
+        min(published) if published else dt.date.min,
+        first,
+    )
 
 
 def _most_reported_date(mentions: Sequence[Mention]) -> dt.date | None:
@@ -170,50 +190,127 @@ def _merge_participants(
     """Who took part and who was only mentioned, each person once."""
     participants = _merge_people(
         [
-            (m, p.name, p.title, p.affiliation, p.evidence)
+            _Row(m, p.name, p.short_name, p.title, p.affiliation, p.evidence, j in m.weak)
             for m in mentions
-            for p in m.event.participants
+            for j, p in enumerate(m.event.participants)
         ]
     )
     mentioned = _merge_people(
-        [(m, p.name, p.title, p.affiliation, None) for m in mentions for p in m.event.mentioned]
+        [
+            _Row(m, p.name, p.short_name, p.title, p.affiliation, None)
+            for m in mentions
+            for p in m.event.mentioned
+        ]
     )
     # Someone who took part per one outlet and is "mentioned" per another took part.
     mentioned = tuple(
-        p for p in mentioned if not any(same_person(p.key, q.key) for q in participants)
+        p for p in mentioned if not any(same_any(p.keys, q.keys) for q in participants)
     )
     return participants, mentioned
 
 
-def _merge_people(
-    items: Sequence[tuple[Mention, str, str | None, str | None, Evidence | None]],
-) -> tuple[MergedPerson, ...]:
-    """Merge (mention, name, title, affiliation, evidence) rows into distinct people."""
-    keys = [person_key(name) for _, name, _, _, _ in items]
+@dataclass(frozen=True, slots=True)
+class _Row:
+    mention: Mention
+    name: str
+    short: str | None
+    title: str | None
+    affiliation: str | None
+    evidence: Evidence | None
+    weak: bool = False
+
+    @property
+    def keys(self) -> tuple[PersonKey, ...]:
+        return person_keys(self.name, self.short)
+
+
+def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
+    """Merge the rows of one event's reports into distinct people."""
+    groups = _Union(len(rows))
+    for group in cluster_rows([r.keys for r in rows]):
+        for i in group[1:]:
+            groups.union(group[0], i)
+    _join_counterparts(rows, groups)
     people: list[MergedPerson] = []
-    for group in cluster_people(keys):
-        rows = [items[i] for i in group]
-        names = Counter(name.strip() for _, name, _, _, _ in rows)
-        # The fullest form wins: "Vladimir Putin" over "Putin".
-        name = max(names, key=lambda n: (len(person_key(n).given), names[n], -len(n), n))
-        titles = distinct(t for _, _, t, _, _ in rows if t)
+    for group in groups.groups():
+        members = [rows[i] for i in group]
+        names = tuple(r.name.strip() for r in members)
+        name = best_name(names)
+        shorts = tuple(
+            s
+            for r in members
+            if (s := valid_short(r.short, r.name, [r.evidence.quote] if r.evidence else []))
+        )
         affiliations = Counter(
-            a for a in (canonical_affiliation(r[3]) for r in rows) if a is not None
+            a for a in (canonical_affiliation(r.affiliation) for r in members) if a is not None
         )
         affiliation = (
             min(affiliations, key=lambda a: (-affiliations[a], a)) if affiliations else None
         )
-        evidence = tuple(Sourced(m, ev) for m, _, _, _, ev in rows if ev is not None)
+        evidence = tuple(Sourced(r.mention, r.evidence) for r in members if r.evidence)
         people.append(
             MergedPerson(
                 name=name,
                 key=person_key(name),
-                titles=titles,
+                titles=distinct(r.title for r in members if r.title),
                 affiliation=affiliation,
                 evidence=dedupe_sourced(evidence),
+                short=best_short(name, shorts, names),
+                keys=tuple(dict.fromkeys(k for r in members for k in r.keys)),
+                names=names,
+                shorts=shorts,
+                weak=all(r.weak for r in members),
             )
         )
     return tuple(people)
+
+
+def _join_counterparts(rows: Sequence[_Row], groups: _Union) -> None:
+    """Reports of one contact name its parties' leaders in their own spelling (特朗普, 川普):
+    the only person of one side with one title, in each report, is one person."""
+    by_role: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        role = _role(r, rows)
+        if role is not None:
+            by_role[role].append(i)
+    for members in by_role.values():
+        for i in members[1:]:
+            groups.union(members[0], i)
+
+
+def _role(row: _Row, rows: Sequence[_Row]) -> tuple[str, str] | None:
+    """(side, title) when the row is the only person of its side in its report."""
+    side = canonical_affiliation(row.affiliation)
+    if side is None or not row.title:
+        return None
+    same_side = [
+        r for r in rows if r.mention is row.mention and canonical_affiliation(r.affiliation) == side
+    ]
+    return (side, fold(row.title)) if len(same_side) == 1 else None
+
+
+class _Union:
+    """Union-find over row indices."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+    def groups(self) -> list[list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(self.parent)):
+            out[self.find(i)].append(i)
+        return sorted(out.values(), key=lambda g: g[0])
 
 
 def _party_side(party: str, event: Event) -> str:
@@ -258,9 +355,10 @@ def _merge_initiator(mentions: Sequence[Mention]) -> tuple[MergedInitiator | Non
 
 def _merge_outcomes(mentions: Sequence[Mention]) -> tuple[MergedOutcome, ...]:
     people = [
-        (person_key(p.name), p.affiliation)
+        (key, p.affiliation)
         for m in mentions
         for p in [*m.event.participants, *m.event.mentioned]
+        for key in person_keys(p.name, p.short_name)
     ]
     outlets = sorted({m.source.outlet for m in mentions if m.source.outlet})
     groups: list[list[tuple[Mention, int]]] = []

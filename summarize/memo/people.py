@@ -59,16 +59,54 @@ _AFFILIATION_ALIASES: dict[str, str] = {
     "russian government": "Russia",
 }
 
-# Words in an attribution that name a side, checked in order ("a US official", "the Kremlin").
+# Words in an attribution that name a side, checked in order ("a US official", "the Kremlin"):
+# countries, their adjectives and capitals, and the seats and services that speak for them.
 _SIDE_WORDS: tuple[tuple[str, str], ...] = (
     ("kremlin", "Russia"),
     ("putins office", "Russia"),
-    ("russian", "Russia"),
-    ("russia", "Russia"),
-    ("moscow", "Russia"),
+    ("tass", "Russia"),
+    ("ria novosti", "Russia"),
     ("white house", "United States"),
     ("state department", "United States"),
     ("pentagon", "United States"),
+    ("elysee", "France"),
+    ("quai dorsay", "France"),
+    ("french", "France"),
+    ("france", "France"),
+    ("planalto", "Brazil"),
+    ("itamaraty", "Brazil"),
+    ("brazilian", "Brazil"),
+    ("brazil", "Brazil"),
+    ("xinhua", "China"),
+    ("zhongnanhai", "China"),
+    ("chinese", "China"),
+    ("china", "China"),
+    ("beijing", "China"),
+    ("kantei", "Japan"),
+    ("japanese", "Japan"),
+    ("japan", "Japan"),
+    ("tokyo", "Japan"),
+    ("chancellery", "Germany"),
+    ("bundesregierung", "Germany"),
+    ("german", "Germany"),
+    ("germany", "Germany"),
+    ("berlin", "Germany"),
+    ("downing street", "United Kingdom"),
+    ("british", "United Kingdom"),
+    ("ukrainian", "Ukraine"),
+    ("ukraine", "Ukraine"),
+    ("kyiv", "Ukraine"),
+    ("peruvian", "Peru"),
+    ("indian", "India"),
+    ("portuguese", "Portugal"),
+    ("argentine", "Argentina"),
+    ("casa rosada", "Argentina"),
+    ("european commission", "European Union"),
+    ("european union", "European Union"),
+    ("african union", "African Union"),
+    ("russian", "Russia"),
+    ("russia", "Russia"),
+    ("moscow", "Russia"),
     ("us", "United States"),
     ("usa", "United States"),
     ("american", "United States"),
@@ -94,9 +132,46 @@ class PersonKey:
         return not self.given
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Particles that belong to a surname ("von der Leyen", "Rebelo de Sousa", "da Silva").
+_PARTICLES = frozenset(
+    {
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "del",
+        "la",
+        "le",
+        "di",
+        "du",
+        "bin",
+        "al",
+    }
+)
+
+
+def is_han(name: str) -> bool:
+    """Whether the name is written in Chinese characters (kanji included)."""
+    return bool(_HAN.search(name))
+
+
 @lru_cache(maxsize=65536)
 def person_key(name: str) -> PersonKey:
-    """Normalise a person's name ("President Vladimir V. Putin" -> putin / vladimir v)."""
+    """Normalise a person's name ("President Vladimir V. Putin" -> putin / vladimir v).
+
+    Other scripts are transliterated (Путин -> putin); a name in Chinese characters puts
+    the family name first (习近平 -> xi / jinping), as Chinese and Japanese do.
+    """
+    han = "".join(c for c in name if _HAN.match(c))
+    if han and len(han) >= 2 and len(han) == len("".join(name.split())):
+        rest = fold(han[1:])
+        return PersonKey(surname=fold(han[0]), given=(rest,) if rest else ())
     tokens = fold(name).split()
     while tokens and tokens[-1] in _NAME_SUFFIXES and len(tokens) > 1:
         tokens.pop()
@@ -105,6 +180,27 @@ def person_key(name: str) -> PersonKey:
     if not tokens:
         return PersonKey(surname=fold(name) or name.strip().lower())
     return PersonKey(surname=tokens[-1], given=tuple(tokens[:-1]))
+
+
+@lru_cache(maxsize=65536)
+def person_keys(name: str, short: str | None = None) -> tuple[PersonKey, ...]:
+    """The keys a person can be matched by: their name's, and their short name's when the
+    name contains it ("Xi Jinping" called "Xi" -> xi; "Lula da Silva" called "Lula" -> lula).
+
+    The short name's key keeps the given names before it, so "Luiz Inácio Lula da Silva"
+    called "Lula" is lula / luiz inacio.
+    """
+    key = person_key(name)
+    if not short or is_han(short):
+        return (key,)
+    words, short_words = fold(name).split(), fold(short).split()
+    n = len(short_words)
+    at = next((i for i in range(len(words) - n + 1) if words[i : i + n] == short_words), None)
+    if not short_words or at is None:
+        return (key,)
+    given = tuple(w for w in words[:at] if w not in _HONORIFICS)
+    other = PersonKey(surname=short_words[-1], given=given)
+    return (key,) if other == key else (key, other)
 
 
 def short_name(name: str) -> str:
@@ -135,19 +231,50 @@ def _same_surname(a: str, b: str) -> bool:
     )
 
 
+def _initial(word: str) -> str:
+    # German and Polish write w where English writes v (Wladimir / Vladimir).
+    return "v" if word[0] == "w" else word[0]
+
+
 def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if not a or not b:
         return True
     x, y = a[0], b[0]
     if len(x) == 1 or len(y) == 1:
         return x[0] == y[0]
-    # Transliterated first names: Sergei/Sergey, Barack/Barak.
-    return x == y or (x[0] == y[0] and fuzz.ratio(x, y) >= GIVEN_NAME_SIMILARITY)
+    # Transliterated first names: Sergei/Sergey, Barack/Barak; a given name cut short
+    # (高市 / 高市早苗 transliterate to shi / shizaomiao).
+    return (
+        x == y
+        or (_initial(x) == _initial(y) and fuzz.ratio(x, y) >= GIVEN_NAME_SIMILARITY)
+        or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
+    )
+
+
+def _exonym(a: PersonKey, b: PersonKey) -> bool:
+    """Surnames two letters apart under one full given name: a language's own spelling
+    (Putin / Poutine, Putin / Putine)."""
+    return (
+        bool(a.given)
+        and bool(b.given)
+        and a.given[0] == b.given[0]
+        and len(a.given[0]) > 1
+        and a.surname[:1] == b.surname[:1]
+        and min(len(a.surname), len(b.surname)) >= MIN_FUZZY_SURNAME
+        and Levenshtein.distance(a.surname, b.surname, score_cutoff=2) <= 2
+    )
 
 
 def same_person(a: PersonKey, b: PersonKey) -> bool:
     """Whether two names can denote the same person ("Putin" ~ "Vladimir Putin")."""
-    return _same_surname(a.surname, b.surname) and _given_compatible(a.given, b.given)
+    return (_same_surname(a.surname, b.surname) and _given_compatible(a.given, b.given)) or _exonym(
+        a, b
+    )
+
+
+def same_any(a: Sequence[PersonKey], b: Sequence[PersonKey]) -> bool:
+    """Whether any key of one person matches any key of the other."""
+    return any(same_person(x, y) for x in a for y in b)
 
 
 def shared_people(a: Sequence[PersonKey], b: Sequence[PersonKey]) -> int:
@@ -248,7 +375,34 @@ def cluster_people(keys: Sequence[PersonKey]) -> list[list[int]]:
                     (given,), (other_given,)
                 ):
                     groups.union(i, first_of[(other, other_given)])
+    _join_exonyms(first_of, groups)
     _join_bare_surnames(keys, bare, first_of, given_by_surname, neighbours, groups)
+    return groups.groups()
+
+
+def _join_exonyms(first_of: dict[tuple[str, str], int], groups: _Groups) -> None:
+    """Full names with one given name and surnames two letters apart (Putin / Poutine);
+    compared only within a given name, so the work stays small."""
+    by_given: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (surname, given), i in first_of.items():
+        by_given[given].append((surname, i))
+    for given, members in by_given.items():
+        if len(members) < 2 or len(given) < 2:
+            continue
+        for n, (a, i) in enumerate(members):
+            for b, j in members[n + 1 :]:
+                if _exonym(PersonKey(a, (given,)), PersonKey(b, (given,))):
+                    groups.union(i, j)
+
+
+def cluster_rows(rows: Sequence[Sequence[PersonKey]]) -> list[list[int]]:
+    """Group rows (each a person's keys, see `person_keys`) that denote one person."""
+    flat = [key for keys in rows for key in keys]
+    owner = [r for r, keys in enumerate(rows) for _ in keys]
+    groups = _Groups(len(rows))
+    for group in cluster_people(flat):
+        for i in group[1:]:
+            groups.union(owner[group[0]], owner[i])
     return groups.groups()
 
 
@@ -303,13 +457,20 @@ def side_of(
         return OUTLET_SIDE, False
     if any(o and fold(o) == folded for o in outlets):
         return OUTLET_SIDE, False
-    tokens = folded.split()
+    # "Lula's aides" speaks for Lula: the possessive's s goes.
+    tokens = {*folded.split(), *(t[:-1] for t in folded.split() if t.endswith("s"))}
     for key, affiliation in people:
-        if key.surname in tokens:
+        # A name in Chinese characters folds to one word (特朗普 -> telangpu).
+        if key.surname in tokens or key.surname + "".join(key.given) in tokens:
             side = canonical_affiliation(affiliation)
             if side:
                 return side, True
     padded = f" {folded} "
+    # A side named in full ("the African Union Commission" speaks for the African Union).
+    for _, affiliation in people:
+        side = canonical_affiliation(affiliation)
+        if side and len(fold(side)) > 3 and f" {fold(side)} " in padded:
+            return side, True
     for phrase, side in _SIDE_WORDS:
         if f" {phrase} " in padded:
             return side, True

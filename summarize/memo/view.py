@@ -40,6 +40,7 @@ class PersonLine:
     name: str
     role: str
     notes: tuple[int, ...]
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +132,15 @@ class EventView:
     conflicts: tuple[ConflictLine, ...]
     sides: tuple[SideColumn, ...]
     side_rows: tuple[SideRow, ...]
+    accounts_differ: bool = False
+    merge_rules: tuple[str, ...] = ()
     # "reviewed", or "1 of 2 reports reviewed": how much of it a reviewer checked.
     reviewed_label: str | None = None
 
     @property
     def divergent(self) -> bool:
-        return len(self.sides) > 1 or bool(self.conflicts)
+        """The sides' accounts differ or the outlets disagree; parties that agree do not."""
+        return self.accounts_differ or bool(self.conflicts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from summarize.memo.events import MergedEvent, MergedPerson
 from summarize.memo.folding import distinct
-from summarize.memo.people import cluster_people, person_key
+from summarize.memo.naming import best_name
+from summarize.memo.people import cluster_rows, person_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +27,9 @@ def who_is_who(events: Sequence[MergedEvent]) -> list[PersonEntry]:
         (p, e.id, True) for e in events for p in e.participants
     ] + [(p, e.id, False) for e in events for p in e.mentioned]
     entries: list[PersonEntry] = []
-    for group in cluster_people([p.key for p, _, _ in rows]):
+    for group in cluster_rows([p.keys or (p.key,) for p, _, _ in rows]):
         members = [rows[i] for i in group]
-        names = Counter(p.name for p, _, _ in members)
-        name = max(names, key=lambda n: (len(person_key(n).given), names[n], -len(n), n))
+        name = best_name(p.name for p, _, _ in members)
         affiliations = Counter(p.affiliation for p, _, _ in members if p.affiliation)
         entries.append(
             PersonEntry(

@@ -92,7 +92,7 @@ def join_words(items: Sequence[str]) -> str:
 
 def surname_list(people: Sequence[MergedPerson], limit: int = 4) -> str:
     """The first `limit` surnames and how many others: "Putin, Kerry and 2 others"."""
-    names = [short_name(p.name) for p in people[:limit]]
+    names = [p.short or short_name(p.name) for p in people[:limit]]
     if len(people) > limit:
         extra = len(people) - limit
         names.append(f"{extra} other" + ("s" if extra > 1 else ""))

@@ -31,12 +31,12 @@ from tenacity import (
 from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION, Usage
 from summarize.core.extraction import Extraction, GroundingCheck, checking
-from summarize.core.grounding import ArticleText
+from summarize.core.grounding import article_text
 from summarize.core.results import Stage
 from summarize.model import instructor_shims
 from summarize.model.cassettes import ReplayMissError
 from summarize.model.instructor_shims import prepared
-from summarize.model.prompts import PromptTemplate
+from summarize.model.prompts import PromptTemplate, article_messages
 from summarize.model.recording import recordings_help
 from summarize.model.redaction import Secrets, keep_out_of_logs
 from summarize.model.transports import (
@@ -358,7 +358,7 @@ class ModelClient:
 
     async def _extract_once(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
         check = GroundingCheck(
-            article=ArticleText.of(article.text), max_attempts=self.settings.max_reasks + 1
+            article=article_text(article), max_attempts=self.settings.max_reasks + 1
         )
 
         def count_response(*_: Any, **__: Any) -> None:
@@ -369,7 +369,7 @@ class ModelClient:
         with checking(check):
             extraction, completion = await self._create(
                 Extraction,
-                prompt.render(article=article),
+                article_messages(prompt, article),
                 hooks,
                 RequestTag(key=article.id, content_sha256=article.sha256, prompt=prompt),
             )

@@ -12,7 +12,9 @@ from typing import Any
 
 import jinja2
 
+from summarize.core.article import Article
 from summarize.core.errors import UsageError
+from summarize.core.grounding import article_text
 
 DEFAULT_PROMPT = "extract.j2"
 
@@ -85,3 +87,11 @@ def load_prompt(path: Path | None = None) -> PromptTemplate:
         return PromptTemplate(path=path, source=path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise PromptError(f"cannot read prompt template {path}: {exc.strerror}") from exc
+
+
+def article_messages(prompt: PromptTemplate, article: Article) -> list[dict[str, str]]:
+    """The chat messages for one article: its body as numbered sentences, the units the
+    model cites (see core/sentences.py). Same numbering as the check and the assembly."""
+    text = article_text(article)
+    sentences = [text.sentence(s.number) for s in text.sentences]
+    return prompt.render(article=article, sentences=sentences)

@@ -30,6 +30,7 @@ class Counts(BaseModel):
 
 class Quality(BaseModel):
     grounding_dropped_items: int
+    weak_evidence_items: int = 0
     reasks: int
     articles_without_event: int
 
@@ -39,6 +40,13 @@ class Durations(BaseModel):
     # int | float: a run with nothing done has always written a plain 0 here.
     per_article_mean_seconds: int | float
     per_article_max_seconds: float
+
+
+class Skipped(BaseModel):
+    """A file in the source that was not read."""
+
+    file: str
+    reason: str
 
 
 class BatchSource(BaseModel):
@@ -70,6 +78,8 @@ class RunManifest(BaseModel):
     usage: Usage
     quality: Quality
     durations: Durations
+    # Files in the source that are not articles summarize reads, with why.
+    skipped: list[Skipped] = []
     batch: BatchSource | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -80,7 +90,7 @@ class RunManifest(BaseModel):
 
 
 def build_manifest(
-    summary: RunSummary, settings: Settings, prompt: PromptTemplate, source: Path
+    summary: RunSummary, settings: Settings, prompt: PromptTemplate, source: Path | str
 ) -> RunManifest:
     """The manifest of a run from its totals and how it asked."""
     done = summary.count(Status.DONE)
@@ -107,6 +117,7 @@ def build_manifest(
         usage=summary.done_usage,
         quality=Quality(
             grounding_dropped_items=summary.dropped,
+            weak_evidence_items=summary.weak,
             reasks=summary.reasks,
             articles_without_event=summary.without_event,
         ),
@@ -115,6 +126,7 @@ def build_manifest(
             per_article_mean_seconds=round(summary.done_seconds / done, 3) if done else 0,
             per_article_max_seconds=round(summary.max_seconds, 3),
         ),
+        skipped=[Skipped(file=s.file, reason=s.reason) for s in summary.skipped_files],
     )
 
 

@@ -28,10 +28,9 @@ from summarize.core.results import (
     Status,
 )
 from summarize.model.client import FatalModelError, ModelClient, ModelError
-from summarize.model.prompts import PromptTemplate
+from summarize.model.prompts import PromptTemplate, article_messages
 from summarize.run.session import RunSession
 from summarize.run.store import OutputStore
-from summarize.sources.read import iter_articles
 
 
 def _failed(article: Article, stage: Stage, cause: str, **fields: Any) -> ArticleResult:
@@ -67,7 +66,7 @@ async def _process(
         article_sha256=article.sha256,
     )
     brief = assemble_brief(result.extraction, article, provenance)
-    instructions = prompt.render(article=article)[0]["content"]
+    instructions = article_messages(prompt, article)[0]["content"]
     leak = leaked_instructions(brief, instructions, article.text)
     if leak is not None:
         return _failed(
@@ -92,7 +91,8 @@ async def _process(
         attempts=result.attempts,
         reasks=result.reasks,
         events=len(brief.events),
-        dropped=len(brief.warnings),
+        dropped=sum(w.kind == "dropped" for w in brief.warnings),
+        weak=sum(w.kind == "weak" for w in brief.warnings),
         sha256=article.sha256,
         brief_sha256=written,
         note=note,
@@ -121,7 +121,7 @@ async def run_articles(
     # Each task's ledger row and file; the task's name is its article id.
     pending: dict[asyncio.Task[ArticleResult], tuple[int, str]] = {}
     try:
-        for item in iter_articles(session.source, max_chars=client.settings.max_chars):
+        for item in session.articles(client.settings.max_chars):
             triaged = session.triage(
                 item, model=model, force=force, max_chars=client.settings.max_chars
             )

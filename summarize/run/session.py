@@ -22,6 +22,7 @@ from summarize.run.ledger import Ledger
 from summarize.run.manifest import RunManifest, build_manifest, write_run
 from summarize.run.store import OutputStore
 from summarize.settings import Settings
+from summarize.sources.read import FetchOptions, iter_articles
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Work:
 @dataclass
 class RunSession:
     store: OutputStore
-    source: Path
+    source: Path | str  # a folder, a file, or a URL
     settings: Settings
     prompt: PromptTemplate
     run_id: int
@@ -83,6 +84,16 @@ class RunSession:
         self.summary.add(result, keep=self.keep_results)
         if self.on_result is not None:
             self.on_result(result)
+
+    def articles(self, max_chars: int | None) -> Iterator[Article | IngestError]:
+        """The source's articles; pages of URLs are fetched into the output folder, and files
+        that are not read are listed in the summary."""
+        return iter_articles(
+            self.source,
+            max_chars=max_chars,
+            fetch=FetchOptions(self.store.pages_dir, self.settings.fetch_timeout),
+            on_skip=self.summary.skipped_files.append,
+        )
 
     def triage(
         self, item: Article | IngestError, *, model: str, force: bool, max_chars: int | None
@@ -134,7 +145,7 @@ def _too_long(article: Article, max_chars: int) -> ArticleResult:
 @contextmanager
 def open_run(
     store: OutputStore,
-    source: Path,
+    source: Path | str,
     settings: Settings,
     prompt: PromptTemplate,
     *,

@@ -49,6 +49,8 @@ class OutputStore:
         self.briefs_dir = root / "briefs"
         self.manifest_path = root / "run.json"
         self.errors_path = root / "errors.jsonl"
+        # Pages fetched by URL, kept so that reruns read them instead of fetching again.
+        self.pages_dir = root / "pages"
         self._ledger: Ledger | None = None
 
     @property

@@ -14,6 +14,7 @@ import ftfy
 from charset_normalizer import from_bytes
 
 from summarize.core.article import normalize_text
+from summarize.sources.parsed import Unusable
 
 # How long an example of repaired text a note quotes, at most.
 _EXAMPLE_CHARS = 40
@@ -58,6 +59,19 @@ def not_text(data: bytes) -> str | None:
         if from_bytes(data).best() is None:
             return "it is not UTF-8, and no other encoding reads it as text"
     return None
+
+
+def text_of(data: bytes, declared: str | None = None) -> str:
+    """The text in a text file's bytes, or `Unusable` saying why there is none."""
+    why = not_text(data)
+    if why is not None:
+        raise Unusable(
+            f"looks binary ({why}), not text; convert it to UTF-8 text or remove it from the folder"
+        )
+    text = decode_text(data, declared)
+    if not text.strip():
+        raise Unusable("is empty (or only whitespace); add the article text or remove the file")
+    return text
 
 
 def repair(text: str) -> tuple[str, str | None]:

@@ -1,33 +1,58 @@
-"""Reading articles from files and folders: decoding, metadata and stable ids (I/O shell).
+"""Reading articles from files, folders and URLs: the dispatcher to each format's reader,
+metadata and stable ids (I/O shell).
 
-`iter_articles` never raises for a bad input: each file (or JSON record) it cannot use
+`iter_articles` never raises for a bad input: each file, page (or JSON record) it cannot use
 becomes an `IngestError` saying which file, what is wrong and what to do, and the run goes
-on with the rest.
+on with the rest. Files in a folder that are no article format are reported to `on_skip`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
-import trafilatura
-
-from summarize.core import boilerplate, dates
+from summarize.core import boilerplate
 from summarize.core.article import Article, IngestError, article_id, normalize_text, printable
-from summarize.core.results import Stage
-from summarize.sources.decoding import decode_text, not_text, one_line, repair
+from summarize.core.results import SkippedFile, Stage
+from summarize.sources import metadata
+from summarize.sources.decoding import decode_text, one_line, repair, text_of
+from summarize.sources.fetch import Fetcher, FetchOptions
+from summarize.sources.html import parse_html
+from summarize.sources.mail import parse_mail
+from summarize.sources.parsed import Parsed, Unusable
+from summarize.sources.pdf import parse_pdf
+from summarize.sources.urls import is_url, url_list
+from summarize.sources.word import parse_docx
 
-__all__ = ["SUPPORTED_SUFFIXES", "decode_text", "iter_articles"]
+__all__ = ["SUPPORTED_SUFFIXES", "FetchOptions", "decode_text", "iter_articles"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl"}
+# Files with a format of their own: read whole, whatever their size (a PDF's images or a
+# mail's attachments say nothing of its text); the text read is held to --max-chars.
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".eml"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES | {".json", ".jsonl"}
+# What to do with files that are often mistaken for articles, by suffix.
+_CONVERT_HINTS = {
+    ".doc": "an old Word file: save it as .docx",
+    ".odt": "an OpenDocument file: save it as .docx",
+    ".rtf": "a rich-text file: save it as .docx or .txt",
+    ".pages": "a Pages file: export it as .docx",
+    ".msg": "an Outlook message: save it as .eml",
+    ".mht": "a web archive: save the page as .html",
+    ".mhtml": "a web archive: save the page as .html",
+    ".xml": "an XML file: save the article as .html or .txt",
+    **dict.fromkeys(
+        (".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp", ".heic"),
+        "an image: OCR it to text first",
+    ),
+}
 
 # JSON record fields, first present wins.
 _TEXT_FIELDS = ("text", "content", "body")
@@ -51,16 +76,14 @@ _ONLINE_MARKER = re.compile(
 )
 # How many non-empty lines after an "Article online:" marker may hold its URL.
 _URL_LOOKAHEAD_LINES = 2
-_DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.I)
-# What a page of menus, scripts and "enable JavaScript" notices lacks: one line of prose.
-# Characters count too, for scripts written without spaces between words.
-_PROSE_WORDS, _PROSE_CHARS = 10, 60
 # A character takes at most 4 bytes (UTF-8, UTF-16), and a BOM up to 3 more: a text file
 # bigger than this many bytes a character holds more text than --max-chars lets through.
 _BYTES_PER_CHAR, _BOM_BYTES = 4, 3
 # A page carries markup, scripts and styles around its article text: it may be this many
 # times the size of a text file.
 _PAGE_OVERHEAD = 50
+# The most a fetched page may be when no --max-chars bounds it.
+_PAGE_CAP_BYTES = 20_000_000
 
 
 def _title_from_text(text: str, markdown: bool) -> str | None:
@@ -90,42 +113,31 @@ def _url_from_text(text: str) -> str | None:
     return min(found)[1] if found else None
 
 
-def _build(
-    path: Path,
-    stem: str,
-    text: str,
-    *,
-    title: str | None = None,
-    url: str | None = None,
-    outlet: str | None = None,
-    date_text: str | None = None,
-    markdown: bool = False,
-) -> Article:
-    text, repaired = repair(text)
-    title, url, outlet, date_text = map(_metadata, (title, url, outlet, date_text))
-    published_text: str | None = None
-    published_date: dt.date | None = None
-    given = dates.parse_date(date_text) if date_text else None
-    found = dates.find_publication_date(text)
-    if given is not None and (found is None or found[1] != given):
-        published_text, published_date = date_text, given
-    elif found is not None:
-        # The same date as metadata gives, but as written in the text the evidence cites.
-        published_text, published_date = found
-    elif date_text:
-        # Keep what the source says even if we cannot read it as a date.
-        published_text = date_text
+def _build(path: Path, stem: str, parsed: Parsed) -> Article:
+    text, repaired = repair(parsed.text)
+    title, url, outlet, date_text = map(
+        _metadata, (parsed.title, parsed.url, parsed.outlet, parsed.date_text)
+    )
+    url = url or metadata.first_line_url(text) or _url_from_text(text)
+    page = metadata.page_facts(text, url=url, outlet=outlet, date_text=date_text, html=parsed.html)
+    body_end = boilerplate.article_end(text)
+    body_start = min(boilerplate.article_start(text), body_end)
     return Article(
         id=article_id(stem, text),
         path=path,
         text=text,
-        body_end=boilerplate.article_end(text),
-        # Metadata goes into the prompt line by line: one line each, or none.
-        title=title or one_line(_title_from_text(text, markdown)),
-        url=url or _url_from_text(text),
-        outlet=outlet,
-        published_text=one_line(published_text),
-        published_date=published_date,
+        body_end=body_end,
+        body_start=body_start,
+        # Metadata goes into the prompt line by line: one line each, or none. A capture's
+        # URL and header lines are not its title.
+        title=title or one_line(_title_from_text(text[body_start:], parsed.markdown)),
+        url=page.url,
+        outlet=one_line(page.outlet),
+        outlet_from=page.outlet_from,
+        site=page.site,
+        published_text=one_line(page.published_text),
+        published_date=page.published_date,
+        published_from=page.published_from,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         repaired=repaired,
     )
@@ -135,16 +147,10 @@ def _metadata(value: str | None) -> str | None:
     return one_line(repair(value)[0]) if value else None
 
 
-class _Unusable(Exception):
-    """A file or record that cannot become an article; the message says why."""
-
-    def __init__(self, message: str, stage: Stage = Stage.INGEST) -> None:
-        super().__init__(message)
-        self.stage = stage
-
-
-def _error(path: Path, cause: str, stage: Stage = Stage.INGEST) -> IngestError:
-    return IngestError(path=path, cause=cause, stage=stage)
+def _error(
+    path: Path, cause: str, stage: Stage = Stage.INGEST, *, origin: str | None = None
+) -> IngestError:
+    return IngestError(path=path, cause=cause, stage=stage, origin=origin)
 
 
 def _shown(path: Path) -> str:
@@ -167,7 +173,7 @@ def _checked_size(size: int, suffix: str, max_chars: int | None) -> int | None:
     limit = size_limit(suffix, max_chars)
     if limit is not None and size > limit:
         room = "4 bytes a character" if suffix in TEXT_SUFFIXES else "with room for markup"
-        raise _Unusable(
+        raise Unusable(
             f"is {size:,} bytes, more than a file can be whose article fits --max-chars "
             f"({max_chars:,} characters: {limit:,} bytes, {room}); it was not read: raise "
             "--max-chars if the model's context holds it, or split the article into parts",
@@ -181,10 +187,10 @@ def _read_bytes(path: Path, max_chars: int | None) -> bytes:
         info = path.stat()
     except OSError as exc:
         if path.is_symlink():
-            raise _Unusable("is a broken symbolic link; fix or remove the link") from exc
-        raise _Unusable(f"cannot be opened ({exc.strerror or exc}); check it exists") from exc
+            raise Unusable("is a broken symbolic link; fix or remove the link") from exc
+        raise Unusable(f"cannot be opened ({exc.strerror or exc}); check it exists") from exc
     if not stat.S_ISREG(info.st_mode):
-        raise _Unusable("is not a regular file; give a text, HTML or JSON file instead")
+        raise Unusable("is not a regular file; give an article file or a folder of them")
     suffix = path.suffix.lower()
     # Checked before reading: a file of 100 MB would otherwise be read whole to be refused.
     limit = _checked_size(info.st_size, suffix, max_chars)
@@ -193,63 +199,32 @@ def _read_bytes(path: Path, max_chars: int | None) -> bytes:
             # Bounded even so: the file may have grown since it was measured.
             data = handle.read() if limit is None else handle.read(limit + 1)
     except OSError as exc:
-        raise _Unusable(f"cannot be read ({exc.strerror or exc}); check its permissions") from exc
+        raise Unusable(f"cannot be read ({exc.strerror or exc}); check its permissions") from exc
     _checked_size(len(data), suffix, max_chars)
     return data
 
 
-def _decoded(path: Path, data: bytes, declared: str | None = None) -> str:
-    why = not_text(data)
-    if why is not None:
-        raise _Unusable(
-            f"looks binary ({why}), not text; convert it to UTF-8 text or remove it from the folder"
+def _parse_text(data: bytes, markdown: bool) -> Parsed:
+    text = text_of(data)
+    if url_list(text) is not None:
+        raise Unusable(
+            "lists URLs, not an article: give this file alone as SRC to fetch them "
+            "(summarize run FILE)"
         )
-    text = decode_text(data, declared)
-    if not text.strip():
-        raise _Unusable("is empty (or only whitespace); add the article text or remove the file")
-    return text
+    return Parsed(text, markdown=markdown)
 
 
-def _from_text_file(path: Path, data: bytes) -> Article:
-    text = _decoded(path, data)
-    return _build(path, path.stem, text, markdown=path.suffix.lower() == ".md")
-
-
-def _has_prose(text: str) -> bool:
-    return any(
-        len(words) >= _PROSE_WORDS or sum(map(len, words)) >= _PROSE_CHARS
-        for words in (line.split() for line in text.split("\n"))
-    )
-
-
-def _meta_str(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def _from_html(path: Path, data: bytes) -> Article:
-    m = _DECLARED_CHARSET.search(data[:4096])
-    html = _decoded(path, data, m.group(1).decode("ascii", "replace") if m else None)
-    try:
-        extracted = trafilatura.extract(html, include_comments=False)
-        # Markup only: trafilatura's text search for dates would be a guess.
-        meta = trafilatura.extract_metadata(html, extensive=False)
-    except Exception as exc:  # a third-party parser: any failure is this file's problem
-        raise _Unusable(f"could not be parsed as HTML ({type(exc).__name__}: {exc})") from exc
-    text = normalize_text(extracted) if isinstance(extracted, str) else ""
-    if not _has_prose(text):
-        raise _Unusable(
-            "has no article text that could be extracted (only menus, scripts or short "
-            "notices, if anything); check it is an article page, or save the article as a "
-            ".txt file"
-        )
-    return _build(
-        path,
-        path.stem,
-        text,
-        title=_meta_str(getattr(meta, "title", None)),
-        url=_meta_str(getattr(meta, "url", None)),
-        date_text=_meta_str(getattr(meta, "date", None)),
-    )
+def _parse(suffix: str, data: bytes, charset: str | None = None) -> Parsed:
+    """The reader for one file format; JSON, which holds many articles, is read apart."""
+    if suffix in HTML_SUFFIXES:
+        return parse_html(data, charset)
+    if suffix == ".pdf":
+        return parse_pdf(data)
+    if suffix == ".docx":
+        return parse_docx(data)
+    if suffix == ".eml":
+        return parse_mail(data)
+    return _parse_text(data, markdown=suffix == ".md")
 
 
 def _field(record: dict[str, object], names: tuple[str, ...], where: str) -> str | None:
@@ -263,11 +238,11 @@ def _field(record: dict[str, object], names: tuple[str, ...], where: str) -> str
             if value is None:
                 continue
         if not isinstance(value, str):
-            raise _Unusable(f"{where}: field '{name}' must be a string, not {_json_type(value)}")
+            raise Unusable(f"{where}: field '{name}' must be a string, not {_json_type(value)}")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise _Unusable(
+            raise Unusable(
                 f"{where}: field '{name}' holds an unpaired surrogate escape (\\ud8xx); "
                 "fix the JSON escaping"
             ) from exc
@@ -290,10 +265,10 @@ def _json_type(value: object) -> str:
 
 def _from_record(path: Path, stem: str, record: object, where: str) -> Article:
     if not isinstance(record, dict):
-        raise _Unusable(f"{where} is {_json_type(record)}; expected an object with a 'text' field")
+        raise Unusable(f"{where} is {_json_type(record)}; expected an object with a 'text' field")
     raw = _field(record, _TEXT_FIELDS, where)
     if raw is None:
-        raise _Unusable(
+        raise Unusable(
             f"{where} has no article text; give it a non-empty 'text' (or 'content' / 'body') field"
         )
     title = _field(record, _TITLE_FIELDS, where)
@@ -303,20 +278,22 @@ def _from_record(path: Path, stem: str, record: object, where: str) -> Article:
     return _build(
         path,
         stem,
-        normalize_text(raw),
-        title=title.strip() if title else None,
-        url=url.strip() if url else None,
-        outlet=outlet.strip() if outlet else None,
-        date_text=date_text.strip() if date_text else None,
+        Parsed(
+            normalize_text(raw),
+            title=title.strip() if title else None,
+            url=url.strip() if url else None,
+            outlet=outlet.strip() if outlet else None,
+            date_text=date_text.strip() if date_text else None,
+        ),
     )
 
 
 def _from_json(path: Path, data: bytes) -> Iterator[Article | IngestError]:
-    text = _decoded(path, data)
+    text = text_of(data)
     try:
         loaded: object = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _Unusable(
+        raise Unusable(
             f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
             "fix it, or use .jsonl with one record a line"
         ) from exc
@@ -324,19 +301,19 @@ def _from_json(path: Path, data: bytes) -> Iterator[Article | IngestError]:
         records: list[tuple[str, object, str]] = [(path.stem, loaded, "the record")]
     elif isinstance(loaded, list):
         if not loaded:
-            raise _Unusable("holds an empty list; add records with a 'text' field")
+            raise Unusable("holds an empty list; add records with a 'text' field")
         records = [(f"{path.stem}-{i}", r, f"record {i}") for i, r in enumerate(loaded)]
     else:
-        raise _Unusable(f"holds {_json_type(loaded)}; expected an object or a list of objects")
+        raise Unusable(f"holds {_json_type(loaded)}; expected an object or a list of objects")
     for stem, record, where in records:
         try:
             yield _from_record(path, stem, record, where)
-        except _Unusable as exc:
+        except Unusable as exc:
             yield _error(path, f"{_shown(path)}: {exc}; the file's other records are read")
 
 
 def _from_jsonl(path: Path, data: bytes) -> Iterator[Article | IngestError]:
-    text = _decoded(path, data)
+    text = text_of(data)
     # Record n is line n+1, so fixing or blanking one line never renames the others.
     for index, line in enumerate(text.split("\n")):
         if not line.strip():
@@ -346,27 +323,27 @@ def _from_jsonl(path: Path, data: bytes) -> Iterator[Article | IngestError]:
             try:
                 record: object = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise _Unusable(
+                raise Unusable(
                     f"{where} is not valid JSON (column {exc.colno}: {exc.msg}); fix that line"
                 ) from exc
             yield _from_record(path, f"{path.stem}-{index}", record, where)
-        except _Unusable as exc:
+        except Unusable as exc:
             yield _error(path, f"{_shown(path)}: {exc}; the file's other lines are read")
 
 
-def _read(path: Path, max_chars: int | None) -> Iterator[Article | IngestError]:
+def _read(
+    path: Path, max_chars: int | None, charset: str | None = None
+) -> Iterator[Article | IngestError]:
     suffix = path.suffix.lower()
     try:
         data = _read_bytes(path, max_chars)
-        if suffix in HTML_SUFFIXES:
-            yield _from_html(path, data)
-        elif suffix == ".json":
+        if suffix == ".json":
             yield from _from_json(path, data)
         elif suffix == ".jsonl":
             yield from _from_jsonl(path, data)
         else:
-            yield _from_text_file(path, data)
-    except _Unusable as exc:
+            yield _build(path, path.stem, _parse(suffix, data, charset))
+    except Unusable as exc:
         yield _error(path, f"{_shown(path)} {exc}", exc.stage)
     except Exception as exc:  # one odd file must not end a batch run
         cause = printable(f"could not be read ({type(exc).__name__}: {exc}); please report this")
@@ -388,17 +365,37 @@ def _listed(folder: Path) -> list[str] | IngestError:
         )
 
 
-def _walk(root: Path) -> Iterator[Path | IngestError]:
-    """Supported files under `root`, sorted by name at every level (depth first).
+OnSkip = Callable[[SkippedFile], None]
 
-    Hidden entries are skipped. Symlinked folders are not followed (no loops, no escaping
-    the folder); symlinked files are read. The folders being walked are a stack, not
-    recursion: any depth of folders is walked.
+
+def _not_read(path: Path) -> str:
+    """Why a file in a folder is not read, by its suffix."""
+    suffix = path.suffix.lower()
+    hint = _CONVERT_HINTS.get(suffix)
+    if hint is not None:
+        return hint
+    kind = f"{suffix} files" if suffix else "files without a suffix"
+    readable = ", ".join(sorted(SUPPORTED_SUFFIXES))
+    return f"not an article format ({kind}); summarize reads {readable}"
+
+
+def _walk(root: Path, on_skip: OnSkip | None) -> Iterator[Path | IngestError]:
+    """Supported files under `root`, sorted by name at every level (depth first); the others
+    go to `on_skip` with the reason.
+
+    Hidden entries are skipped, and not reported (.git, .DS_Store). Symlinked folders are
+    not followed (no loops, no escaping the folder); symlinked files are read. The folders
+    being walked are a stack, not recursion: any depth of folders is walked.
     """
     first = _listed(root)
     if isinstance(first, IngestError):
         yield first
         return
+
+    def skip(path: Path, reason: str) -> None:
+        if on_skip is not None:
+            on_skip(SkippedFile(_shown(path), reason))
+
     # Each entry: a folder and the names in it still to visit, in reverse order.
     stack: list[tuple[Path, list[str]]] = [(root, first[::-1])]
     while stack:
@@ -417,21 +414,75 @@ def _walk(root: Path) -> Iterator[Path | IngestError]:
                     stack.append((path, inside[::-1]))
                 continue
             if stat.S_ISLNK(mode) and path.is_dir():
+                skip(path, "a link to a folder: links to folders are not followed")
                 continue
         except OSError:
             pass  # a broken link, or gone since listing: _read reports it if it is an article
         if path.suffix.lower() in SUPPORTED_SUFFIXES:
             yield path
+        else:
+            skip(path, _not_read(path))
 
 
-def iter_articles(root: Path, *, max_chars: int | None = None) -> Iterator[Article | IngestError]:
-    """Articles from a file or (recursively, in sorted order) a folder.
+def _listed_urls(path: Path) -> list[str] | None:
+    """The URLs a .txt file lists, or None when it is an article (or unreadable: `_read`
+    says why)."""
+    if path.suffix.lower() != ".txt":
+        return None
+    try:
+        return url_list(text_of(_read_bytes(path, None)))
+    except Unusable:
+        return None
 
-    Reads .txt, .md, .html/.htm, .json (an object or a list of records) and .jsonl (one
-    record a line); other files are skipped. Anything unusable comes out as an IngestError.
-    With `max_chars`, a text file or page too big to hold an article that fits is refused
-    (stage "size") without being read; see `size_limit`.
+
+def _fetched(
+    urls: list[str], given: Path | None, options: FetchOptions | None, max_chars: int | None
+) -> Iterator[Article | IngestError]:
+    """Each URL's article, read from its stored copy (fetched first if no run has)."""
+    if options is None:
+        for url in urls:
+            yield _error(
+                given or Path(url),
+                f"{url} is a URL: `summarize run` fetches pages, this command reads files; "
+                "run it first, or save the pages in a folder",
+                origin=url,
+            )
+        return
+    cap = size_limit(".html", max_chars) if max_chars else _PAGE_CAP_BYTES
+    with Fetcher(options, cap or _PAGE_CAP_BYTES) as fetcher:
+        for url in urls:
+            try:
+                copy, page = fetcher.get(url)
+            except Unusable as exc:
+                yield _error(given or Path(url), f"{url} {exc}", exc.stage, origin=url)
+                continue
+            for item in _read(copy, max_chars, charset=page.charset):
+                if isinstance(item, Article):
+                    # Offsets index the stored copy's text; the brief names the page's URL.
+                    yield replace(item, url=page.final_url, origin=url)
+                else:
+                    yield replace(item, origin=url)
+
+
+def iter_articles(
+    root: Path | str,
+    *,
+    max_chars: int | None = None,
+    fetch: FetchOptions | None = None,
+    on_skip: OnSkip | None = None,
+) -> Iterator[Article | IngestError]:
+    """Articles from a URL, a file, a .txt file listing URLs, or (recursively, in sorted
+    order) a folder.
+
+    Reads .txt, .md, .html/.htm, .pdf, .docx, .eml, .json (an object or a list of records)
+    and .jsonl (one record a line); other files in a folder go to `on_skip` with the reason.
+    URLs are fetched into `fetch.pages` (without `fetch`, each is an error). Anything
+    unusable comes out as an IngestError. With `max_chars`, a text file or page too big to
+    hold an article that fits is refused (stage "size") without being read; see `size_limit`.
     """
+    if isinstance(root, str) and is_url(root):
+        yield from _fetched([root], None, fetch, max_chars)
+        return
     root = Path(root)
     try:
         is_dir = root.is_dir()
@@ -439,7 +490,9 @@ def iter_articles(root: Path, *, max_chars: int | None = None) -> Iterator[Artic
     except OSError:
         is_dir, exists = False, False
     if not exists:
-        yield _error(root, f"{_shown(root)} does not exist; give a folder or file of articles")
+        yield _error(
+            root, f"{_shown(root)} does not exist; give a folder or file of articles, or a URL"
+        )
         return
     if not is_dir:
         if root.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -449,9 +502,13 @@ def iter_articles(root: Path, *, max_chars: int | None = None) -> Iterator[Artic
                 + ", ".join(sorted(SUPPORTED_SUFFIXES)),
             )
             return
+        urls = _listed_urls(root)
+        if urls is not None:
+            yield from _fetched(urls, root, fetch, max_chars)
+            return
         yield from _read(root, max_chars)
         return
-    for item in _walk(root):
+    for item in _walk(root, on_skip):
         if isinstance(item, IngestError):
             yield item
         else:

@@ -29,13 +29,14 @@ def test_tools_answers_are_read_from_the_tool_call(
     article_id, text = article_of_request(
         ReceivedRequest("POST", BATCH_URL, {}, json.dumps(body).encode())
     )
-    quote = text.splitlines()[0].split(" to discuss")[0]
+    first = text.splitlines()[0].removeprefix("[1] ")
     answer = {
         "source": {},
         "events": [
             {
                 "event_type": "meeting",
-                "participants": [{"name": "Minister 0", "evidence": quote}],
+                "status": "held",
+                "participants": [{"name": "Minister 0", "evidence": [1]}],
                 "initiator": {},
                 "topics": ["grain"],
                 "outcomes": [],
@@ -54,7 +55,8 @@ def test_tools_answers_are_read_from_the_tool_call(
     assert ingested.exit_code == 0, ingested.output
     brief = Brief.model_validate_json(briefs(tmp_path / "out")[f"{article_id}.json"])
     participant = brief.events[0].participants[0]
-    assert participant.evidence.quote == quote
+    assert participant.evidence.quote == first
+    assert participant.evidence.sentences == [1]
     assert brief.provenance.model == MODEL  # what was asked for, as `run` records it
 
 

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.usefixtures("isolated")
 
 PROMPT = load_prompt()
 PLANTED_KEY = "sk-test-PLANTED-0123456789abcdef"
-INVENTED = "Obama thanked Putin for the grain deal signed in Sochi"
+INVENTED = [40]  # seed 001 has 14 sentences
 
 ReplyWith = Callable[..., Reply]
 MakeArticles = Callable[[Path, int], list[Path]]
@@ -185,7 +185,7 @@ def test_grounded_answer_becomes_a_brief_with_offsets_dates_and_provenance(
     assert read_errors(out) == []
 
 
-def test_invented_quote_is_reasked_and_the_brief_has_no_warnings(
+def test_an_invented_sentence_number_is_reasked_and_the_brief_has_no_warnings(
     tmp_path: Path,
     server: ModelServer,
     src001: Path,
@@ -203,8 +203,8 @@ def test_invented_quote_is_reasked_and_the_brief_has_no_warnings(
     assert result.exit_code == 0, result.output
     assert len(server.requests) == 2
     feedback = server.requests[1].json()["messages"][-1]["content"]
-    assert "not in the article" in feedback
-    assert repr(INVENTED) in feedback
+    assert "The article has sentences [1] to [14]" in feedback
+    assert "events[0].outcomes[0]: [40]" in feedback
     brief = read_brief(out, seed001.id)
     assert brief.warnings == []
     assert brief.provenance.attempts == 2
@@ -232,7 +232,7 @@ def test_quote_ungrounded_on_every_attempt_is_dropped_and_listed(
     assert len(server.requests) == 2
     brief = read_brief(out, seed001.id)
     assert brief.events[0].outcomes == []
-    assert [(w.path, w.quote) for w in brief.warnings] == [("events[0].outcomes[0]", INVENTED)]
+    assert [(w.path, w.quote) for w in brief.warnings] == [("events[0].outcomes[0]", "[40]")]
     # The grounded rest of the answer survives.
     assert len(brief.events[0].participants) == 2
     manifest = read_manifest(out)

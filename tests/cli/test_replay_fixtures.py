@@ -4,11 +4,15 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import evidences
 from typer.testing import CliRunner
 
 from summarize.cli.app import app
+from summarize.core.article import Article
+from summarize.core.brief import Brief
 from summarize.model.prompts import prompts_dir
 from summarize.model.recording import scan_for_secrets
+from summarize.sources.read import iter_articles
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -41,6 +45,24 @@ def test_replay_of_the_seeds_is_byte_identical_across_runs(tmp_path: Path) -> No
     manifest = json.loads((first / "run.json").read_text())
     assert manifest["counts"]["done"] == 5
     assert manifest["recording"] == "replay"
+
+
+def test_every_quote_of_the_replayed_briefs_is_the_article_files_own_text(
+    tmp_path: Path,
+) -> None:
+    code, output = _replay(tmp_path / "out")
+    assert code == 0, output
+    texts = {a.id: a.text for a in iter_articles(SEEDS) if isinstance(a, Article)}
+    spans = 0
+    for path in sorted((tmp_path / "out" / "briefs").glob("*.json")):
+        brief = Brief.model_validate_json(path.read_bytes())
+        text = texts[brief.article_id]
+        for evidence in evidences(brief):
+            assert evidence.sentences, path.name
+            for span in evidence.spans():
+                assert text[span.start : span.end] == span.quote, path.name
+                spans += 1
+    assert spans > 0, "the recorded model cited something"
 
 
 def test_a_changed_prompt_makes_replay_fail_naming_the_prompt(tmp_path: Path) -> None:

@@ -37,5 +37,43 @@ def test_memo_cautions_the_reader_when_grounding_dropped_items() -> None:
     for fmt in ("md", "html"):
         text = render_memo([weak, *briefs[1:]], fmt)
         assert "Caution" in text
-        assert "3 items in 1 of 5 briefs were dropped" in text
+        assert "In 1 of 5 briefs, 3 items were dropped for citing no sentence" in text
         assert "tiny-model" in text
+
+
+def test_a_participant_on_weak_evidence_is_marked_and_counted() -> None:
+    briefs = [Brief.model_validate_json(p.read_bytes()) for p in sorted(GOLDEN.glob("*.json"))]
+    first = briefs[0]
+    weak_name = first.events[0].participants[0].name
+    flagged = first.model_copy(
+        update={
+            "warnings": [
+                GroundingWarning(
+                    path="events[0].participants[0]",
+                    quote="x",
+                    reason=f"the cited sentences do not mention {weak_name}",
+                    kind="weak",
+                )
+            ]
+        }
+    )
+    markdown = render_memo([flagged], "md")
+    assert "1 participant is kept on weak evidence" in markdown
+    assert "dropped" not in markdown.split("Caution", 1)[1].split("\n\n", 1)[0]
+    assert markdown.count("*(weak evidence)*") == 1
+    assert "*(weak evidence)*" not in render_memo([first], "md")
+    html = render_memo([flagged], "html")
+    assert html.count('class="weak"') == 1
+
+
+def test_briefs_of_schema_1_are_named_for_their_approximate_quotes() -> None:
+    briefs = [Brief.model_validate_json(p.read_bytes()) for p in sorted(GOLDEN.glob("*.json"))]
+    # Hand annotations quote exactly, whatever their schema: no caution.
+    assert all(b.provenance.schema_version == "1.0" for b in briefs)
+    assert "Caution" not in render_memo(briefs, "md")
+    old = briefs[0].model_copy(
+        update={"provenance": briefs[0].provenance.model_copy(update={"kind": "model"})}
+    )
+    text = render_memo([old, *briefs[1:]], "md")
+    assert "1 brief was made by an older summarize (schema 1.0)" in text
+    assert "summarize run" in text

@@ -25,7 +25,7 @@ def test_header_counts_articles_outlets_and_events() -> None:
     assert (view.n_articles, view.n_events, view.n_undated) == (5, 5, 2)
     # Seed 001 names no outlet; the other four do.
     assert view.n_outlets == 4
-    assert view.range_label == "18 Jul 2012 \u2013 14 Jul 2016"
+    assert view.range_label == "18 Jul 2012 \u2013 14 Jul 2016 (4 years)"
 
 
 def test_timeline_is_in_date_order_with_undated_events_last_and_marked() -> None:
@@ -82,13 +82,13 @@ def test_open_follow_ups_mark_overdue_against_as_of() -> None:
     assert default_as_of(briefs) == dt.date(2016, 7, 15)
     view = build_memo(briefs)
     g8 = [f for f in view.open_follow_ups if "G8" in f.action]
-    assert [f.status for f in g8] == ["overdue"]
+    assert [f.status for f in g8] == ["no_later_report"]
     early = build_memo(briefs, as_of=dt.date(2013, 6, 1))
     assert [f.status for f in early.open_follow_ups if "G8" in f.action] == ["open"]
-    assert "Overdue" in render_memo(briefs, "md")
-    assert "Overdue" not in render_memo(briefs, "md", as_of=dt.date(2013, 6, 1)).split(
-        "## Open follow-ups"
-    )[1].split("## Who's who")[0].replace("Overdue means", "")
+    assert "No later report in this folder" in render_memo(briefs, "md")
+    assert "No later report in this folder" not in render_memo(
+        briefs, "md", as_of=dt.date(2013, 6, 1)
+    ).split("## Open follow-ups")[1].split("## Who's who")[0].replace("Overdue means", "")
 
 
 def test_a_follow_up_met_by_a_later_event_leaves_the_open_list() -> None:

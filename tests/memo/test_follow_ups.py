@@ -22,10 +22,24 @@ def test_a_follow_up_is_met_by_a_later_event_with_the_same_people_near_the_due_d
 
 
 def test_an_unmet_follow_up_is_overdue_only_after_its_due_date() -> None:
-    events = merge_briefs([uspa_2013_call()])
-    assert track_follow_ups(events, dt.date(2013, 7, 1))[0].status is FollowUpStatus.OVERDUE
+    later = simple_event_brief(
+        "later-call",
+        EventType.PHONE_CALL,
+        dt.date(2013, 8, 1),
+        ["Barack Obama", "Vladimir Putin"],
+        ["Syria"],
+    )
+    events = merge_briefs([uspa_2013_call(), later])
+    assert track_follow_ups(events, dt.date(2013, 9, 1))[0].status is FollowUpStatus.OVERDUE
     assert track_follow_ups(events, dt.date(2013, 6, 17))[0].status is FollowUpStatus.OPEN
     assert track_follow_ups(events, dt.date(2013, 3, 3))[0].status is FollowUpStatus.OPEN
+
+
+def test_past_due_with_no_later_report_of_the_parties_is_not_overdue() -> None:
+    # Nothing in the folder after the due date is about Obama and Putin: it cannot tell.
+    events = merge_briefs([uspa_2013_call()])
+    status = track_follow_ups(events, dt.date(2013, 7, 1))[0].status
+    assert status is FollowUpStatus.NO_LATER_REPORT
 
 
 def test_a_meeting_of_other_people_does_not_meet_the_follow_up() -> None:
@@ -38,14 +52,17 @@ def test_a_meeting_of_other_people_does_not_meet_the_follow_up() -> None:
     )
     events = merge_briefs([uspa_2013_call(), other])
     tracked = track_follow_ups(events, dt.date(2013, 7, 1))
-    assert [t.status for t in tracked] == [FollowUpStatus.OVERDUE]
+    # Not met; and Cameron-Putin is not a later report about Obama and Putin.
+    assert [t.status for t in tracked] == [FollowUpStatus.NO_LATER_REPORT]
 
 
-def test_golden_follow_ups_g8_bilateral_is_overdue_in_the_folder() -> None:
+def test_golden_follow_ups_g8_bilateral_has_no_later_report_in_the_folder() -> None:
+    # The seeds' later Obama-Putin reports have no date at all; the 2016 Kerry visit is
+    # another pair of people: nothing says whether the G8 bilateral took place.
     events = merge_briefs(golden_briefs())
     tracked = track_follow_ups(events, dt.date(2016, 7, 15))
     g8 = [t for t in tracked if "G8" in t.follow_up.action]
     assert len(g8) == 1
-    assert g8[0].status is FollowUpStatus.OVERDUE
+    assert g8[0].status is FollowUpStatus.NO_LATER_REPORT
     undated_due = [t for t in tracked if t.follow_up.due_date is None]
     assert undated_due and all(t.status is FollowUpStatus.OPEN for t in undated_due)

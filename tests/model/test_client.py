@@ -30,7 +30,8 @@ pytestmark = pytest.mark.usefixtures("isolated")
 
 PROMPT = load_prompt()
 TINY_BACKOFF = (0.001, 0.005)
-INVENTED = "Putin and Obama signed a secret treaty on grain exports"
+# Seed 001 has 14 sentences: sentence 40 is one the model made up.
+INVENTED = [40]
 KEY = "sk-test-client-0123456789abcdef"
 
 ReplyWith = Callable[..., Reply]
@@ -100,7 +101,11 @@ def test_grounded_answer_is_returned_after_one_request_shaped_for_json_schema(
     system, user = body["messages"]
     assert system["role"] == "system" and "event coder" in system["content"]
     assert f"Article id: {seed001.id}" in user["content"]
-    assert seed001.body.strip() in user["content"]
+    # The body as numbered sentences: the units evidence cites.
+    assert "\n[1] Putin, Obama discuss Syrian crisis by telephone\n" in user["content"]
+    assert (
+        "\n[14] Russia is opposed to any threat of sanctions against Syria.\n" in (user["content"])
+    )
     # The labels the recorder and the ledger read are for summarize alone.
     assert not [name for name in request.headers if name.startswith("x-summarize-")]
 
@@ -134,7 +139,7 @@ def test_tools_mode_reads_the_answer_from_the_tool_call(
     assert "response_format" not in body
 
 
-def test_invented_quote_is_reasked_with_the_grounding_error_naming_it(
+def test_invented_sentence_number_is_reasked_with_the_grounding_error_naming_it(
     server: ModelServer, seed001: Article, answer001: dict[str, Any], reply_with: ReplyWith
 ) -> None:
     good = json.loads(json.dumps(answer001))
@@ -156,17 +161,17 @@ def test_invented_quote_is_reasked_with_the_grounding_error_naming_it(
     assert len(first.json()["messages"]) == 2
     reask = second.json()["messages"]
     assert reask[:2] == first.json()["messages"]
-    assert reask[2]["role"] == "assistant" and INVENTED in reask[2]["content"]
+    assert reask[2]["role"] == "assistant" and '"evidence": [40]' in reask[2]["content"]
     feedback = reask[-1]
     assert feedback["role"] == "user"
-    assert "not in the article" in feedback["content"]
-    assert f"events[0].outcomes[0]: {INVENTED!r}" in feedback["content"]
+    assert "The article has sentences [1] to [14]" in feedback["content"]
+    assert "events[0].outcomes[0]: [40]" in feedback["content"]
     # Grounded quotes are not blamed.
     assert "participants[" not in feedback["content"]
     assert "initiator" not in feedback["content"]
 
 
-def test_quote_still_invented_on_the_last_attempt_passes_through_for_assembly_to_drop(
+def test_number_still_invented_on_the_last_attempt_passes_through_for_assembly_to_drop(
     server: ModelServer, seed001: Article, answer001: dict[str, Any], reply_with: ReplyWith
 ) -> None:
     answer001["events"][0]["outcomes"][0]["evidence"] = INVENTED
@@ -181,7 +186,7 @@ def test_quote_still_invented_on_the_last_attempt_passes_through_for_assembly_to
     assert result.extraction.events[0].outcomes[0].evidence == INVENTED
 
 
-def test_no_reasks_allowed_means_one_request_even_with_an_invented_quote(
+def test_no_reasks_allowed_means_one_request_even_with_an_invented_number(
     server: ModelServer, seed001: Article, answer001: dict[str, Any], reply_with: ReplyWith
 ) -> None:
     answer001["events"][0]["participants"][1]["evidence"] = INVENTED

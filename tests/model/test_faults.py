@@ -39,7 +39,8 @@ TIMEOUT = 1.0  # seconds per request in these runs
 # their SYNs dropped and retried a second later, which would read as timeouts here.
 CONCURRENCY = 4
 NO_WAIT = {"retry-after": "0"}
-INVENTED = "The envoy promised to deliver forty tanks before the end of the week"
+# A sentence number beyond every test article: evidence the model made up.
+INVENTED = [99]
 
 
 def api_error(status: int, message: str, headers: dict[str, str] | None = None) -> Step:
@@ -70,7 +71,7 @@ class Fault:
     requests: int
     stage: str | None = None
     cause: tuple[str, ...] = ()  # phrases the cause must hold, so the user knows what to do
-    warnings: int = 0  # items dropped because their quote is not in the article
+    warnings: int = 0  # items dropped because they cite no sentence of the article
 
 
 FAULTS = (
@@ -181,20 +182,22 @@ class PerArticle:
         return step(request)
 
 
-def answer(article_of: ArticleOf, request: ReceivedRequest, quote: str | None = None) -> Reply:
-    """One meeting, evidenced by the article's first sentence (or by `quote`)."""
-    article_id, body = article_of(request)
-    first_line = body.splitlines()[0]
+def answer(
+    article_of: ArticleOf, request: ReceivedRequest, cited: list[int] | None = None
+) -> Reply:
+    """One meeting, evidenced by the article's first sentence (or by `cited`)."""
+    article_id, _ = article_of(request)
     extraction = {
         "source": {"outlet": None, "headline": None, "published": None},
         "events": [
             {
                 "event_type": "meeting",
                 "participants": [
-                    {"name": "The minister", "evidence": first_line},
-                    {"name": "The envoy", "evidence": quote or first_line},
+                    {"name": "The minister", "evidence": [1]},
+                    {"name": "The envoy", "evidence": cited or [1]},
                 ],
-                "initiator": {"party": None, "evidence": None},
+                "status": "held",
+                "initiator": {"party": None, "evidence": []},
                 "topics": ["grain"],
                 "outcomes": [],
                 "summary": f"A meeting reported by {article_id}.",
@@ -313,7 +316,7 @@ def test_what_the_user_gets(fault: Fault, fault_run: Run) -> None:
         assert len(brief.warnings) == fault.warnings
         if fault.warnings:
             # The invented claim is not in the brief; the warning says what was dropped.
-            assert [w.quote for w in brief.warnings] == [INVENTED]
+            assert [w.quote for w in brief.warnings] == [str(INVENTED)]
             assert [p.name for p in brief.events[0].participants] == ["The minister"]
         return
     error = fault_run.errors[fault.name]

@@ -23,7 +23,7 @@ from model_server import ModelServer, ReceivedRequest, Reply
 pytestmark = pytest.mark.usefixtures("isolated")
 
 RUN = (sys.executable, "-c", "from summarize.cli.app import main; main()", "run")
-# Words that placeholder keys are made of, in the article, so the model quotes them back.
+# Words that placeholder keys are made of, in the article, so the model repeats them.
 PLAIN_WORDS = (
     "Max Fox of Luxembourg met the envoy on Monday; both called the null and EMPTY "
     "talk of sanctions a distraction.\n"
@@ -104,6 +104,7 @@ def test_a_placeholder_key_leaves_the_models_answer_alone(tmp_path: Path) -> Non
     # values and JSON nulls; none was touched.
     event = brief["events"][0]
     assert event["participants"][0]["evidence"]["quote"] == PLAIN_WORDS.strip()
+    assert event["summary"] == PLAIN_WORDS.strip()
     assert "date_text" in event
     # What is stored is the answer as it came, too.
     for out in outs:

@@ -14,13 +14,24 @@ ARTICLE = SimpleNamespace(
 
 
 def test_shipped_prompt_renders_system_and_user_messages() -> None:
-    messages = load_prompt().render(article=ARTICLE)
+    sentences = ["MOSCOW - The leaders spoke.", "They agreed."]
+    messages = load_prompt().render(article=ARTICLE, sentences=sentences)
     assert [m["role"] for m in messages] == ["system", "user"]
-    assert (
-        "verbatim" in messages[0]["content"] or "character for character" in messages[0]["content"]
-    )
-    assert "MOSCOW - The leaders spoke." in messages[1]["content"]
-    assert "Published: 15 July 2016" in messages[1]["content"]
+    assert "numbers of the sentences" in messages[0]["content"]
+    user = messages[1]["content"]
+    assert "<article>\n[1] MOSCOW - The leaders spoke.\n[2] They agreed.\n</article>" in user
+    assert "Published: 15 July 2016" in user
+
+
+def test_the_article_comes_last_so_every_request_shares_one_prefix() -> None:
+    """Providers cache a prompt's common prefix: nothing per-article may precede the
+    instructions, and the article text closes the request."""
+    messages = load_prompt().render(article=ARTICLE, sentences=["MOSCOW - The leaders spoke."])
+    other = SimpleNamespace(id="b-2", title="Other", published_text=None, body="x")
+    again = load_prompt().render(article=other, sentences=["Lavrov met Blinken."])
+    assert messages[0] == again[0]
+    assert messages[1]["content"].endswith("</article>")
+    assert "a-1" not in messages[0]["content"]
 
 
 def test_version_is_the_content_hash(tmp_path: Path) -> None:

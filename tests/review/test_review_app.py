@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -196,13 +197,19 @@ def test_a_remade_model_brief_leaves_the_review_shown_and_says_so(out: Path) -> 
 
 
 def test_what_grounding_dropped_is_listed_and_evidence_is_marked_in_the_text(out: Path) -> None:
-    aid = article_id(out, SEED_MEETING)
+    aid = article_id(out, SEED_CALL)
     brief = Brief.model_validate_json((out / "briefs" / f"{aid}.json").read_bytes())
+    dropped = [w for w in brief.warnings if w.kind == "dropped"]
+    weak = [w for w in brief.warnings if w.kind == "weak"]
+    assert dropped and weak
     page = client(out).get(f"/article/{aid}").text
-    assert f"Dropped by grounding ({len(brief.warnings)})" in page
+    assert f"Dropped by grounding ({len(dropped)})" in page
+    assert page.count('class="badge badge-weak"') == len(weak)
+    assert page.count('<div class="item weak"') == len(weak)
     (span,) = item_spans(brief.events[0].participants[0])
     assert 'data-item="events[0].participants[0]" data-ev="e1"' in page
-    assert f'data-s="{span.start}" class="ev" data-ev="e1"' in page
+    segment = re.search(f'data-s="{span.start}" class="ev(?: weak)?" data-ev="([^"]*)"', page)
+    assert segment is not None and "e1" in segment[1].split()
 
 
 def test_undo_takes_back_the_last_correction_only(out: Path) -> None:

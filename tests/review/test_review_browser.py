@@ -61,6 +61,8 @@ def test_correct_add_by_selection_mark_reviewed_rerun_and_memo(tmp_path: Path) -
     meeting, call = article_id(out, SEED_MEETING), article_id(out, SEED_CALL)
     text = (tmp_path / "articles" / f"{SEED_MEETING}.txt").read_text(encoding="utf-8")
     start = text.index(QUOTE)
+    model = json.loads((out / "briefs" / f"{meeting}.json").read_text())
+    new_outcome = f'.item[data-item="events[0].outcomes[{len(model["events"][0]["outcomes"])}]"]'
     errors: list[str] = []
     requests: list[str] = []
     with serving(out) as url, sync_api.sync_playwright() as p:
@@ -102,7 +104,7 @@ def test_correct_add_by_selection_mark_reviewed_rerun_and_memo(tmp_path: Path) -
             fields.locator('[data-field="stated_by"]').fill("Putin")
             with page.expect_navigation():
                 form.locator("#add-submit").click()
-            added = page.locator('.item[data-item="events[0].outcomes[0]"]')
+            added = page.locator(new_outcome)
             assert added.locator(".quote").inner_text().endswith(QUOTE)
             page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
 
@@ -129,7 +131,7 @@ def test_correct_add_by_selection_mark_reviewed_rerun_and_memo(tmp_path: Path) -
             assert page.locator("#state").inner_text() == "reviewed"
             shown = page.locator('[data-path="events[0].participants[0].name"]').input_value()
             assert shown == "Vladimir Putin"
-            assert page.locator('.item[data-item="events[0].outcomes[0]"]').count() == 1
+            assert page.locator(new_outcome).count() == 1
         finally:
             browser.close()
 
@@ -138,7 +140,7 @@ def test_correct_add_by_selection_mark_reviewed_rerun_and_memo(tmp_path: Path) -
     review: dict[str, Any] = json.loads((out / "reviews" / f"{meeting}.json").read_text())
     assert review["reviewed"] is True and review["reviewed_by"] == "Test Reviewer"
     assert [c["op"] for c in review["corrections"]] == ["set", "add"]
-    outcome = review["brief"]["events"][0]["outcomes"][0]
+    outcome = review["brief"]["events"][0]["outcomes"][-1]
     evidence = outcome["evidence"]
     span = evidence[0] if isinstance(evidence, list) else evidence
     assert text[span["start"] : span["end"]] == span["quote"] == QUOTE

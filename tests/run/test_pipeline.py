@@ -162,6 +162,8 @@ def test_manifest_counts_usage_and_quality(
     assert manifest["usage"] == {"prompt_tokens": 20, "completion_tokens": 10, "total_tokens": 30}
     assert manifest["quality"] == {
         "grounding_dropped_items": 0,
+        # conftest's model names "Someone", whom the cited first sentence never mentions.
+        "weak_evidence_items": 2,
         "reasks": 0,
         "articles_without_event": 0,
     }
@@ -363,7 +365,7 @@ def test_reasks_and_dropped_items_reach_the_manifest(
     src = tmp_path / "src"
     src.mkdir()
     (src / seed001.path.name).write_text(seed001.text, encoding="utf-8")
-    invented = "Obama praised the Kremlin's handling of the floods at length"
+    invented = [31]
     answer001["events"][0]["participants"][1]["evidence"] = invented
     server.enqueue(reply_with(answer001), reply_with(answer001))
     settings = settings_for(server, max_reasks=1)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from summarize.core.article import Article, IngestError
 from summarize.core.boilerplate import article_end
+from summarize.core.results import SkippedFile
 from summarize.sources.read import decode_text, iter_articles
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -74,8 +75,12 @@ def test_seeds_ingest_with_ids_dates_and_bodies() -> None:
         assert article.sha256 == hashlib.sha256(content).hexdigest()
         assert article.published_date == SEED_DATES[path.name[:3]]
         assert article.body_end == article_end(article.text)
+        assert article.body_start == 0  # the seeds open with their headline
         assert article.body == article.text[: article.body_end]
-        assert article.outlet is None
+        # No seed names its outlet in page metadata; seed 000 gives its URL ("Article
+        # online:"), so its site is known, for when neither page nor model names the outlet.
+        assert (article.outlet, article.outlet_from) == (None, None)
+        assert article.site == ("uspa24.com" if path.name.startswith("000") else None)
 
 
 def test_seed_metadata() -> None:
@@ -212,19 +217,27 @@ def test_missing_root() -> None:
 
 
 def test_unsupported_single_file(tmp_path: Path) -> None:
-    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
-    error = only_error(tmp_path / "report.pdf")
-    assert ".txt" in error.cause
+    (tmp_path / "report.odt").write_bytes(b"PK\x03\x04")
+    error = only_error(tmp_path / "report.odt")
+    assert ".txt" in error.cause and ".pdf" in error.cause
 
 
-def test_other_suffixes_and_hidden_entries_are_skipped(tmp_path: Path) -> None:
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+def test_other_suffixes_are_reported_skipped_and_hidden_entries_are_not(tmp_path: Path) -> None:
+    (tmp_path / "notes.odt").write_bytes(b"PK\x03\x04")
     (tmp_path / "image.png").write_bytes(b"\x89PNG\x00")
+    (tmp_path / "data.csv").write_text("a,b\n")
     (tmp_path / ".hidden.txt").write_text(TEXT)
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "a.txt").write_text(TEXT)
     (tmp_path / "keep.TXT").write_text(TEXT)
-    assert [a.path.name for a in articles(tmp_path)] == ["keep.TXT"]
+    skipped: list[SkippedFile] = []
+    got = list(iter_articles(tmp_path, on_skip=skipped.append))
+    assert [a.path.name for a in got if isinstance(a, Article)] == ["keep.TXT"]
+    assert [Path(s.file).name for s in skipped] == ["data.csv", "image.png", "notes.odt"]
+    assert skipped[0].reason.startswith("not an article format (.csv files); summarize reads")
+    assert ".docx, .eml" in skipped[0].reason
+    assert skipped[1].reason == "an image: OCR it to text first"
+    assert skipped[2].reason == "an OpenDocument file: save it as .docx"
 
 
 def test_errors_do_not_stop_the_run(tmp_path: Path) -> None:
@@ -387,7 +400,11 @@ def test_html_article_text_and_metadata(tmp_path: Path) -> None:
     assert article.url == "https://news.example.org/world/2016/07/putin-kerry-talks"
     assert article.published_date == dt.date(2016, 7, 15)
     assert article.id == expected_id("kerry", article.text)
-    assert article.outlet is None  # never guessed
+    assert article.outlet is None  # no og:site_name or JSON-LD publisher: not named
+    # The site's domain (without "news.") stands in for it in the source.
+    assert article.site == "example.org"
+    assert (article.source().outlet, article.source().outlet_from) == ("example.org", "domain")
+    assert article.published_from == "metadata"
 
 
 UNDATED_PAGE = PAGE.replace(

@@ -51,16 +51,17 @@ def strict_utf8(path: Path) -> str:
 
 
 def meeting(body: str) -> Reply:
-    """One meeting, evidenced by the body's first line (ids may be too long for a topic)."""
-    first_line = next(line.strip() for line in body.splitlines() if line.strip())
+    """One meeting, evidenced by the first sentence (ids may be too long for a topic)."""
+    assert body.startswith("[1] "), "the article comes as numbered sentences"
     return completion_for(
         {
             "source": {"outlet": None, "headline": None, "published": None},
             "events": [
                 {
                     "event_type": "meeting",
-                    "participants": [{"name": "A minister", "evidence": first_line}],
-                    "initiator": {"party": None, "evidence": None},
+                    "status": "held",
+                    "participants": [{"name": "A minister", "evidence": [1]}],
+                    "initiator": {"party": None, "evidence": []},
                     "topics": [],
                     "outcomes": [],
                     "summary": "A meeting.",
@@ -265,7 +266,7 @@ def test_binary_data_without_nul_bytes_is_refused_and_mojibake_repaired(tmp_path
         "looks binary (it is not UTF-8, and no other encoding reads it as text)" in (error["cause"])
     )
     assert "convert it to UTF-8 text or remove it" in error["cause"]
-    sent = sorted(body.strip() for body in result.asked.values())
+    sent = sorted(body.strip().removeprefix("[1] ") for body in result.asked.values())
     assert sent == [
         GOOD.strip(),
         "Minister Hans Müller met envoy Karl Moos in Zürich on Monday.",
