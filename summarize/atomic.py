@@ -16,28 +16,22 @@ _MODE = 0o666 & ~_UMASK
 def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
     """Write `text` (or its pieces, in order) to `path` via a synced temp file in the same
     folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, _MODE)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.writelines([text] if isinstance(text, str) else text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    pieces = [text] if isinstance(text, str) else text
+    _write_atomic(path, (piece.encode("utf-8") for piece in pieces))
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` via a synced temp file in the same folder and a rename."""
+    _write_atomic(path, [data])
+
+
+def _write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, _MODE)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(chunks)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

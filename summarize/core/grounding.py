@@ -160,4 +160,4 @@ def supports(evidence: Evidence, name: str) -> bool:
 
 def article_text(article: Article) -> ArticleText:
     """The article as the model reads it (its body), numbered; shared by prompt and check."""
-    return ArticleText.of(article.text, 0, article.body_end)
+    return ArticleText.of(article.text, article.body_start, article.body_end)

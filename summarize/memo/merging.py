@@ -34,6 +34,7 @@ from summarize.memo.events import (
 from summarize.memo.folding import distinct, fold
 from summarize.memo.naming import best_name, best_short, name_people, valid_short
 from summarize.memo.people import (
+    Groups,
     PersonKey,
     canonical_affiliation,
     cluster_rows,
@@ -226,7 +227,7 @@ class _Row:
 
 def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
     """Merge the rows of one event's reports into distinct people."""
-    groups = _Union(len(rows))
+    groups = Groups(len(rows))
     for group in cluster_rows([r.keys for r in rows]):
         for i in group[1:]:
             groups.union(group[0], i)
@@ -265,7 +266,7 @@ def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
     return tuple(people)
 
 
-def _join_counterparts(rows: Sequence[_Row], groups: _Union) -> None:
+def _join_counterparts(rows: Sequence[_Row], groups: Groups) -> None:
     """Reports of one contact name its parties' leaders in their own spelling (特朗普, 川普):
     the only person of one side with one title, in each report, is one person."""
     by_role: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -287,30 +288,6 @@ def _role(row: _Row, rows: Sequence[_Row]) -> tuple[str, str] | None:
         r for r in rows if r.mention is row.mention and canonical_affiliation(r.affiliation) == side
     ]
     return (side, fold(row.title)) if len(same_side) == 1 else None
-
-
-class _Union:
-    """Union-find over row indices."""
-
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)
-
-    def groups(self) -> list[list[int]]:
-        out: dict[int, list[int]] = defaultdict(list)
-        for i in range(len(self.parent)):
-            out[self.find(i)].append(i)
-        return sorted(out.values(), key=lambda g: g[0])
 
 
 def _party_side(party: str, event: Event) -> str:

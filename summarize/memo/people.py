@@ -319,7 +319,7 @@ def _surname_neighbours(surnames: Iterable[str]) -> dict[str, set[str]]:
 # --- many names ------------------------------------------------------------------------------
 
 
-class _Groups:
+class Groups:
     """Union-find over indices; a group is named by its smallest member."""
 
     def __init__(self, size: int) -> None:
@@ -350,7 +350,7 @@ def cluster_people(keys: Sequence[PersonKey]) -> list[list[int]]:
     Full names are grouped with each other; a bare surname joins a group only when exactly
     one group can claim it ("Bush" stays apart when both George and Jeb Bush are present).
     """
-    groups = _Groups(len(keys))
+    groups = Groups(len(keys))
     # same_person looks at the surname and the first given name only: equal pairs are one
     # person outright, and only distinct pairs need comparing.
     first_of: dict[tuple[str, str], int] = {}
@@ -380,7 +380,7 @@ def cluster_people(keys: Sequence[PersonKey]) -> list[list[int]]:
     return groups.groups()
 
 
-def _join_exonyms(first_of: dict[tuple[str, str], int], groups: _Groups) -> None:
+def _join_exonyms(first_of: dict[tuple[str, str], int], groups: Groups) -> None:
     """Full names with one given name and surnames two letters apart (Putin / Poutine);
     compared only within a given name, so the work stays small."""
     by_given: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -399,7 +399,7 @@ def cluster_rows(rows: Sequence[Sequence[PersonKey]]) -> list[list[int]]:
     """Group rows (each a person's keys, see `person_keys`) that denote one person."""
     flat = [key for keys in rows for key in keys]
     owner = [r for r, keys in enumerate(rows) for _ in keys]
-    groups = _Groups(len(rows))
+    groups = Groups(len(rows))
     for group in cluster_people(flat):
         for i in group[1:]:
             groups.union(owner[group[0]], owner[i])
@@ -412,7 +412,7 @@ def _join_bare_surnames(
     first_of: dict[tuple[str, str], int],
     given_by_surname: dict[str, list[str]],
     neighbours: dict[str, set[str]],
-    groups: _Groups,
+    groups: Groups,
 ) -> None:
     """A bare surname joins the one person who can claim it; unclaimed ones join each other."""
     for i in bare:

@@ -38,7 +38,11 @@ def test_every_sentence_of_real_multilingual_articles_is_cited_exactly(capture: 
     assert isinstance(article, Article)
     text = article_text(article)
     count = len(text.sentences)
-    assert count >= 3
+    assert count >= 2
+    # The capture's URL line is page furniture: the model never sees it, nor can cite it.
+    assert article.body_start > 0
+    assert text.sentences[0].start >= article.body_start
+    assert text.sentences[-1].end <= article.body_end
     for n in range(1, count + 1):
         for numbers in ([n], [n, min(n + 1, count)], [1, n]):
             found = text.cite(numbers)

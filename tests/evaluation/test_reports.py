@@ -18,7 +18,7 @@ from golden_briefs import golden, run_of, scored, with_event
 from lxml import html as lxml_html  # type: ignore[import-untyped]
 from model_server import ModelServer
 
-from summarize.core.brief import Brief
+from summarize.core.brief import SCHEMA_VERSION, Brief
 from summarize.evaluation.command import run_eval_command
 from summarize.evaluation.compare import compare_runs
 from summarize.evaluation.config import FIELD_NAMES, CaseRules, FieldRule, ScoringConfig
@@ -74,7 +74,7 @@ def test_json_report_carries_versions_and_round_trips(regressed: Report, work: P
     )
     data = json.loads((work / "report.json").read_text(encoding="utf-8"))
     assert data["prompt_version"] == load_prompt().version
-    assert data["schema_version"] == "1.0" and data["model"] == MODEL
+    assert data["schema_version"] == SCHEMA_VERSION and data["model"] == MODEL
     assert "git_commit" in data and data["verdict"]["exit_code"] == 1
     again = Report.model_validate(data)
     assert again.run == regressed.run
