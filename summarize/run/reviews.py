@@ -21,8 +21,9 @@ from summarize.core.errors import SummarizeError
 from summarize.core.review import Review, ReviewState, review_state
 
 REVIEWS_DIR = "reviews"
-# Article ids are slugs plus a content hash (core/article.py); nothing else names a file here.
-_ID = re.compile(r"[a-z0-9_][a-z0-9._-]{0,199}")
+# Article ids are slugs plus a content hash (core/article.py): one file-name component, never
+# a path; nothing else names a file here.
+_ID = re.compile(r"[a-z0-9._-]{1,200}")
 
 
 class ReviewError(SummarizeError):
@@ -44,7 +45,7 @@ class VersionConflict(SummarizeError):
 
 def valid_id(article_id: str) -> bool:
     """True for a string shaped like an article id (so it cannot name a path elsewhere)."""
-    return _ID.fullmatch(article_id) is not None and ".." not in article_id
+    return _ID.fullmatch(article_id) is not None and article_id not in (".", "..")
 
 
 class ReviewStore:

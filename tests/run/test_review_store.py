@@ -66,7 +66,7 @@ def test_a_change_made_on_an_older_version_is_refused_and_nothing_is_lost(tmp_pa
         store.update(aid, 0, lambda _: new_review())
 
 
-@pytest.mark.parametrize("bad", ["../run", "..", "a/b", ".hidden", "x\x00y", "A-UPPER", ""])
+@pytest.mark.parametrize("bad", ["../run", "..", ".", "a/b", "x\x00y", "A-UPPER", "", "a" * 201])
 def test_ids_cannot_name_a_file_outside_the_reviews_folder(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ReviewError, match="not an article id"):
         ReviewStore(tmp_path).path(bad)
@@ -96,3 +96,9 @@ def test_states_reviewed_is_explicit_and_a_later_change_withdraws_it() -> None:
     assert review_state(rename(done), None) is ReviewState.EDITED
     assert review_state(done, "b" * 64) is ReviewState.STALE
     assert model_remade(done, "c" * 64) and not model_remade(done, "a" * 64)
+
+
+def test_ids_of_odd_file_names_are_still_ids(tmp_path: Path) -> None:
+    store = ReviewStore(tmp_path)
+    for aid in (".hidden-0123abcd", "a..b-0123abcd", "-dash-0123abcd"):
+        assert store.path(aid).parent == tmp_path / "reviews"
