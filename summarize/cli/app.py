@@ -10,7 +10,7 @@ import logging
 
 import typer
 
-from summarize.cli import batch, log, memo, run, schema, serve
+from summarize.cli import batch, log, memo, review, run, schema, serve
 from summarize.cli import eval as eval_command
 from summarize.cli.output import handles_errors
 
@@ -43,6 +43,9 @@ app.command("log", short_help="Show the runs, articles and model exchanges of a 
 app.command("eval", help=eval_command.EVAL_HELP, short_help="Score a prompt against goldens.")(
     handles_errors(eval_command.eval_)
 )
+app.command(
+    "review", help=review.REVIEW_HELP, short_help="Review and correct briefs in the browser."
+)(handles_errors(review.review))
 app.command("serve", short_help="Run the bundled local model server.")(handles_errors(serve.serve))
 app.command("schema", short_help="Export the JSON Schemas of the brief.")(
     handles_errors(schema.schema)

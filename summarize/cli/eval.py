@@ -42,6 +42,10 @@ Examples:
 
   summarize eval --bless <article-id> --yes
       (copy a reviewed output into the goldens)
+
+
+  summarize eval --reviewed out/ --prompt prompts/other.j2 --live
+      (score a prompt on your own articles, against your reviews)
 """
 
 
@@ -103,6 +107,15 @@ def eval_(
         ),
     ] = None,
     yes: Annotated[bool, opt.flag("--yes", help="Confirm --bless without asking.")] = False,
+    reviewed: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FOLDER",
+            help="Score against the briefs marked reviewed in this run output folder "
+            "(summarize review) instead of --golden; SRC defaults to that run's articles. "
+            "Articles nobody reviewed are not scored.",
+        ),
+    ] = None,
 ) -> None:
     import sys
 
@@ -145,6 +158,7 @@ def eval_(
         markdown=markdown,
         bless=tuple(bless or ()),
         yes=yes,
+        reviewed=reviewed,
     )
     ask = (lambda q: typer.confirm(q, default=False)) if sys.stdin.isatty() else None
     raise typer.Exit(run_eval_command(options, Console(), err, ask))

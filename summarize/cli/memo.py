@@ -67,7 +67,7 @@ def memo(
     ] = False,
     recordings: Annotated[Path | None, typer.Option(help="Recordings folder.")] = None,
 ) -> None:
-    from summarize.memo.load import load_briefs, load_run_record, write_memo
+    from summarize.memo.load import load_briefs, load_run_record, with_reviews, write_memo
     from summarize.memo.render import resolve_format
 
     recording = opt.recording_mode(replay, record, record_missing)
@@ -82,7 +82,7 @@ def memo(
     except ValueError as exc:
         raise fail(str(exc)) from None
     with _few_collections():
-        briefs = load_briefs(folder)
+        briefs, reviewed = with_reviews(folder, load_briefs(folder))
         if not briefs:
             raise fail(f"no briefs found in {folder}")
         synthesis, code = None, EXIT_OK
@@ -98,6 +98,7 @@ def memo(
                 as_of=as_of_date,
                 synthesis=synthesis,
                 run=load_run_record(folder),
+                reviewed=reviewed,
             )
         except OSError as exc:
             raise fail(cannot_write(out, exc)) from None

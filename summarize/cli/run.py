@@ -228,7 +228,13 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int, *, quiet: 
     """`run --memo`: a memo of every brief in the output folder, this run's and earlier ones."""
     if memo is None or code not in (EXIT_OK, EXIT_SOME_FAILED):
         return code
-    from summarize.memo.load import BriefLoadError, load_briefs, load_run_record, write_memo
+    from summarize.memo.load import (
+        BriefLoadError,
+        load_briefs,
+        load_run_record,
+        with_reviews,
+        write_memo,
+    )
 
     try:
         briefs = load_briefs(store.briefs_dir) if store.briefs_dir.is_dir() else []
@@ -239,7 +245,8 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int, *, quiet: 
         err.print("[yellow]memo not written:[/] no briefs to summarise", highlight=False)
         return code
     try:
-        write_memo(briefs, memo, run=load_run_record(store.root))
+        briefs, reviewed = with_reviews(store.root, briefs)
+        write_memo(briefs, memo, run=load_run_record(store.root), reviewed=reviewed)
     except OSError as exc:
         say("error:", "bold red", f"memo not written: {cannot_write(memo, exc)}")
         return EXIT_USAGE

@@ -12,7 +12,9 @@ from pydantic import ValidationError
 from summarize.atomic import write_text_atomic
 from summarize.core.brief import Brief, Provenance, Usage
 from summarize.core.errors import UsageError
+from summarize.core.review import Review
 from summarize.evaluation.results import SetupError
+from summarize.run.reviews import ReviewError, ReviewStore
 
 
 def golden_path(golden_dir: Path, article_id: str) -> Path:
@@ -106,5 +108,42 @@ def bless(
         path = golden_path(golden_dir, article_id)
         brief = blessed(briefs[article_id], user, dt.date.today())
         write_text_atomic(path, brief.model_dump_json(indent=2) + "\n")
+        written.append(path)
+    return written
+
+
+def reviewed_golden(review: Review) -> Brief:
+    """A brief a reviewer corrected and marked reviewed, as a golden: annotated by them."""
+    brief = review.brief
+    when = review.reviewed_at or review.updated_at
+    provenance = Provenance(
+        kind="hand_annotation",
+        schema_version=brief.provenance.schema_version,
+        attempts=0,
+        article_sha256=review.article_sha256,
+        annotator=f"{review.reviewed_by or review.updated_by} (summarize review)",
+        annotated_on=when.date(),
+        note=f"Reviewed in summarize review from model output ({review.model}, prompt "
+        f"{review.prompt_version}) with {len(review.corrections)} correction(s); grounding "
+        "warnings dropped.",
+    )
+    return brief.model_copy(update={"provenance": provenance, "warnings": []})
+
+
+def write_reviewed_goldens(folder: Path, golden_dir: Path) -> list[Path]:
+    """Write the briefs marked reviewed in run output `folder` into `golden_dir` as goldens."""
+    try:
+        reviews = [r for r in ReviewStore(folder).all().values() if r.reviewed]
+    except ReviewError as exc:
+        raise UsageError(str(exc)) from None
+    if not reviews:
+        raise UsageError(
+            f"{folder} has no reviewed briefs to use as goldens",
+            hint=f"review some with `summarize review {folder}` and mark them reviewed",
+        )
+    written = []
+    for review in reviews:
+        path = golden_path(golden_dir, review.article_id)
+        write_text_atomic(path, reviewed_golden(review).model_dump_json(indent=2) + "\n")
         written.append(path)
     return written

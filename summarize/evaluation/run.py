@@ -9,7 +9,9 @@ into one `Report` whose verdict comes from `compare.decide` alone.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
+import json
 import os
 import shlex
 import subprocess
@@ -32,7 +34,7 @@ from summarize.evaluation.cases import (
 )
 from summarize.evaluation.compare import compare_runs, decide
 from summarize.evaluation.config import ConfigError, ScoringConfig, load_config
-from summarize.evaluation.goldens import load_golden
+from summarize.evaluation.goldens import load_golden, write_reviewed_goldens
 from summarize.evaluation.results import CaseResult, Comparison, Report, RunResult, SetupError
 from summarize.model.client import FatalModelError, ModelClient
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
@@ -79,6 +81,8 @@ class EvalOptions:
     markdown: Path | None = None
     bless: tuple[str, ...] = ()
     yes: bool = False
+    # A run output folder whose reviewed briefs are the goldens (summarize review).
+    reviewed: Path | None = None
 
 
 @dataclass
@@ -193,6 +197,7 @@ def _score_results(
     golden_dir: Path,
     config: ScoringConfig,
     fix: str,
+    only_goldens: bool = False,
 ) -> _Scored:
     scored = _Scored([], {}, [])
     for result in sorted(results, key=lambda r: (r.article_id or "", r.file)):
@@ -209,6 +214,8 @@ def _score_results(
             scored.errors.append(miss)
             scored.cases.append(setup_error_case(aid, miss.message, shown(Path(result.file))))
             continue
+        if only_goldens and not (golden_dir / f"{aid}.json").is_file():
+            continue  # an article nobody reviewed is not a case
         golden = load_golden(
             golden_dir, aid, result.brief.provenance.article_sha256 if result.brief else None
         )
@@ -294,7 +301,8 @@ def _evaluate_prompt(
                 fix="check --base-url, --model and OPENAI_API_KEY",
             )
             return _unscored(label, template, settings, settings.model, error)
-        repeats.append(_score_results(results, options.golden, config, fix))
+        only_reviewed = options.reviewed is not None
+        repeats.append(_score_results(results, options.golden, config, fix, only_reviewed))
     first = repeats[0]
     cases = [
         merge_repeats(
@@ -337,6 +345,8 @@ def _check_options(options: EvalOptions) -> None:
             "recording two prompts into one recordings folder would overwrite one with the "
             "other: pass --against-recordings DIR for the --against prompt"
         )
+    if options.reviewed is not None and options.bless:
+        raise UsageError("--bless writes goldens; --reviewed reads them from reviews: choose one")
     if options.bless and os.environ.get("CI"):
         raise UsageError("--bless is never run in CI: goldens change only on a person's request")
 
@@ -395,6 +405,34 @@ def _produce_and_score(
 def evaluate(options: EvalOptions) -> Outcome:
     """Produce, score and compare; raises UsageError/ConfigError for what stops before scoring."""
     _check_options(options)
+    if options.reviewed is None:
+        return _evaluate(options)
+    with tempfile.TemporaryDirectory(prefix="summarize-reviewed-") as goldens:
+        write_reviewed_goldens(options.reviewed, Path(goldens))
+        return _evaluate(_with_reviewed_goldens(options, options.reviewed, Path(goldens)))
+
+
+def _with_reviewed_goldens(options: EvalOptions, folder: Path, goldens: Path) -> EvalOptions:
+    """The options for scoring against a run folder's reviewed briefs: its articles (unless
+    SRC is given), and no baseline unless one is named (the shipped one scores the seeds)."""
+    src = options.src
+    if src == DEFAULT_SOURCE:
+        try:
+            manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+            src = Path(manifest["source"])
+        except (OSError, ValueError, KeyError, TypeError):
+            raise UsageError(
+                f"{folder}/run.json does not say where its articles are: pass SRC"
+            ) from None
+    return dataclasses.replace(
+        options,
+        src=src,
+        golden=goldens,
+        no_baseline=options.no_baseline or options.baseline is None,
+    )
+
+
+def _evaluate(options: EvalOptions) -> Outcome:
     config, config_file = load_config(options.eval_config)
     current, against = _produce_and_score(options, config)
     tolerance = config.baseline.tolerance

@@ -6,6 +6,7 @@ default the latest date found in the briefs, so the same briefs give the same vi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Sequence
@@ -53,9 +54,11 @@ def build_memo(
     as_of: dt.date | None = None,
     synthesis: MemoSynthesis | None = None,
     run: RunRecord | None = None,
+    reviewed: frozenset[str] = frozenset(),
 ) -> MemoView:
     """Everything the memo shows, computed from the briefs (and the record of the run that
-    made them, which says what it has no brief of)."""
+    made them, which says what it has no brief of); `reviewed` are the ids of the articles
+    whose briefs a reviewer checked."""
     ordered = _one_per_article(briefs)
     events = merge_briefs(ordered)
     as_of = as_of or default_as_of(ordered)
@@ -63,6 +66,8 @@ def build_memo(
     anchors = event_anchors(events)
     notes = EvidenceNotes()
     views = _event_views(events, tracked, notes, anchors)
+    if reviewed:
+        views = [_with_review_mark(v, e, reviewed) for v, e in zip(views, events, strict=True)]
     n_outlets = len({(b.source.outlet or "").strip().lower() for b in ordered if b.source.outlet})
     n_dated = sum(1 for e in events if e.date is not None)
     follow_ups = sorted((f for v in views for f in v.follow_ups), key=_follow_up_order)
@@ -91,7 +96,19 @@ def build_memo(
         notes=notes.all(),
         unsummarised_note=unsummarised_note,
         unsummarised=unsummarised,
+        n_reviewed=sum(1 for b in ordered if b.article_id in reviewed),
     )
+
+
+def _with_review_mark(view: EventView, event: MergedEvent, reviewed: frozenset[str]) -> EventView:
+    reports = {m.article_id for m in event.mentions}
+    checked = len(reports & reviewed)
+    if not checked:
+        return view
+    label = f"{checked} of {len(reports)} reports reviewed"
+    if checked == len(reports):
+        label = "reviewed"
+    return dataclasses.replace(view, reviewed_label=label)
 
 
 def _one_per_article(briefs: Sequence[Brief]) -> list[Brief]:

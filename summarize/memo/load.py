@@ -17,6 +17,7 @@ from summarize.core.errors import SummarizeError
 from summarize.memo.citations import MemoSynthesis
 from summarize.memo.coverage import RunRecord, run_record
 from summarize.memo.render import render_memo, resolve_format
+from summarize.run.reviews import ReviewStore
 from summarize.run.store import OutputStore
 
 
@@ -131,6 +132,30 @@ def _looks_like_brief(data: object) -> bool:
     return isinstance(data, dict) and "article_id" in data and "provenance" in data
 
 
+def with_reviews(folder: Path, briefs: Sequence[Brief]) -> tuple[list[Brief], frozenset[str]]:
+    """`briefs` with each replaced by its reviewer's corrected brief where `folder` (a run's
+    output) has one made on the same article text; and the ids of those marked reviewed.
+
+    A review made on other text (the article changed since) is stale: the model's brief of
+    the text as it is now stands, and the review waits in reviews/ to be looked at again.
+    """
+    reviews = ReviewStore(folder).all() if folder.is_dir() else {}
+    out: list[Brief] = []
+    reviewed: set[str] = set()
+    for brief in briefs:
+        review = reviews.get(brief.article_id)
+        if review is None or review.article_sha256 != brief.provenance.article_sha256:
+            out.append(brief)
+            continue
+        if review.corrections or review.reviewed:
+            out.append(review.brief)
+        else:
+            out.append(brief)
+        if review.reviewed:
+            reviewed.add(brief.article_id)
+    return out, frozenset(reviewed)
+
+
 def write_memo(
     briefs: Sequence[Brief],
     out: Path,
@@ -140,12 +165,20 @@ def write_memo(
     as_of: dt.date | None = None,
     synthesis: MemoSynthesis | None = None,
     run: RunRecord | None = None,
+    reviewed: frozenset[str] = frozenset(),
 ) -> None:
     """Render the memo for `briefs` and write it to `out` (format from `fmt` or the suffix).
 
-    `run` (see `load_run_record`) has the memo list the articles the run made no brief of.
+    `run` (see `load_run_record`) has the memo list the articles the run made no brief of;
+    `reviewed` (see `with_reviews`) marks what reviewers checked.
     """
     text = render_memo(
-        briefs, resolve_format(out, fmt), title=title, as_of=as_of, synthesis=synthesis, run=run
+        briefs,
+        resolve_format(out, fmt),
+        title=title,
+        as_of=as_of,
+        synthesis=synthesis,
+        run=run,
+        reviewed=reviewed,
     )
     write_text_atomic(out, text)

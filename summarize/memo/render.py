@@ -48,9 +48,12 @@ def render_memo(
     as_of: dt.date | None = None,
     synthesis: MemoSynthesis | None = None,
     run: RunRecord | None = None,
+    reviewed: frozenset[str] = frozenset(),
 ) -> str:
     """The memo text for the briefs; byte-identical for the same briefs and options."""
-    view = build_memo(briefs, title=title, as_of=as_of, synthesis=synthesis, run=run)
+    view = build_memo(
+        briefs, title=title, as_of=as_of, synthesis=synthesis, run=run, reviewed=reviewed
+    )
     return render_view(view, fmt)
 
 

@@ -134,6 +134,8 @@ class EventView:
     side_rows: tuple[SideRow, ...]
     accounts_differ: bool = False
     merge_rules: tuple[str, ...] = ()
+    # "reviewed", or "1 of 2 reports reviewed": how much of it a reviewer checked.
+    reviewed_label: str | None = None
 
     @property
     def divergent(self) -> bool:
@@ -215,3 +217,5 @@ class MemoView:
     # From the run's record, when the folder is a run's output: what the memo cannot cover.
     unsummarised_note: str | None
     unsummarised: tuple[UnsummarisedRow, ...]
+    # Articles whose brief a reviewer checked (summarize review) and the memo used.
+    n_reviewed: int = 0

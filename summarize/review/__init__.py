@@ -1,0 +1,1 @@
+"""`summarize review`: a local web application to check and correct a run's briefs."""

@@ -1,0 +1,183 @@
+"""A run's output folder as the review app reads it: the articles run.json lists, their
+briefs, the reviews beside them, and each article's text read again from its file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from summarize.core.article import Article
+from summarize.core.brief import Brief
+from summarize.core.errors import SummarizeError
+from summarize.core.review import Review, ReviewState, review_state
+from summarize.run.reviews import ReviewStore, valid_id
+from summarize.run.store import OutputStore
+from summarize.sources.read import iter_articles
+
+_WITH_BRIEF = {"done", "skipped"}
+
+
+class NotARunOutputError(SummarizeError):
+    """The folder is not what `summarize run --out` writes."""
+
+
+class NoBriefsError(SummarizeError):
+    """The run made no brief to review."""
+
+
+class UnknownArticleError(SummarizeError):
+    """An id that names no article of this run."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article of the run, as its run.json lists it, with its review."""
+
+    id: str
+    file: str
+    status: str
+    note: str | None
+    review: Review | None
+    state: ReviewState
+    # A review made on an earlier text of this file, now stale (the article id changed).
+    stale: Review | None = None
+
+    @property
+    def has_brief(self) -> bool:
+        return self.status in _WITH_BRIEF
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """The article's text now, or why it cannot be shown."""
+
+    article: Article | None
+    problem: str | None
+
+
+class RunFolder:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.store = OutputStore(root)
+        self.reviews = ReviewStore(root)
+
+    @classmethod
+    def open(cls, root: Path) -> RunFolder:
+        """The folder, checked: a run's output with at least one brief."""
+        folder = cls(root)
+        if not root.is_dir():
+            raise NotARunOutputError(f"{root} is not a folder")
+        entries = folder.entries()
+        if not any(e.has_brief for e in entries):
+            counts: dict[str, int] = {}
+            for e in entries:
+                counts[e.status] = counts.get(e.status, 0) + 1
+            told = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no articles"
+            raise NoBriefsError(
+                f"the run in {root} has no briefs to review ({told})",
+                hint=f"see errors.jsonl there, or `summarize log {root}`, then run again",
+            )
+        return folder
+
+    def manifest(self) -> dict[str, Any]:
+        path = self.store.manifest_path
+        hint = "give the folder a `summarize run ... --out FOLDER` wrote"
+        if not path.is_file():
+            raise NotARunOutputError(
+                f"{self.root} is not a summarize run output: it has no run.json", hint=hint
+            )
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise NotARunOutputError(f"{path} cannot be read: {exc}", hint=hint) from None
+        if not isinstance(data, dict) or not isinstance(data.get("articles"), list):
+            raise NotARunOutputError(f"{path} is not a run manifest (no article list)", hint=hint)
+        return data
+
+    def entries(self) -> list[Entry]:
+        """Every article of the last run, in its order; reviews of earlier texts of a file
+        ride on its current entry as stale."""
+        listed = [a for a in self.manifest()["articles"] if isinstance(a, dict)]
+        reviews = self.reviews.all()
+        ids = {str(a.get("id")) for a in listed}
+        stale_by_file = {r.file: r for i, r in reviews.items() if i not in ids and r.file}
+        entries = []
+        for a in listed:
+            article_id, file = str(a.get("id") or ""), str(a.get("file") or "")
+            if not valid_id(article_id):
+                continue
+            review = reviews.get(article_id)
+            stale = stale_by_file.get(file) if review is None else None
+            entries.append(
+                Entry(
+                    id=article_id,
+                    file=file,
+                    status=str(a.get("status") or "unknown"),
+                    note=a.get("note") if isinstance(a.get("note"), str) else None,
+                    review=review,
+                    state=ReviewState.STALE if stale else review_state(review, None),
+                    stale=stale,
+                )
+            )
+        return entries
+
+    def entry(self, article_id: str) -> Entry:
+        for e in self.entries():
+            if e.id == article_id:
+                return e
+        raise UnknownArticleError(f"no article {article_id!r} in this run")
+
+    def model_brief(self, article_id: str) -> tuple[Brief, str] | None:
+        """The model's brief and the sha256 of its file, or None."""
+        path = self.store.brief_path(article_id)
+        try:
+            raw = path.read_bytes()
+            return Brief.model_validate_json(raw), hashlib.sha256(raw).hexdigest()
+        except (OSError, ValidationError):
+            return None
+
+    def errors(self) -> dict[str, str]:
+        """Each failed article's stage and cause, from errors.jsonl."""
+        causes: dict[str, str] = {}
+        try:
+            lines = self.store.errors_path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return causes
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict) and record.get("article_id"):
+                causes[str(record["article_id"])] = f"{record.get('stage')}: {record.get('cause')}"
+        return causes
+
+    def text(self, entry: Entry) -> ArticleText:
+        """The article's text read again from its file, as the run read it."""
+        path = self._source_path(entry.file)
+        if path is None:
+            return ArticleText(
+                None,
+                f"its file {entry.file} is not found (run.json names it relative to the folder "
+                "the run started in: start review from there)",
+            )
+        others = []
+        for item in iter_articles(path):
+            if isinstance(item, Article):
+                if item.id == entry.id:
+                    return ArticleText(item, None)
+                others.append(item.id)
+        changed = f" (it now reads as {', '.join(others)})" if others else ""
+        return ArticleText(None, f"the text of {entry.file} changed since the run{changed}")
+
+    def _source_path(self, file: str) -> Path | None:
+        path = Path(file)
+        for candidate in (path, self.root.parent / path):
+            if candidate.is_file():
+                return candidate
+        return None

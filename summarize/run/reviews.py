@@ -1,0 +1,125 @@
+"""`<out>/reviews/<article-id>.json`: reviewers' corrected briefs, beside the model's briefs.
+
+Runs write only `briefs/`, so no rerun touches a review. Changes go through `update`, which
+holds a lock on the folder while it reads, checks the version the reviewer saw, and writes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from summarize.atomic import write_text_atomic
+from summarize.core.brief import Brief
+from summarize.core.errors import SummarizeError
+from summarize.core.review import Review, ReviewState, review_state
+
+REVIEWS_DIR = "reviews"
+# Article ids are slugs plus a content hash (core/article.py): one file-name component, never
+# a path; nothing else names a file here.
+_ID = re.compile(r"[a-z0-9._-]{1,200}")
+
+
+class ReviewError(SummarizeError):
+    """A review file that cannot be read or written."""
+
+
+class VersionConflict(SummarizeError):
+    """The review changed since the reviewer loaded it: their change was not saved."""
+
+    def __init__(self, current: Review) -> None:
+        super().__init__(
+            f"this brief was changed by {current.updated_by} at "
+            f"{current.updated_at:%Y-%m-%d %H:%M:%S} since you opened it; your change was "
+            "not saved",
+            hint="reload to see the current version, then make your change again",
+        )
+        self.current = current
+
+
+def valid_id(article_id: str) -> bool:
+    """True for a string shaped like an article id (so it cannot name a path elsewhere)."""
+    return _ID.fullmatch(article_id) is not None and article_id not in (".", "..")
+
+
+class ReviewStore:
+    def __init__(self, root: Path) -> None:
+        self.dir = root / REVIEWS_DIR
+
+    def path(self, article_id: str) -> Path:
+        if not valid_id(article_id):
+            raise ReviewError(f"{article_id!r} is not an article id")
+        return self.dir / f"{article_id}.json"
+
+    def load(self, article_id: str) -> Review | None:
+        path = self.path(article_id)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise ReviewError(f"cannot read {path}: {exc}") from exc
+        try:
+            return Review.model_validate_json(raw)
+        except ValidationError as exc:
+            raise ReviewError(f"{path} is not a review file: {exc.errors()[0]['msg']}") from exc
+
+    def all(self) -> dict[str, Review]:
+        """Every readable review by article id; files that are not reviews are left out."""
+        reviews: dict[str, Review] = {}
+        if not self.dir.is_dir():
+            return reviews
+        for path in sorted(self.dir.glob("*.json")):
+            try:
+                review = self.load(path.stem)
+            except ReviewError:
+                continue
+            if review is not None and review.article_id == path.stem:
+                reviews[path.stem] = review
+        return reviews
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        # The kernel's lock, as the run's: it goes with the process, so nothing to clean up.
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def update(
+        self,
+        article_id: str,
+        seen_version: int,
+        change: Callable[[Review | None], Review],
+    ) -> Review:
+        """Apply `change` to the stored review (None when there is none yet) and save it, if
+        the stored version is still `seen_version`; else raise VersionConflict."""
+        with self._locked():
+            current = self.load(article_id)
+            if (current.version if current else 0) != seen_version:
+                assert current is not None  # version 0 is only ever "no file yet"
+                raise VersionConflict(current)
+            changed = change(current)
+            changed = changed.model_copy(update={"version": seen_version + 1})
+            write_text_atomic(self.path(article_id), changed.model_dump_json(indent=2) + "\n")
+            return changed
+
+
+def reviewed_briefs(root: Path) -> dict[str, tuple[Brief, bool]]:
+    """The corrected brief of every review in `root` made on the text its model brief was
+    made on, by article id, with whether it is marked reviewed."""
+    out: dict[str, tuple[Brief, bool]] = {}
+    for article_id, review in ReviewStore(root).all().items():
+        if review_state(review, review.brief.provenance.article_sha256) is ReviewState.STALE:
+            continue
+        out[article_id] = (review.brief, review.reviewed)
+    return out
