@@ -348,4 +348,8 @@ def test_replay_of_ones_own_articles_explains_once_how_to_record_them(tmp_path: 
     said = " ".join(done.stderr.split())
     assert said.count("--replay found no recording for some articles") == 1
     assert said.count("--record-missing") == 1
-    assert said.count("no recording for article own_") == 3  # one short line each
+    # One group for the one cause, naming each article once.
+    assert "replay, 3 articles, such as" in said
+    assert said.count("no recording for article own_") == 1
+    for n in range(3):
+        assert said.count(str(src / f"own_{n}.txt")) == 1

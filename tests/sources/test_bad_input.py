@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -231,7 +232,16 @@ def test_each_bad_file_gets_a_specific_message(name: str, bad_run: BadRun) -> No
     assert name in error["file"]
     for phrase in phrases:
         assert phrase in error["cause"], error["cause"]
-    assert error["cause"] in " ".join(bad_run.stderr.split())
+
+
+def test_the_summary_names_the_first_failures_and_counts_the_rest(bad_run: BadRun) -> None:
+    shown = " ".join(bad_run.stderr.split())
+    named = [e for e in bad_run.errors.values() if e["cause"] in shown]
+    assert named, "the first failures are named with their cause"
+    rest = len(bad_run.errors) - len(named)
+    found = re.search(r"and (\d+) more failed", shown)
+    assert (int(found.group(1)) if found else 0) == rest
+    assert "every failure with its cause: " in shown and "errors.jsonl" in shown
 
 
 def test_exactly_the_bad_files_failed(bad_run: BadRun) -> None:

@@ -279,7 +279,7 @@ def test_binary_data_without_nul_bytes_is_refused_and_mojibake_repaired(tmp_path
         "the repaired text: save the file as UTF-8 to have it read as it is"
     )
     assert "'MÃ¼ller', now 'Müller'" in (notes["mixed.txt"] or "")
-    assert f"note {src / 'mixed.txt'}: mis-decoded text was repaired" in result.stderr
+    assert f"done {src / 'mixed.txt'}: mis-decoded text was repaired" in result.stderr
 
 
 def test_the_seeds_read_exactly_as_the_recordings_expect() -> None:
