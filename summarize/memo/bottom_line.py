@@ -176,8 +176,8 @@ def _follow_ups(
     overdue_note = f" ({'; '.join(notes)})" if notes else ""
     return CitedSentence(
         text=f"{len(open_items)} announced {items} no later contact in these reports"
-        f"{overdue_note}; the earliest: \u201c{oldest.follow_up.action.strip().rstrip('.')}"
-        f"\u201d{due}.",
+        # The action is the model's wording, not the article's: no quotation marks.
+        f"{overdue_note}; the earliest: {oldest.follow_up.action.strip().rstrip('.')}{due}.",
         event_ids=_in_event_order({t.event.id for t in open_items}, events),
     )
 

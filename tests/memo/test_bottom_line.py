@@ -77,3 +77,17 @@ def test_briefs_of_schema_1_are_named_for_their_approximate_quotes() -> None:
     text = render_memo([old, *briefs[1:]], "md")
     assert "1 brief was made by an older summarize (schema 1.0)" in text
     assert "summarize run" in text
+
+
+def test_the_models_words_are_never_set_as_quotations() -> None:
+    """Only the article's own text is quoted: summaries and follow-up actions are the
+    model's wording, so they carry no quotation marks and no blockquote."""
+    briefs = [Brief.model_validate_json(p.read_bytes()) for p in sorted(GOLDEN.glob("*.json"))]
+    markdown = render_memo(briefs, "md")
+    summaries = [e.summary for b in briefs for e in b.events]
+    actions = [f.action.rstrip(".") for b in briefs for e in b.events for f in e.follow_ups]
+    quoted = [line for line in markdown.splitlines() if line.startswith(">")]
+    assert not any(s[:40] in line for s in summaries for line in quoted)
+    assert any(s[:40] in markdown for s in summaries)
+    for action in actions:
+        assert f"\u201c{action}" not in markdown
