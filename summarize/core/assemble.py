@@ -217,7 +217,23 @@ def assemble_brief(
     text = article_text(article)
     grounder = _Grounder(text=text, warnings=[])
     source = _source(x.source, article, text)
-    events = [_event(i, e, article, source, grounder) for i, e in enumerate(x.events)]
+    unique: list[extraction.Event] = []
+    for n, e in enumerate(x.events):
+        if e in unique:
+            # Small models repeat one event to the list's bound; repeats are not contacts.
+            first = unique.index(e)
+            grounder.warnings.append(
+                brief.GroundingWarning(
+                    path=f"events[{n}]",
+                    quote=e.summary[:200],
+                    reason=f"the model's event {n + 1} repeats its event {first + 1} word for "
+                    "word; kept once",
+                    kind="repeated",
+                )
+            )
+        else:
+            unique.append(e)
+    events = [_event(i, e, article, source, grounder) for i, e in enumerate(unique)]
     reason = _clean(x.no_event_reason)
     if not events and reason is None:
         reason = "The model reported no event and gave no reason."

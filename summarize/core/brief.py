@@ -170,8 +170,10 @@ class GroundingWarning(_Model):
     path: str = Field(description="Where the item stands, e.g. 'events[0].outcomes[2]'.")
     quote: str = Field(description="What the model gave: cited text, or a value as written.")
     reason: str
-    kind: Literal["dropped", "weak"] = Field(
-        "dropped", description="weak: kept, but its cited sentences do not mention it."
+    kind: Literal["dropped", "weak", "repeated"] = Field(
+        "dropped",
+        description="weak: kept, but its cited sentences do not mention it; repeated: an "
+        "event the model gave twice word for word, kept once.",
     )
 
 

@@ -358,19 +358,20 @@ def _grounding(predicted: Brief) -> RawScore:
         len(e.participants) + len(e.outcomes) + len(e.follow_ups) + (1 if e.initiator.stated else 0)
         for e in predicted.events
     )
-    dropped = len(predicted.warnings)
+    # Weak items are kept with evidence; a repeated event is no evidence failure.
+    dropped = sum(w.kind == "dropped" for w in predicted.warnings)
     counts = {"grounded": grounded, "dropped": dropped}
     if grounded + dropped == 0:
         return RawScore(1.0, "no evidence items to verify", counts=counts)
     rate = grounded / (grounded + dropped)
     reason = f"{grounded}/{grounded + dropped} items had verifiable evidence"
+    lost = [w for w in predicted.warnings if w.kind == "dropped"]
     if dropped:
-        paths = [f"{w.path}" for w in predicted.warnings]
-        reason += f"; dropped: {_listing(paths, 5)}"
+        reason += f"; dropped: {_listing([w.path for w in lost], 5)}"
     return RawScore(
         rate,
         reason,
-        missing=tuple(f"{w.path}: {w.quote}" for w in predicted.warnings),
+        missing=tuple(f"{w.path}: {w.quote}" for w in lost),
         counts=counts,
     )
 

@@ -204,7 +204,7 @@ def caution(briefs: Sequence[Brief]) -> str | None:
     )
     if not dropped and not weak:
         return older.strip() or None
-    affected = sum(1 for b in briefs if b.warnings)
+    affected = sum(1 for b in briefs if any(w.kind != "repeated" for w in b.warnings))
     models = sorted({b.provenance.model for b in briefs if b.provenance.model})
     by = f" The briefs come from {', '.join(models)}." if models else ""
     parts = []

@@ -68,7 +68,8 @@ def weak_paths(brief: Brief) -> set[str]:
 
 
 def dropped(brief: Brief) -> list[Any]:
-    """Warnings of items dropped by grounding: shown, never hidden."""
+    """Warnings of items dropped by grounding (and events the model repeated): shown,
+    never hidden."""
     return [w for w in brief.warnings if getattr(w, "kind", "dropped") != "weak"]
 
 

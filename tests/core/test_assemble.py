@@ -305,3 +305,17 @@ def test_a_short_name_counts_only_if_the_article_uses_it(
     people[1]["short_name"] = "Barry"
     event = assemble(answer001, seed001).events[0]
     assert [p.short_name for p in event.participants] == ["Putin", None]
+
+
+def test_an_event_repeated_word_for_word_is_kept_once_and_said(
+    seed001: Article, answer001: dict[str, Any]
+) -> None:
+    event = answer001["events"][0]
+    other = {**event, "event_type": "statement", "summary": "A statement."}
+    answer001["events"] = [event, dict(event), other, dict(event)]
+    brief = assemble(answer001, seed001)
+    assert [e.event_type for e in brief.events] == ["phone_call", "statement"]
+    assert [e.id for e in brief.events] == [f"{seed001.id}#1", f"{seed001.id}#2"]
+    repeats = [w for w in brief.warnings if "repeats" in w.reason]
+    assert [w.path for w in repeats] == ["events[1]", "events[3]"]
+    assert repeats[0].reason == "the model's event 2 repeats its event 1 word for word; kept once"
