@@ -16,6 +16,7 @@ from documents import (
 )
 
 from summarize.core.article import Article, IngestError
+from summarize.core.grounding import article_text
 from summarize.sources.read import iter_articles
 
 PARIS = "Genève, café, naïve: the envoy's aide (Zoë) agreed."
@@ -178,4 +179,27 @@ def test_a_folder_of_every_format_is_read_in_name_order(tmp_path: Path) -> None:
         ("b.docx", GOOD_LINES[1]),
         ("c.eml", PARIS),
         ("d.txt", "Text file."),
+    ]
+
+
+def test_a_pdfs_wrapped_lines_are_joined_so_sentences_stay_whole(tmp_path: Path) -> None:
+    lines = [
+        "Macron meets Scholz",
+        "PARIS, 3 May",
+        "German Chancellor Olaf Scholz met President Emmanuel Macron in Paris on",
+        "Tuesday to discuss support for Ukraine, the Elysee said in a statement.",
+        "The two leaders agreed to meet again next",
+        "month.",
+    ]
+    path = tmp_path / "readout.pdf"
+    path.write_bytes(pdf_bytes([lines]))
+    (article,) = list(iter_articles(path))
+    assert isinstance(article, Article)
+    sentences = [article.text[s.start : s.end] for s in article_text(article).sentences]
+    assert sentences == [
+        "Macron meets Scholz",
+        "PARIS, 3 May",
+        "German Chancellor Olaf Scholz met President Emmanuel Macron in Paris on Tuesday to "
+        "discuss support for Ukraine, the Elysee said in a statement.",
+        "The two leaders agreed to meet again next month.",
     ]
