@@ -366,7 +366,7 @@ def _report(
         code = EXIT_SOME_FAILED if counts.failed or counts.not_attempted else EXIT_OK
     notes = (Note(r.file, r.status, r.note or "") for r in summary.notes if noted(r.status, r.note))
     closing = closing_summary(
-        summary.run_id, store.root, manifest.as_json(), summary.errors, notes, code
+        summary.run_id, store.root, manifest.as_json(), summary.errors, notes, code, _typed()
     )
     stopped = " interrupted" if manifest.interrupted else ""
     show_summary(
@@ -378,6 +378,17 @@ def _report(
     if shown.json:
         print_json(closing)
     return code
+
+
+def _typed() -> str | None:
+    """This run's command line as the user typed it, without --force (which would redo
+    what is done); None when summarize was not started as a command (tests, embedding)."""
+    import shlex
+    import sys
+
+    if Path(sys.argv[0]).name != "summarize":
+        return None
+    return "summarize " + shlex.join(a for a in sys.argv[1:] if a != "--force")
 
 
 def _report_not_read(summary: RunSummary) -> None:

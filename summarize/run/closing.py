@@ -40,6 +40,8 @@ class ClosingSummary:
     notes: list[Note] = field(default_factory=list)
     notes_total: int = 0
     exit_code: int | None = None
+    # The command line as typed, for "run it again"; unknown for a past run.
+    command: str | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -65,11 +67,14 @@ class ClosingSummary:
             commands += [f"summarize memo {self.out}", f"summarize review {self.out}"]
         left = sum(self.counts.get(k, 0) for k in ("failed", "not_attempted", "interrupted"))
         if left:
-            source = self.manifest.get("source", "SRC")
-            commands.append(
-                f"summarize run {source} --out {self.out}  (the same options again: "
-                "what is done is skipped)"
-            )
+            if self.command:
+                commands.append(f"{self.command}  (again: what is done is skipped)")
+            else:
+                source = self.manifest.get("source", "SRC")
+                commands.append(
+                    f"summarize run {source} --out {self.out} with this run's other options "
+                    "(what is done is skipped)"
+                )
         return commands
 
     def as_json(self) -> dict[str, Any]:
@@ -107,6 +112,7 @@ def closing_summary(
     errors: Iterable[ErrorRecord],
     notes: Iterable[Note],
     exit_code: int | None = None,
+    command: str | None = None,
 ) -> ClosingSummary:
     """The summary of one run from its manifest head, failures and notes."""
     shown, total = first_notes(notes)
@@ -118,6 +124,7 @@ def closing_summary(
         notes=shown,
         notes_total=total,
         exit_code=exit_code,
+        command=command,
     )
 
 

@@ -237,3 +237,25 @@ def test_a_run_where_all_succeeds_quietly_prints_nothing(
     make_articles(tmp_path / "src", 2)
     ran = run(good_model, tmp_path / "src", tmp_path / "out", "--quiet")
     assert (ran.code, ran.stdout, ran.stderr) == (0, "", "")
+
+
+def test_the_command_to_run_again_is_the_one_typed_without_force(
+    tmp_path: Path, make_articles: MakeArticles
+) -> None:
+    script = Path(sys.executable).with_name("summarize")
+    if not script.exists():
+        pytest.skip(f"the summarize command is not installed beside {sys.executable}")
+    src, out = tmp_path / "src", tmp_path / "out"
+    make_articles(src, 2)  # article_01 is refused: one is left to do
+    with ModelServer(responder=refuse_article_01) as server:
+        args = [str(src), "--out", str(out), "--base-url", server.base_url]
+        done = subprocess.run(
+            [str(script), "run", *args, "--model", "test-model", "--force", "--max-reasks", "0"],
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    typed = f"summarize run {src} --out {out} --base-url {server.base_url} --model test-model"
+    assert f"{typed} --max-reasks 0  (again: what is done is skipped)" in done.stderr, done.stderr
