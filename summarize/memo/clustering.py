@@ -77,6 +77,8 @@ class _Profile:
     # Two profiles whose forms are disjoint share no one: most pairs in a date bucket are
     # other contacts, and this rules them out without comparing names.
     forms: frozenset[str]
+    # The roles that are set (a side's only leader): None is no role, and shares nothing.
+    role_set: frozenset[tuple[str, str]] = frozenset()
 
 
 def _profile(m: Mention) -> _Profile:
@@ -97,16 +99,16 @@ def _profile(m: Mention) -> _Profile:
         topics=topic_stems(m.event.topics),
         initiator=fold(ini.party) if ini.stated and ini.party else None,
         forms=frozenset().union(*map(surname_forms, surnames)),
+        role_set=frozenset(r for r in roles if r is not None),
     )
 
 
 def _shared(a: _Profile, b: _Profile) -> int:
     """How many of `a`'s participants are in `b`: by name, or as the one leader of a side."""
-    b_roles = {r for r in b.roles if r is not None}
     return sum(
         1
         for keys, role in zip(a.people, a.roles, strict=True)
-        if (role is not None and role in b_roles)
+        if (role is not None and role in b.role_set)
         or any(same_any(keys, other) for other in b.people)
     )
 
@@ -115,7 +117,7 @@ def _dated_match(a: _Profile, b: _Profile) -> bool:
     """Dated within tolerance: participants must overlap enough to rule out other contacts."""
     if not a.people or not b.people:
         return False
-    if a.forms.isdisjoint(b.forms) and set(a.roles).isdisjoint(b.roles):
+    if a.forms.isdisjoint(b.forms) and a.role_set.isdisjoint(b.role_set):
         return False
     shared = _shared(a, b)
     smaller = min(len(a.people), len(b.people))
