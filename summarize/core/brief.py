@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 # Bump on any change a stored brief's reader would notice; `schemas/` is regenerated from here.
 SCHEMA_VERSION = "2.0"
@@ -71,14 +72,8 @@ class Evidence(Span):
         description="Numbers (from 1) of the cited sentences; empty for a hand selection.",
     )
     also: list[Span] = Field(default_factory=list)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_v1(cls, data: object) -> object:
-        # Schema 1.0 kept a located quote with a match score; the span is what survives.
-        if isinstance(data, dict) and "score" in data:
-            data = {k: v for k, v in data.items() if k != "score"}
-        return data
+    # Schema 1.0's fuzzy-match score: read from old briefs, never written, not in the schema.
+    score: SkipJsonSchema[float | None] = Field(None, exclude=True, repr=False)
 
     def spans(self) -> list[Span]:
         return [Span(quote=self.quote, start=self.start, end=self.end), *self.also]
