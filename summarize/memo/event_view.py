@@ -120,6 +120,7 @@ def event_view(
         mentioned=tuple(PersonLine(p.name, role(p), ()) for p in event.mentioned),
         initiator=initiator,
         initiator_disputed=event.conflict("initiator") is not None,
+        initiator_unchecked=any(m.initiator_dropped for m in event.mentions),
         topics=event.topics,
         outcomes=outcomes,
         follow_ups=follow_ups,

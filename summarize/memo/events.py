@@ -30,6 +30,9 @@ class Mention:
     event: Event
     # Participants (by index) kept on weak evidence: their cited sentences do not name them.
     weak: frozenset[int] = frozenset()
+    # The model named an initiator but cited nothing for it: dropped, so "not stated" would
+    # claim what the article may well say.
+    initiator_dropped: bool = False
 
     @property
     def event_id(self) -> str:
@@ -165,7 +168,15 @@ def same_statement(a: MergedOutcome, b: MergedOutcome) -> bool:
 def mentions_of(briefs: Iterable[Brief]) -> list[Mention]:
     """Every event of every brief, as mentions in a stable order."""
     mentions = [
-        Mention(article_id=b.article_id, source=b.source, event=e, weak=_weak(b, n))
+        Mention(
+            article_id=b.article_id,
+            source=b.source,
+            event=e,
+            weak=_weak(b, n),
+            initiator_dropped=any(
+                w.kind == "dropped" and w.path == f"events[{n}].initiator" for w in b.warnings
+            ),
+        )
         for b in briefs
         for n, e in enumerate(b.events)
     ]

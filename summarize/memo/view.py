@@ -141,6 +141,8 @@ class EventView:
     def divergent(self) -> bool:
         """The sides' accounts differ or the outlets disagree; parties that agree do not."""
         return self.accounts_differ or bool(self.conflicts)
+    # No initiator kept, but a report's claim of one was dropped for want of evidence.
+    initiator_unchecked: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from memo_briefs import GOLDEN, golden_briefs
 
-from summarize.core.brief import Brief, GroundingWarning
+from summarize.core.brief import NOT_STATED, Brief, GroundingWarning
 from summarize.memo.build import build_memo
 from summarize.memo.citations import MemoSynthesis, check_citations
 from summarize.memo.render import render_memo
@@ -91,3 +91,23 @@ def test_the_models_words_are_never_set_as_quotations() -> None:
     assert any(s[:40] in markdown for s in summaries)
     for action in actions:
         assert f"\u201c{action}" not in markdown
+
+
+def test_a_dropped_initiator_is_not_called_not_stated() -> None:
+    brief = Brief.model_validate_json(sorted(GOLDEN.glob("*.json"))[1].read_bytes())
+    event = brief.events[0].model_copy(update={"initiator": NOT_STATED})
+    dropped = brief.model_copy(
+        update={
+            "events": [event],
+            "warnings": [
+                GroundingWarning(path="events[0].initiator", quote="[]", reason="no sentence cited")
+            ],
+        }
+    )
+    for fmt in ("md", "html"):
+        text = render_memo([dropped], fmt)
+        assert "not established" in text
+        assert "not stated" not in text.split("Initiator", 1)[1][:300]
+    assert "not established" not in render_memo(
+        [brief.model_copy(update={"events": [event]})], "md"
+    )
