@@ -136,13 +136,13 @@ class EventView:
     merge_rules: tuple[str, ...] = ()
     # "reviewed", or "1 of 2 reports reviewed": how much of it a reviewer checked.
     reviewed_label: str | None = None
+    # No initiator kept, but a report's claim of one was dropped for want of evidence.
+    initiator_unchecked: bool = False
 
     @property
     def divergent(self) -> bool:
         """The sides' accounts differ or the outlets disagree; parties that agree do not."""
         return self.accounts_differ or bool(self.conflicts)
-    # No initiator kept, but a report's claim of one was dropped for want of evidence.
-    initiator_unchecked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
