@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 
 from summarize.core.article import normalize_text
 from summarize.sources.html import parse_markup
 from summarize.sources.parsed import Parsed, Unusable
+
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:fwd?|re|aw|wg|tr|rv|res|enc)\s*:\s*)+", re.IGNORECASE)
 
 
 def parse_mail(data: bytes) -> Parsed:
@@ -25,6 +28,9 @@ def parse_mail(data: bytes) -> Parsed:
     if not isinstance(message, EmailMessage) or not message.keys():
         raise Unusable("is not an e-mail message (no headers); save the message as .eml again")
     subject = _header(message, "subject")
+    if subject:
+        # "Fwd: Re: Putin and Scholz spoke" is the forwarded article's headline.
+        subject = _REPLY_PREFIX.sub("", subject).strip() or subject
     date_text = _date(_header(message, "date"))
     body = message.get_body(preferencelist=("plain", "html"))
     if body is None:

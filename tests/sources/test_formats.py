@@ -203,3 +203,19 @@ def test_a_pdfs_wrapped_lines_are_joined_so_sentences_stay_whole(tmp_path: Path)
         "discuss support for Ukraine, the Elysee said in a statement.",
         "The two leaders agreed to meet again next month.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("subject", "title"),
+    [
+        ("Fwd: Re: Berg meets Moos", "Berg meets Moos"),
+        ("TR: Berg meets Moos", "Berg meets Moos"),
+        ("Reuters: Berg meets Moos", "Reuters: Berg meets Moos"),
+    ],
+)
+def test_a_forwarded_mails_title_is_the_articles(subject: str, title: str, tmp_path: Path) -> None:
+    path = tmp_path / "fwd.eml"
+    path.write_bytes(eml_bytes(subject, DATE, plain="\n".join(GOOD_LINES) + "\n"))
+    (article,) = list(iter_articles(path))
+    assert isinstance(article, Article)
+    assert article.title == title
