@@ -54,11 +54,22 @@ def _latest_period(dated: Sequence[MergedEvent]) -> CitedSentence | None:
         return None
     start = last - dt.timedelta(days=LATEST_PERIOD_DAYS)
     recent = [e for e in dated if e.date is not None and e.date > start]
-    pairs = list(dict.fromkeys(surname_list(e.participants, limit=2) for e in recent))
-    pairs = [p for p in pairs if p][:4]
+    # "Putin and Trump" and "Trump and Putin" are one pair.
+    by_people: dict[frozenset[object], str] = {}
+    for e in recent:
+        names = surname_list(e.participants, limit=2)
+        if names:
+            by_people.setdefault(frozenset(p.key for p in e.participants), names)
+    pairs = list(by_people.values())[:4]
     years = last.year - first.year
+    begun = recent[0].date
+    span = (
+        format_date(last)
+        if begun == last or begun is None
+        else f"{format_date(begun)} \u2013 {format_date(last)}"
+    )
     return CitedSentence(
-        text=f"Latest period ({format_date(recent[0].date)} \u2013 {format_date(last)}): "
+        text=f"Latest period ({span}): "
         f"{len(recent)} of {len(dated)} dated contacts"
         + (f", between {'; '.join(pairs)}" if pairs else "")
         + f". The folder spans {years} years, from {format_date(first)}.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from memo_briefs import GOLDEN, golden_briefs
 
 from summarize.core.brief import NOT_STATED, Brief, GroundingWarning
@@ -111,3 +113,11 @@ def test_a_dropped_initiator_is_not_called_not_stated() -> None:
     assert "not established" not in render_memo(
         [brief.model_copy(update={"events": [event]})], "md"
     )
+
+
+def test_the_latest_period_names_each_pair_once() -> None:
+    corpus = Path(__file__).resolve().parents[2] / "fixtures" / "corpus" / "golden"
+    briefs = [Brief.model_validate_json(p.read_bytes()) for p in sorted(corpus.glob("*.json"))]
+    (line,) = [x for x in render_memo(briefs, "md").splitlines() if "Latest period" in x]
+    assert "Putin and Trump" in line
+    assert "Trump and Putin" not in line
