@@ -45,6 +45,8 @@ class RunRecord:
     interrupted: str | None
     # Parts of the record that could not be read: the list may then be incomplete.
     problems: tuple[str, ...] = ()
+    # Files in the folder that were not read as articles (an image, an old .doc): (file, why).
+    not_read: tuple[tuple[str, str], ...] = ()
 
 
 def run_record(
@@ -81,7 +83,13 @@ def run_record(
     if manifest is None:
         return RunRecord(None, tuple(unsummarised), None, None, tuple(problems))
     n_articles = (manifest.get("counts") or {}).get("articles")
+    not_read = tuple(
+        (str(s.get("file")), str(s.get("reason")))
+        for s in manifest.get("skipped") or []
+        if isinstance(s, Mapping)
+    )
     return RunRecord(
+        not_read=not_read,
         n_articles=n_articles if isinstance(n_articles, int) else None,
         unsummarised=tuple(unsummarised),
         budget_stop=manifest.get("budget_stop"),
@@ -117,7 +125,7 @@ def unsummarised_note(
     `missing` are the articles with no brief in the memo; `n_reused` the ones that failed
     this time but whose brief from an earlier run the memo uses.
     """
-    if not missing and not n_reused and not record.problems and not record.interrupted:
+    if not (missing or n_reused or record.problems or record.interrupted or record.not_read):
         return None
     parts = [_missing_sentence(record, missing)] if missing else []
     if n_reused:
@@ -126,6 +134,12 @@ def unsummarised_note(
             f"{n_reused} {more}article{'s' if n_reused != 1 else ''} "
             f"{'was' if n_reused == 1 else 'were'} not summarised in the last run, but the memo "
             f"uses {'its brief' if n_reused == 1 else 'their briefs'} from an earlier run."
+        )
+    if record.not_read:
+        n = len(record.not_read)
+        parts.append(
+            f"{n} file{'s' if n != 1 else ''} in the folder {'was' if n == 1 else 'were'} not "
+            "read (not articles), listed below."
         )
     if record.budget_stop:
         parts.append(f"The run stopped early: {record.budget_stop}.")
@@ -180,5 +194,12 @@ def unsummarised_view(
             earlier_brief=u.article_id in brief_ids,
         )
         for n, u in enumerate(record.unsummarised, start=1)
+    )
+    first = len(rows) + 1
+    rows += tuple(
+        UnsummarisedRow(
+            n=n, file=file, article_id=None, what="Not read", cause=why, earlier_brief=False
+        )
+        for n, (file, why) in enumerate(record.not_read, start=first)
     )
     return unsummarised_note(record, missing, n_reused), rows

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from summarize.cli.app import app
 from summarize.core.brief import EventType
 from summarize.memo.build import build_memo
+from summarize.memo.coverage import run_record, unsummarised_view
 from summarize.memo.load import load_briefs, load_run_record
 from summarize.memo.render import render_memo
 
@@ -185,3 +186,18 @@ def test_consistency_is_claimed_only_for_events_more_than_one_article_reports(
     assert divergent.startswith(expected)
     page = render_memo(briefs, "html")
     assert html.escape(expected, quote=False).replace("'", "&rsquo;") in page
+
+
+def test_files_not_read_are_named_in_the_memo_with_the_reason() -> None:
+    manifest = {
+        "counts": {"articles": 1},
+        "articles": [{"file": "a.txt", "id": "a-1", "status": "done"}],
+        "skipped": [{"file": "src/chart.png", "reason": "an image: OCR it to text first"}],
+    }
+    note, rows = unsummarised_view(run_record(manifest, []), {"a-1"})
+    assert note is not None and "1 file in the folder was not read" in note
+    assert [(r.file, r.what, r.cause) for r in rows] == [
+        ("src/chart.png", "Not read", "an image: OCR it to text first")
+    ]
+    without = {k: v for k, v in manifest.items() if k != "skipped"}
+    assert unsummarised_view(run_record(without, []), {"a-1"}) == (None, ())
