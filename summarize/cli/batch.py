@@ -200,6 +200,7 @@ def ingest(
 
     from summarize.batch.ingest import IngestSummary, ingest_manifest
     from summarize.batch.ingest import ingest as ingest_results
+    from summarize.cli.progress import RunProgress
     from summarize.core.results import RunSummary
     from summarize.model.prompts import load_prompt
     from summarize.run.ledger import LEDGER_NAME, unusable
@@ -217,19 +218,25 @@ def ingest(
     store = OutputStore(out)
     summary = IngestSummary(RunSummary())
     try:
-        with open_run(
-            store,
-            src,
-            settings,
-            template,
-            recording="batch",
-            model=plan.model,
-            prompt_version=plan.prompt_version,
-            summary=summary.run,
-        ) as session:
+        with (
+            open_run(
+                store,
+                src,
+                settings,
+                template,
+                recording="batch",
+                model=plan.model,
+                prompt_version=plan.prompt_version,
+                summary=summary.run,
+            ) as session,
+            RunProgress(summary.run, label="batch ingest") as progress,
+        ):
             session.describe = lambda _: ingest_manifest(
                 summary, settings, template, plan, src, results
             )
+            session.count_inputs()
+            session.on_result = progress
+            progress.start()
             ingest_results(
                 session,
                 results,

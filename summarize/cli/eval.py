@@ -121,6 +121,7 @@ def eval_(
 
     from rich.console import Console
 
+    from summarize.cli.progress import RunProgress
     from summarize.evaluation.command import run_eval_command
     from summarize.evaluation.run import EvalOptions
     from summarize.settings import RecordingMode
@@ -159,6 +160,8 @@ def eval_(
         bless=tuple(bless or ()),
         yes=yes,
         reviewed=reviewed,
+        # A bar on a terminal, plain lines in logs: eval can run a live model for minutes.
+        watch=lambda summary: RunProgress(summary, label="eval"),
     )
     ask = (lambda q: typer.confirm(q, default=False)) if sys.stdin.isatty() else None
     raise typer.Exit(run_eval_command(options, Console(), err, ask))

@@ -16,14 +16,16 @@ import os
 import shlex
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from types import TracebackType
+from typing import Literal, Protocol
 
 from summarize.core.brief import SCHEMA_VERSION, Brief
 from summarize.core.errors import UsageError
-from summarize.core.results import ArticleResult, ErrorRecord, Stage
+from summarize.core.results import ArticleResult, ErrorRecord, RunSummary, Stage
 from summarize.evaluation.baseline import baseline_path, load_baseline
 from summarize.evaluation.cases import (
     merge_repeats,
@@ -83,6 +85,8 @@ class EvalOptions:
     yes: bool = False
     # A run output folder whose reviewed briefs are the goldens (summarize review).
     reviewed: Path | None = None
+    # Shows each run's progress (the command line's bar or plain lines); None: silent.
+    watch: Callable[[RunSummary], Watcher] | None = None
 
 
 @dataclass
@@ -150,8 +154,27 @@ def rerecord_command(options: EvalOptions, settings: Settings, prompt: Path | No
     return command
 
 
+class Watcher(Protocol):
+    """Shows a run's progress (the CLI's `RunProgress`): started once the inputs are counted,
+    called with each result, closed at the end."""
+
+    def __enter__(self) -> object: ...
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None: ...
+    def __call__(self, result: ArticleResult) -> None: ...
+    def start(self) -> None: ...
+
+
 def produce_briefs(
-    src: Path, settings: Settings, template: PromptTemplate, out: Path
+    src: Path,
+    settings: Settings,
+    template: PromptTemplate,
+    out: Path,
+    watch: Callable[[RunSummary], Watcher] | None = None,
 ) -> list[ArticleResult]:
     """Every article of `src` through the real pipeline into `out`, as `summarize run --force`
     would run it; one result per article. Raises FatalModelError when the endpoint is unusable.
@@ -160,8 +183,14 @@ def produce_briefs(
     async def produce() -> list[ArticleResult]:
         with open_run(OutputStore(out), src, settings, template, keep_results=True) as session:
             client = ModelClient(settings, tap=LedgerTap(session.ledger, session.run_id))
+            watcher = watch(session.summary) if watch is not None else None
             try:
-                await run_articles(session, client, force=True)
+                with watcher if watcher is not None else nullcontext():
+                    if watcher is not None:
+                        session.count_inputs()
+                        session.on_result = watcher
+                        watcher.start()
+                    await run_articles(session, client, force=True)
             finally:
                 await client.aclose()
         return session.summary.results
@@ -293,7 +322,7 @@ def _evaluate_prompt(
     for n in range(options.repeat):
         out = options.out / label if options.out is not None else work / f"{label}-{n}"
         try:
-            results = produce_briefs(options.src, settings, template, out)
+            results = produce_briefs(options.src, settings, template, out, options.watch)
         except FatalModelError as exc:
             error = SetupError(
                 kind="endpoint",

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import article_of, grounded_answer_for
+from batch_steps import cli as batch_cli
+from conftest import article_of, grounded_answer_for, write_articles
 from model_server import ModelServer, ReceivedRequest, Reply
 
 COMMAND = [sys.executable, "-c", "from summarize.cli.app import main; main()"]
@@ -259,3 +260,43 @@ def test_the_command_to_run_again_is_the_one_typed_without_force(
         )
     typed = f"summarize run {src} --out {out} --base-url {server.base_url} --model test-model"
     assert f"{typed} --max-reasks 0  (again: what is done is skipped)" in done.stderr, done.stderr
+
+
+def test_eval_shows_its_progress_with_a_total(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [*COMMAND, "eval", "--report", str(tmp_path / "report.json")],
+        env=_env(),
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "eval: 5 to do" in done.stderr
+    assert "eval: 5/5 (0 failed)" in done.stderr
+    assert "\x1b" not in done.stderr  # a pipe gets plain lines
+
+
+def test_batch_ingest_shows_its_progress_with_a_total(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write_articles(src, 3)
+    requests = tmp_path / "requests.jsonl"
+    prepared = batch_cli("batch", "prepare", src, "--out", requests, "--model", "m")
+    assert prepared.exit_code == 0, prepared.output
+    results = tmp_path / "results.jsonl"
+    results.write_text("", encoding="utf-8")
+    done = subprocess.run(
+        [
+            *(*COMMAND, "batch", "ingest", str(results), "--src", str(src)),
+            *("--requests", str(requests), "--out", str(tmp_path / "out")),
+        ],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "batch ingest: 3 to do" in done.stderr, done.stderr
+    assert "batch ingest: 3/3" in done.stderr, done.stderr
