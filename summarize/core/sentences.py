@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 # A "sentence" longer than this (a run-on list, a table flattened to one line) is cut at a
 # space: one citation should never drag in a whole page.
@@ -79,7 +78,6 @@ def _capped(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-@lru_cache(maxsize=32)
 def split_sentences(
     text: str, start: int = 0, end: int | None = None, language: str | None = None
 ) -> tuple[Sentence, ...]:
