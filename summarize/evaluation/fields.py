@@ -359,13 +359,13 @@ def _grounding(predicted: Brief) -> RawScore:
         for e in predicted.events
     )
     # Weak items are kept with evidence; a repeated event is no evidence failure.
-    dropped = sum(w.kind == "dropped" for w in predicted.warnings)
+    lost = [w for w in predicted.warnings if w.kind == "dropped"]
+    dropped = len(lost)
     counts = {"grounded": grounded, "dropped": dropped}
     if grounded + dropped == 0:
         return RawScore(1.0, "no evidence items to verify", counts=counts)
     rate = grounded / (grounded + dropped)
     reason = f"{grounded}/{grounded + dropped} items had verifiable evidence"
-    lost = [w for w in predicted.warnings if w.kind == "dropped"]
     if dropped:
         reason += f"; dropped: {_listing([w.path for w in lost], 5)}"
     return RawScore(
