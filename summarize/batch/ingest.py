@@ -195,8 +195,8 @@ def _ingest_one(
         usage=brief.provenance.usage,
         attempts=1,
         events=len(brief.events),
-        dropped=sum(w.kind == "dropped" for w in brief.warnings),
-        weak=sum(w.kind == "weak" for w in brief.warnings),
+        dropped=brief.warned("dropped"),
+        weak=brief.warned("weak"),
         sha256=item.sha256,
         brief_sha256=written,
     )

@@ -210,6 +210,10 @@ class Brief(_Model):
     warnings: list[GroundingWarning] = Field(default_factory=list)
     provenance: Provenance
 
+    def warned(self, kind: Literal["dropped", "weak", "repeated"]) -> int:
+        """How many warnings of this kind the brief carries."""
+        return sum(w.kind == kind for w in self.warnings)
+
     @model_validator(mode="after")
     def _empty_needs_reason(self) -> Brief:
         if not self.events and not self.no_event_reason:

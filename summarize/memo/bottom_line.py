@@ -200,8 +200,8 @@ def _in_event_order(ids: set[str], events: Sequence[MergedEvent]) -> list[str]:
 def caution(briefs: Sequence[Brief]) -> str | None:
     """A warning for the reader when evidence checks dropped or flagged items: the briefs
     are weaker than they look, and the memo shows only what survived."""
-    dropped = sum(w.kind == "dropped" for b in briefs for w in b.warnings)
-    weak = sum(w.kind == "weak" for b in briefs for w in b.warnings)
+    dropped = sum(b.warned("dropped") for b in briefs)
+    weak = sum(b.warned("weak") for b in briefs)
     # Schema 1.0 located the model's quotes approximately and kept its spelling of them.
     approximate = sum(
         b.provenance.kind == "model" and b.provenance.schema_version == "1.0" for b in briefs
