@@ -19,7 +19,8 @@ from summarize.batch.lines import IngestPlan, ResultLine, parse_result_line, req
 from summarize.core.article import Article
 from summarize.core.results import ArticleResult, ErrorRecord, RunSummary, Stage, Status
 from summarize.model.prompts import PromptTemplate
-from summarize.run.manifest import BatchSource, RunManifest, build_manifest
+from summarize.outdir.manifest import BatchSource, RunManifest
+from summarize.run.manifest import build_manifest
 from summarize.run.session import RunSession
 from summarize.settings import Settings
 from summarize.sources.read import iter_articles

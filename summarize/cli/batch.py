@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from summarize.batch.ingest import IngestSummary
     from summarize.batch.lines import IngestPlan
     from summarize.model.prompts import PromptTemplate
-    from summarize.run.manifest import RunManifest
+    from summarize.outdir.manifest import RunManifest
     from summarize.settings import Settings
 
 BATCH_HELP = """
@@ -196,16 +196,13 @@ def ingest(
     the same --out. Writes run.json and errors.jsonl under --out, and records
     the run in its ledger.
     """
-    import sqlite3
-
     from summarize.batch.ingest import IngestSummary, ingest_manifest
     from summarize.batch.ingest import ingest as ingest_results
     from summarize.cli.progress import RunProgress
     from summarize.core.results import RunSummary
     from summarize.model.prompts import load_prompt
-    from summarize.run.ledger import LEDGER_NAME, unusable
+    from summarize.outdir.store import OutputStore
     from summarize.run.session import open_run
-    from summarize.run.store import OutputStore
     from summarize.settings import load_settings
 
     if not results.is_file():
@@ -245,8 +242,6 @@ def ingest(
                 max_output_tokens=settings.max_output_tokens,
                 summary=summary,
             )
-    except sqlite3.Error as exc:
-        raise fail(unusable(store.root / LEDGER_NAME, exc)) from None
     except OSError as exc:
         raise fail(cannot_write(store.root, exc, rerun=True)) from None
     raise typer.Exit(_report(session.manifest(), summary, results, store.root))

@@ -67,8 +67,9 @@ def memo(
     ] = False,
     recordings: Annotated[Path | None, typer.Option(help="Recordings folder.")] = None,
 ) -> None:
-    from summarize.memo.load import load_briefs, load_run_record, with_reviews, write_memo
+    from summarize.memo.load import load_briefs, load_run_record, write_memo
     from summarize.memo.render import resolve_format
+    from summarize.outdir.reviews import with_reviews
 
     recording = opt.recording_mode(replay, record, record_missing)
     if not synthesize and (base_url or model or recording):

@@ -19,8 +19,8 @@ from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, Summari
 if TYPE_CHECKING:
     from summarize.core.results import Budget, RunSummary
     from summarize.model.prompts import PromptTemplate
-    from summarize.run.manifest import RunManifest
-    from summarize.run.store import OutputStore
+    from summarize.outdir.manifest import RunManifest
+    from summarize.outdir.store import OutputStore
     from summarize.settings import Settings
 
 # How many files not read the end of a run names; run.json lists them all.
@@ -151,7 +151,7 @@ def run(
 ) -> None:
     from summarize.memo.render import resolve_format
     from summarize.model.prompts import load_prompt
-    from summarize.run.store import OutputStore
+    from summarize.outdir.store import OutputStore
     from summarize.settings import RecordingMode, load_settings
     from summarize.sources.urls import is_url
 
@@ -228,13 +228,8 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int, *, quiet: 
     """`run --memo`: a memo of every brief in the output folder, this run's and earlier ones."""
     if memo is None or code not in (EXIT_OK, EXIT_SOME_FAILED):
         return code
-    from summarize.memo.load import (
-        BriefLoadError,
-        load_briefs,
-        load_run_record,
-        with_reviews,
-        write_memo,
-    )
+    from summarize.memo.load import BriefLoadError, load_briefs, load_run_record, write_memo
+    from summarize.outdir.reviews import with_reviews
 
     try:
         briefs = load_briefs(store.briefs_dir) if store.briefs_dir.is_dir() else []
@@ -285,13 +280,10 @@ async def _run(
     force: bool,
     shown: Shown,
 ) -> int:
-    import sqlite3
-
     from summarize.cli.progress import RunProgress
     from summarize.core.results import RunSummary
     from summarize.model.client import FatalModelError, ModelClient
     from summarize.model.transports import LedgerTap
-    from summarize.run.ledger import LEDGER_NAME, unusable
     from summarize.run.pipeline import run_articles
     from summarize.run.session import open_run
 
@@ -316,9 +308,6 @@ async def _run(
             await run_articles(session, client, force=force, budget=budget)
     except (SummarizeError, FatalModelError) as exc:
         say("error:", "bold red", f"{exc}")
-        return EXIT_USAGE
-    except sqlite3.Error as exc:
-        say("error:", "bold red", unusable(store.root / LEDGER_NAME, exc))
         return EXIT_USAGE
     except OSError as exc:
         say("error:", "bold red", cannot_write(store.root, exc, rerun=True))
@@ -349,7 +338,7 @@ def _report(
     """The end of a run: the closing summary on stderr (and stdout with --json); the exit
     code (`code` when the run was stopped)."""
     from summarize.cli.summary import print_json, show_summary
-    from summarize.run.closing import Note, closing_summary, noted
+    from summarize.outdir.closing import Note, closing_summary, noted
     from summarize.sources.read import SUPPORTED_SUFFIXES
 
     counts = manifest.counts

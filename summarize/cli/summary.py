@@ -11,7 +11,7 @@ from summarize.cli.output import err
 from summarize.cli.progress import clock
 
 if TYPE_CHECKING:
-    from summarize.run.closing import ClosingSummary
+    from summarize.outdir.closing import ClosingSummary
 
 # Files not read named at the end; run.json lists them all.
 NOT_READ_SHOWN = 5

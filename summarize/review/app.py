@@ -18,6 +18,7 @@ from summarize.core.brief import Brief, EventType, OutcomeKind
 from summarize.core.corrections import Correction, CorrectionError
 from summarize.core.errors import SummarizeError
 from summarize.core.review import Review, corrected, marked, model_remade, start_review, undone
+from summarize.outdir.reviews import VersionConflict
 from summarize.rendering import environment
 from summarize.review.folder import Entry, RunFolder, UnknownArticleError
 from summarize.review.security import Guard
@@ -32,7 +33,6 @@ from summarize.review.views import (
     segments,
     weak_paths,
 )
-from summarize.run.reviews import VersionConflict
 
 _STATIC = {"review.css": "text/css", "review.js": "text/javascript"}
 FILTERS = ("all", "to review", "reviewed", "edited", "stale", "failed")

@@ -29,8 +29,8 @@ from summarize.core.results import (
 )
 from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.prompts import PromptTemplate, article_messages
+from summarize.outdir.store import OutputStore
 from summarize.run.session import RunSession
-from summarize.run.store import OutputStore
 
 
 def _failed(article: Article, stage: Stage, cause: str, **fields: Any) -> ArticleResult:

@@ -25,7 +25,7 @@ from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION, Brief
 from summarize.model.prompts import load_prompt
 from summarize.model.recording import scan_for_secrets
-from summarize.run.store import OutputStore
+from summarize.outdir.store import OutputStore
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
