@@ -18,9 +18,10 @@ from pydantic import ValidationError
 
 from summarize.batch.lines import IngestPlan, first_line
 from summarize.core.article import Article
-from summarize.core.assemble import assemble_brief
 from summarize.core.brief import Brief, Provenance, Usage
+from summarize.core.errors import ArticleError
 from summarize.core.extraction import Extraction
+from summarize.core.finish import finish_brief
 from summarize.core.results import Stage
 from summarize.model.client import usage_of
 from summarize.settings import InstructorMode
@@ -32,12 +33,8 @@ _MODES: Final = {
 }
 
 
-class AnswerError(Exception):
+class AnswerError(ArticleError):
     """An answer that cannot become a brief; `stage` names the step, as in errors.jsonl."""
-
-    def __init__(self, stage: Stage, message: str) -> None:
-        super().__init__(message)
-        self.stage = stage
 
 
 def parse_extraction(
@@ -77,9 +74,15 @@ def parse_extraction(
 
 
 def brief_from_completion(
-    body: dict[str, Any], article: Article, plan: IngestPlan, max_output_tokens: int | None = None
+    body: dict[str, Any],
+    article: Article,
+    plan: IngestPlan,
+    instructions: str,
+    max_output_tokens: int | None = None,
 ) -> Brief:
-    """Validate, ground and stamp one answer exactly as `run` does on its last attempt.
+    """Validate, ground and stamp one answer exactly as `run` does on its last attempt, with
+    the same finish (`finish_brief`): an answer reciting `instructions` (the system message
+    the request carried) fails its article.
 
     The grounding check only re-asks while attempts remain; a batch answer is the last one,
     so ungrounded items are dropped by assembly and listed as warnings.
@@ -92,7 +95,7 @@ def brief_from_completion(
         attempts=1,
         article_sha256=article.sha256,
     )
-    return assemble_brief(extraction, article, provenance)
+    return finish_brief(extraction, article, provenance, instructions)
 
 
 def _first(exc: BaseException) -> str:

@@ -17,8 +17,9 @@ from summarize.batch.answers import AnswerError, brief_from_completion
 from summarize.batch.errors import BatchError
 from summarize.batch.lines import IngestPlan, ResultLine, parse_result_line, requests_meta_path
 from summarize.core.article import Article
+from summarize.core.errors import ArticleError
 from summarize.core.results import ArticleResult, ErrorRecord, RunSummary, Stage, Status
-from summarize.model.prompts import PromptTemplate
+from summarize.model.prompts import PromptTemplate, article_messages
 from summarize.outdir.manifest import BatchSource, RunManifest
 from summarize.run.manifest import build_manifest
 from summarize.run.session import RunSession
@@ -176,8 +177,9 @@ def _ingest_one(
     try:
         if line.completion is None:
             raise AnswerError(Stage.BATCH, f"{where}: {line.error}")
-        brief = brief_from_completion(line.completion, item, plan, max_output_tokens)
-    except AnswerError as exc:
+        instructions = article_messages(session.prompt, item)[0]["content"]
+        brief = brief_from_completion(line.completion, item, plan, instructions, max_output_tokens)
+    except ArticleError as exc:
         error = ErrorRecord(item.id, file, exc.stage, str(exc))
         return ArticleResult(
             article_id=item.id,

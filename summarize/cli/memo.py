@@ -145,8 +145,8 @@ def _synthesis(
     prompt = load_memo_prompt()
     try:
         return asyncio.run(_synthesize(briefs, endpoint(settings), prompt))
-    except FatalModelError as exc:
-        raise fail(str(exc)) from None
+    except FatalModelError:
+        raise  # every request would fail alike: the CLI's one handler reports it
     except ModelError as exc:
         say(f"synthesis failed ({exc.stage}):", "yellow", f"{exc}; keeping the deterministic BLUF")
         return None

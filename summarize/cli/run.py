@@ -14,7 +14,7 @@ import typer
 
 from summarize.cli import options as opt
 from summarize.cli.output import cannot_write, err, fail, note, say
-from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, SummarizeError
+from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 
 if TYPE_CHECKING:
     from summarize.core.results import Budget, RunSummary
@@ -282,7 +282,7 @@ async def _run(
 ) -> int:
     from summarize.cli.progress import RunProgress
     from summarize.core.results import RunSummary
-    from summarize.model.client import FatalModelError, ModelClient
+    from summarize.model.client import ModelClient
     from summarize.model.transports import LedgerTap
     from summarize.run.pipeline import run_articles
     from summarize.run.session import open_run
@@ -306,9 +306,8 @@ async def _run(
                 stack.enter_context(progress)
                 progress.start()
             await run_articles(session, client, force=force, budget=budget)
-    except (SummarizeError, FatalModelError) as exc:
-        say("error:", "bold red", f"{exc}")
-        return EXIT_USAGE
+    # A SummarizeError (a fatal model error, a locked or damaged folder) goes on to the
+    # CLI's one handler, `handles_errors`.
     except OSError as exc:
         say("error:", "bold red", cannot_write(store.root, exc, rerun=True))
         return EXIT_USAGE

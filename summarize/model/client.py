@@ -30,6 +30,7 @@ from tenacity import (
 
 from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION, Usage
+from summarize.core.errors import ArticleError
 from summarize.core.extraction import Extraction, GroundingCheck, checking
 from summarize.core.grounding import article_text
 from summarize.core.results import Stage
@@ -70,16 +71,13 @@ _SNAPSHOT = re.compile(r"-(?:\d{4}-\d{2}-\d{2}|\d{4})")
 MAX_RETRY_AFTER = 120.0
 
 
-class ModelError(Exception):
+class ModelError(ArticleError):
     """The model could not produce a brief for one article; `stage` says where it failed."""
-
-    def __init__(self, stage: Stage, message: str) -> None:
-        super().__init__(message)
-        self.stage = stage
 
 
 class FatalModelError(ModelError):
-    """A failure every article will hit (bad URL, key, model name): stop the run."""
+    """A failure every article will hit (bad URL, key, model name): stop the run. It fails
+    the article it met too; the CLI's one error handler reports it (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +89,14 @@ class ExtractionResult:
     grounding_reasks: int
     # The model the (last) answer names: not always the one asked for (see `_check_model`).
     answered_by: str | None = None
+    # The chat messages as rendered from the prompt, before any re-ask: what the brief is
+    # checked against (it must not recite the instructions), with no second rendering.
+    messages: tuple[dict[str, str], ...] = ()
+
+    @property
+    def instructions(self) -> str:
+        """The system message sent: the model's instructions."""
+        return self.messages[0]["content"] if self.messages else ""
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -366,10 +372,12 @@ class ModelClient:
 
         hooks = Hooks()
         hooks.on("completion:response", count_response)
+        messages = article_messages(prompt, article)
+        rendered = tuple(dict(m) for m in messages)  # kept apart from what a re-ask appends to
         with checking(check):
             extraction, completion = await self._create(
                 Extraction,
-                article_messages(prompt, article),
+                messages,
                 hooks,
                 RequestTag(key=article.id, content_sha256=article.sha256, prompt=prompt),
             )
@@ -381,6 +389,7 @@ class ModelClient:
             reasks=attempts - 1,
             grounding_reasks=check.rejected,
             answered_by=getattr(completion, "model", None) or None,
+            messages=rendered,
         )
 
     async def _create(

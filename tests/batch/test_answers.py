@@ -64,6 +64,6 @@ def test_a_cut_off_answer_fails_at_the_model_stage(seed001: Article) -> None:
     body = chat_completion('{"source": {}, "events": [', finish_reason="length")
     plan = IngestPlan(MODEL, InstructorMode.JSON_SCHEMA, "v1", "p.j2")
     with pytest.raises(AnswerError) as caught:
-        brief_from_completion(body, seed001, plan, max_output_tokens=99)
+        brief_from_completion(body, seed001, plan, "", max_output_tokens=99)
     assert caught.value.stage == "model"
     assert "99 output tokens" in str(caught.value)
