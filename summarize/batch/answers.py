@@ -23,7 +23,7 @@ from summarize.core.errors import ArticleError
 from summarize.core.extraction import Extraction
 from summarize.core.finish import finish_brief
 from summarize.core.results import Stage
-from summarize.model.client import usage_of
+from summarize.model.client import answer_problem, usage_of
 from summarize.settings import InstructorMode
 
 _MODES: Final = {
@@ -66,7 +66,8 @@ def parse_extraction(
     except (ValidationError, ValueError, InstructorError, AttributeError, IndexError) as exc:
         # A batch has one answer per request: no re-ask can repair it here.
         raise AnswerError(
-            Stage.VALIDATION, f"no valid answer (batch: 1 attempt, no re-ask): {_first(exc)}"
+            Stage.VALIDATION,
+            f"no valid answer (batch: 1 attempt, no re-ask): the {answer_problem(exc)}",
         ) from None
     if not isinstance(parsed, Extraction):
         raise AnswerError(Stage.VALIDATION, f"the answer parsed as {type(parsed).__name__}")

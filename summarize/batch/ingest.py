@@ -24,7 +24,6 @@ from summarize.outdir.manifest import BatchSource, RunManifest
 from summarize.run.manifest import build_manifest
 from summarize.run.session import RunSession
 from summarize.settings import Settings
-from summarize.sources.read import iter_articles
 
 
 def read_plan(requests: Path) -> IngestPlan:
@@ -116,7 +115,8 @@ def ingest(
             session.record(ArticleResult(None, e.file, Status.FAILED, error=e))
         seen: set[str] = set()
         with results.open("rb") as handle:
-            for item in iter_articles(session.source):
+            # As `run` reads them: pages from the folder's pages/ store, files not read listed.
+            for item in session.articles(None):
                 triaged = session.triage(item, model=plan.model, force=force, max_chars=None)
                 result = (
                     triaged
@@ -210,7 +210,7 @@ def ingest_manifest(
     settings: Settings,
     prompt: PromptTemplate,
     plan: IngestPlan,
-    src: Path,
+    src: Path | str,
     results: Path,
 ) -> RunManifest:
     """`run.json` for an ingest: the run manifest, with what the batch was prepared with."""

@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from summarize.outdir.store import OutputStore
     from summarize.settings import Settings
 
-# How many files not read the end of a run names; run.json lists them all.
-_NOT_READ_SHOWN = 20
-
 RUN_HELP = """
 Extract one event brief per article in SRC: a folder (searched recursively), a
 file, a URL, or a .txt file listing URLs.
@@ -314,8 +311,8 @@ async def _run(
     except asyncio.CancelledError:
         # Ctrl-C or SIGTERM. Returning (not raising) ends the run quietly, without a traceback.
         code = 128 + (received[0] if received else signal.SIGINT)
-        return _report(src, store, summary, session.manifest(), code, shown)
-    return _report(src, store, summary, session.manifest(), None, shown)
+        return report_run(src, store, summary, session.manifest(), code, shown)
+    return report_run(src, store, summary, session.manifest(), None, shown)
 
 
 @dataclass(frozen=True)
@@ -326,17 +323,19 @@ class Shown:
     quiet: bool = False
 
 
-def _report(
+def report_run(
     src: Path | str,
     store: OutputStore,
     summary: RunSummary,
     manifest: RunManifest,
     code: int | None,
     shown: Shown,
+    *,
+    what: str = "run",
 ) -> int:
-    """The end of a run: the closing summary on stderr (and stdout with --json); the exit
-    code (`code` when the run was stopped)."""
-    from summarize.cli.summary import print_json, show_summary
+    """The end of a run (or of a `batch ingest`, which is one): the closing summary on stderr
+    (and stdout with --json); the exit code (`code` when the run was stopped)."""
+    from summarize.cli.summary import print_json, show_not_read, show_summary
     from summarize.outdir.closing import Note, closing_summary, noted
     from summarize.sources.read import SUPPORTED_SUFFIXES
 
@@ -348,7 +347,7 @@ def _report(
             f"no articles found in {src}: summarize reads {', '.join(sorted(SUPPORTED_SUFFIXES))} "
             "files (hidden files and folders are skipped)",
         )
-        _report_not_read(summary)
+        show_not_read(summary.skipped_files)
         return EXIT_USAGE
     if code is None:
         code = EXIT_SOME_FAILED if counts.failed or counts.not_attempted else EXIT_OK
@@ -359,7 +358,7 @@ def _report(
     stopped = " interrupted" if manifest.interrupted else ""
     show_summary(
         closing,
-        title=f"run {summary.run_id}{stopped}",
+        title=f"{what} {summary.run_id}{stopped}",
         errors_at=str(store.errors_path),
         quiet=shown.quiet,
     )
@@ -377,19 +376,6 @@ def _typed() -> str | None:
     if Path(sys.argv[0]).name != "summarize":
         return None
     return "summarize " + shlex.join(a for a in sys.argv[1:] if a != "--force")
-
-
-def _report_not_read(summary: RunSummary) -> None:
-    """The files in the source that were not read, a line each (the first few: run.json
-    lists them all)."""
-    skipped = summary.skipped_files
-    if not skipped:
-        return
-    note(f"{len(skipped)} file{'s' * (len(skipped) != 1)} not read (not articles):")
-    for entry in skipped[:_NOT_READ_SHOWN]:
-        say("  not read", "dim", f"{entry.file}: {entry.reason}")
-    if len(skipped) > _NOT_READ_SHOWN:
-        note(f"  ... and {len(skipped) - _NOT_READ_SHOWN} more, listed in run.json")
 
 
 @contextmanager

@@ -487,7 +487,13 @@ class RequestTag:
 def _last_problem(exc: InstructorRetryException) -> str:
     """What was wrong with the last answer, in one line, without echoing the answer."""
     attempts = exc.failed_attempts or []
-    last: BaseException = attempts[-1].exception if attempts else exc
+    return answer_problem(attempts[-1].exception if attempts else exc)
+
+
+def answer_problem(last: BaseException) -> str:
+    """What is wrong with an answer, in one line, naming the field path of a validation error
+    ("answer does not fit the schema at events.0.participants.0.evidence: ..."), without
+    echoing the answer. Live re-asks and batch answers say it alike."""
     if isinstance(last, pydantic.ValidationError) and last.errors():
         first, *others = last.errors()
         message = _first_line(ValueError(first["msg"]))

@@ -60,12 +60,33 @@ class StoredPage:
     sha256: str
 
 
+_SIDECAR_KEYS = frozenset(StoredPage.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class FetchOptions:
     """Where pages go and how long a download may take; the size cap comes from --max-chars."""
 
     pages: Path
     timeout: float = 30.0
+
+
+def is_sidecar(path: Path) -> bool:
+    """Whether `path` is a stored page's sidecar (`<slug>.json` beside its copy), which a
+    walk of a pages folder must not take for an article of JSON records."""
+    if path.suffix.lower() != ".json":
+        return False
+    if not any(path.with_suffix(s).is_file() for s in set(PAGE_TYPES.values())):
+        return False
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(data, dict)
+        and data.keys() == _SIDECAR_KEYS
+        and (path.with_name(str(data["file"])).is_file())
+    )
 
 
 def page_slug(url: str) -> str:
