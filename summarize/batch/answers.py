@@ -7,9 +7,8 @@ validate fails its article (`AnswerError`), never the whole ingest.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
-import instructor
 from instructor.core.exceptions import IncompleteOutputException, InstructorError
 from instructor.processing.response import process_response
 from instructor.v2.core.response_model import prepare_response_model
@@ -23,14 +22,8 @@ from summarize.core.errors import ArticleError
 from summarize.core.extraction import Extraction
 from summarize.core.finish import finish_brief
 from summarize.core.results import Stage
-from summarize.model.client import answer_problem, usage_of
+from summarize.model.client import INSTRUCTOR_MODES, answer_problem, usage_of
 from summarize.settings import InstructorMode
-
-_MODES: Final = {
-    InstructorMode.TOOLS: instructor.Mode.TOOLS,
-    InstructorMode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
-    InstructorMode.JSON: instructor.Mode.JSON,
-}
 
 
 class AnswerError(ArticleError):
@@ -55,7 +48,7 @@ def parse_extraction(
             response_model=response_model,
             stream=False,
             strict=True,
-            mode=_MODES[mode],
+            mode=INSTRUCTOR_MODES[mode],
         )
     except IncompleteOutputException:
         cap = f"at {max_output_tokens} output tokens" if max_output_tokens else "at the token cap"

@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import httpx2
 import instructor
@@ -58,7 +58,8 @@ T = TypeVar("T")
 M = TypeVar("M", bound=pydantic.BaseModel)
 R = TypeVar("R")
 
-_MODES = {
+# The one table from our modes to instructor's: the live client and batch answers use it.
+INSTRUCTOR_MODES: Final = {
     InstructorMode.TOOLS: instructor.Mode.TOOLS,
     InstructorMode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
     InstructorMode.JSON: instructor.Mode.JSON,
@@ -251,7 +252,7 @@ class ModelClient:
             timeout=settings.timeout,
         )
         self._instructor = instructor.from_openai(
-            self._openai, mode=_MODES[settings.resolved_mode()]
+            self._openai, mode=INSTRUCTOR_MODES[settings.resolved_mode()]
         )
 
     async def aclose(self) -> None:
