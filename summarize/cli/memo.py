@@ -134,9 +134,9 @@ def _synthesis(
     recordings: Path | None,
 ) -> MemoSynthesis | None:
     """The model's BLUF, or None (said on stderr) when no valid one came back."""
-    from summarize.cli.run import endpoint
     from summarize.memo.synthesis import load_memo_prompt
     from summarize.model.client import FatalModelError, ModelError
+    from summarize.model.endpoint import endpoint
     from summarize.settings import load_settings
 
     settings = load_settings(

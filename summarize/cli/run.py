@@ -147,6 +147,7 @@ def run(
     ] = False,
 ) -> None:
     from summarize.memo.render import resolve_format
+    from summarize.model.endpoint import endpoint
     from summarize.model.prompts import load_prompt
     from summarize.outdir.store import OutputStore
     from summarize.settings import RecordingMode, load_settings
@@ -193,32 +194,6 @@ def run(
     else:
         code = asyncio.run(_run(source, store, endpoint(settings), template, force, shown))
     raise typer.Exit(_write_run_memo(store, memo, code, quiet=quiet))
-
-
-def endpoint(settings: Settings) -> Settings:
-    """Settings with a usable endpoint, or a usage error saying how to give one."""
-    from summarize.model.recording import recordings_help, with_replay_endpoint
-    from summarize.settings import RecordingMode
-
-    settings = with_replay_endpoint(settings)
-    if settings.recording is RecordingMode.REPLAY and settings.model is None:
-        raise fail(f"no recordings to replay: {recordings_help(settings.recordings_dir)}")
-    missing = [
-        option
-        for option, value in (("--base-url", settings.base_url), ("--model", settings.model))
-        if not value
-    ]
-    if missing:
-        variables = " and ".join(f"SUMMARIZE_{m[2:].replace('-', '_').upper()}" for m in missing)
-        what = "no model endpoint" if len(missing) == 2 else f"no {missing[0][2:]} given"
-        raise fail(
-            f"{what}: pass {' and '.join(missing)} (or set {variables}), "
-            "or use --replay to answer from recordings"
-        )
-    missing_key = settings.missing_credentials()
-    if missing_key is not None:
-        raise fail(missing_key)
-    return settings
 
 
 def _write_run_memo(store: OutputStore, memo: Path | None, code: int, *, quiet: bool) -> int:
