@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -67,7 +68,9 @@ def create_app(folder: RunFolder, reviewer: str, token: str) -> Starlette:
     """The app for one run folder; `token` must come with every change."""
     session = Session(folder, reviewer, token)
 
-    async def index(request: Request) -> Response:
+    # Plain `def` endpoints: Starlette runs them in its thread pool, so reading briefs,
+    # articles and reviews from disk never holds up the event loop (as datasette does).
+    def index(request: Request) -> Response:
         entries = folder.entries()
         show = request.query_params.get("show", "all")
         show = show if show in FILTERS else "all"
@@ -84,7 +87,7 @@ def create_app(folder: RunFolder, reviewer: str, token: str) -> Starlette:
             show=show,
         )
 
-    async def article(request: Request) -> Response:
+    def article(request: Request) -> Response:
         article_id = request.path_params["article_id"]
         try:
             entry = folder.entry(article_id)
@@ -101,7 +104,7 @@ def create_app(folder: RunFolder, reviewer: str, token: str) -> Starlette:
     async def undo(request: Request) -> Response:
         return await _changed(request, session, _undo)
 
-    async def static(request: Request) -> Response:
+    def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in _STATIC:
             return Response("not found", status_code=404)
@@ -231,8 +234,16 @@ async def _changed(request: Request, session: Session, make: Any) -> Response:
     version = body.get("version") if isinstance(body, dict) else None
     if not isinstance(version, int):
         return JSONResponse({"error": "say which version you saw"}, status_code=400)
+    # The body is read on the loop; the files are read, locked and written in a thread.
+    article_id = request.path_params["article_id"]
+    return await run_in_threadpool(_change, session, article_id, body, version, make)
+
+
+def _change(
+    session: Session, article_id: str, body: dict[str, Any], version: int, make: Any
+) -> Response:
     try:
-        entry = session.folder.entry(request.path_params["article_id"])
+        entry = session.folder.entry(article_id)
         if not entry.has_brief:
             raise _Refused("this article has no brief to review", 409)
         # Reviewing is done against the text as it is: a changed file makes the review stale.
