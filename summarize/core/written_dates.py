@@ -21,16 +21,18 @@ _RANGE_END = r"(?:\s*(?:-|\u2013|\u2014|/|and|to|y|und|et|и|e)\s*[0-3]?\d(?:st|
 # Japanese era names in official datelines ("平成29年10月30日"): the year before each era's
 # first year. Neither dateparser nor the standard library reads them.
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
+# Korean writes the same numbered forms with its own syllables: 2024년 9월 6일.
 _CJK_FULL = re.compile(
-    r"(?:(?P<era>" + "|".join(_ERAS) + r")(?P<era_year>\d{1,2}|元)|" + _YEAR + r")\s*年\s*"
-    r"(?P<month_n>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*日"
+    r"(?:(?P<era>" + "|".join(_ERAS) + r")(?P<era_year>\d{1,2}|元)|" + _YEAR + r")\s*[年년]\s*"
+    r"(?P<month_n>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日일]"
 )
 # Not after a year ("2025年10月30日" is a full date), but after "昨年" (last year).
 _CJK_MONTH_DAY = re.compile(
-    r"(?<!\d)(?<!\d年)(?P<month_n>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*[日号]"
+    r"(?<!\d)(?<!\d[年년])(?<!\d\s[年년])(?P<month_n>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日号일]"
 )
-# "24日", "(24日)" (full-width brackets too): a day of the month alone, in Japanese and Chinese.
-_CJK_DAY = re.compile(r"(?<![\d月])(?P<day>[0-3]?\d)\s*[日号](?!本)")
+# "24日", "(24日)" (full-width brackets too), "6일": a day of the month alone, in Japanese,
+# Chinese and Korean ("日本" and "일본" are Japan, not a day).
+_CJK_DAY = re.compile(r"(?<![\d月월])(?<![\d月월]\s)(?P<day>[0-3]?\d)\s*(?:[日号](?!本)|일(?!본))")
 # "(6)", "(23)", ", 22" after a weekday: how Portuguese and Spanish news give the day.
 _PAREN_DAY = re.compile(r"\(\s*(?P<day>[0-3]?\d)\s*\)")
 _FULLWIDTH = {0xFF10 + i: ord("0") + i for i in range(10)}  # full-width 0-9
