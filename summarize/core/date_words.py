@@ -56,7 +56,8 @@ _EXTRA_DAYS = {"ja": {"きょう": 0, "きのう": -1, "おととい": -2, "あ�
 # Joiners and the Arabic tatweel sit inside words in texts and tables alike, inconsistently;
 # apostrophes come in four shapes ("п\u2019ятницю", "п\u02bcятниця").
 _INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u200e\u200f\u0640"))
-_APOSTROPHES = str.maketrans("\u2019\u02bc\u2018`", "''''")
+# Persian writes yeh and kaf with its own letters (ی, ک); dateparser's tables mix both.
+_SPELLING = str.maketrans("\u2019\u02bc\u2018`\u06cc\u0649\u06a9", "''''\u064a\u064a\u0643")
 
 _MONTH_KEYS = (
     "january", "february", "march", "april", "may", "june",
@@ -90,6 +91,7 @@ class Vocabulary:
     language unknown, it cannot be read.
     """
 
+    languages: tuple[str, ...]
     months: dict[str, int]
     weekdays: dict[str, int]
     days: dict[str, int]  # offset in days from the anchor: "yesterday" -1
@@ -148,9 +150,10 @@ def languages_for(text: str) -> tuple[str, ...]:
 
 
 def normalise(text: str) -> str:
-    """`text` without joiners or tatweel and with plain apostrophes, as the tables write
-    words ("п\u2019ятницю" -> "п'ятницю"); lengths may change, so use it before any offsets."""
-    return text.translate(_INVISIBLE).translate(_APOSTROPHES)
+    """`text` without joiners or tatweel, with plain apostrophes and Arabic yeh and kaf, as
+    the tables write words ("п\u2019ятницю" -> "п'ятницю"). Lengths may change: use it
+    before taking any offsets."""
+    return text.translate(_INVISIBLE).translate(_SPELLING)
 
 
 @cache
@@ -214,6 +217,7 @@ def vocabulary(languages: tuple[str, ...]) -> Vocabulary:
     clear_days = _unambiguous(days, months, weekdays, years)
     clear_years = _unambiguous(years, months, weekdays, days)
     return Vocabulary(
+        languages=languages,
         months=_unambiguous(months, weekdays, days, years),
         weekdays=clear_weekdays,
         days=clear_days,

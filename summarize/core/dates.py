@@ -233,10 +233,15 @@ def _resolve_in(
     direction = _DIRECTIONS[status]
     # A day and month without a year is near the anchor either way, unless told which way.
     month_direction = 0 if status in (EventStatus.UNCLEAR, EventStatus.CANCELLED) else direction
+    # The usual languages' month names were tried on the whole text already.
+    usual = words.languages == date_words.languages_for(date_text)
+    if not usual and (full := full_dates(date_text, languages=words.languages)):
+        return _first_of_range({f.date for f in full})
     weekdays, word_ends = _weekday_dates(date_text, anchor, direction, words)
     relative, relative_ends = _relative_dates(date_text, anchor, words)
     years = _year_offsets(date_text, words)
-    numbered = _month_day_dates(month_days(date_text), anchor, month_direction, years)
+    written = month_days(date_text, None if usual else words.languages)
+    numbered = _month_day_dates(written, anchor, month_direction, years)
     days = lone_days(date_text, word_ends + relative_ends)
     numbered |= {d for day in days if (d := _day_date(day, anchor, direction)) is not None}
     if numbered:

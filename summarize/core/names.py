@@ -41,6 +41,8 @@ _MAX_ENDING = 4
 # one class after it (a case ending, a particle), two where vowels are not written
 # (pronoun suffixes).
 _MIN_SKELETON = 3
+# How alike (rapidfuzz ratio) a transliteration from Cyrillic or Greek must be to the name.
+_MIN_ALIKE = 65
 _MAX_SKELETON_ENDING = 1
 _MAX_ABJAD_ENDING = 2
 _LATIN_LETTERS = re.compile(r"[a-z]+")
@@ -78,6 +80,8 @@ _CLASSES = (
     ("l", "R"), ("r", "R"),
 )  # fmt: skip
 _VOWELS = frozenset("aeiouy")
+# Arabic and Persian write "and", "so", "by", "for", "as" as a letter joined to the next word.
+_CLITICS = frozenset("\u0648\u0641\u0628\u0644\u0643")
 _CLASS_PATTERN = re.compile("|".join(re.escape(s) for s, _ in _CLASSES))
 _CLASS_OF = dict(_CLASSES)
 
@@ -154,19 +158,36 @@ def _sounds_like(part: str, word: str, forms: frozenset[str]) -> bool:
     if len(wanted) < _MIN_SKELETON or _UNSPACED.search(word) or _is_latin(word):
         return False
     abjad = _ABJAD.search(word) is not None
+    cased = word[:1].lower() != word[:1].upper()
+    if cased and not word[:1].isupper():
+        # Cyrillic and Greek capitalise names: "п'ятницю" (Friday) does not name Putin.
+        return False
     most_before, most_after = (1, _MAX_ABJAD_ENDING) if abjad else (0, _MAX_SKELETON_ENDING)
     for form in forms:
+        if cased and not _spelled_alike(part, form):
+            continue
         # Where vowels are written, a name that opens with one is written with one: "Angela"
         # is not "Makron" though both hold n-k-r.
         if not abjad and (form[:1] in _VOWELS) != (part[:1] in _VOWELS):
             continue
         found = skeleton(form)
-        # The joined letter may itself be a vowel letter (و "and" romanises to "w").
-        lead = len(skeleton(form[:1])) if abjad else 0
+        # Only a joined clitic may stand before the name ("لبايدن", to Biden), not the
+        # article ("المكالمة", the call, holds m-k-l-m as Macron holds m-k-r-n).
+        lead = len(skeleton(fold(word[:1]))) if abjad and word[:1] in _CLITICS else 0
         at = found.find(wanted)
         if 0 <= at <= min(most_before, lead) and len(found) - at - len(wanted) <= most_after:
             return True
     return False
+
+
+def _spelled_alike(part: str, form: str) -> bool:
+    """Whether a transliteration from an alphabet spells `part` nearly as written: Cyrillic
+    and Greek render names letter by letter ("Байдену" bajdenu, "Шольца" sholtsa), so
+    a word with the same consonants but other letters ("Відомо" vidomo for Biden) is not it."""
+    from rapidfuzz import fuzz
+
+    lengths = range(max(1, len(part) - 1), len(part) + 3)
+    return max(fuzz.ratio(part, form[:n]) for n in lengths) >= _MIN_ALIKE
 
 
 def names(texts: Iterable[str], name: str) -> bool:
@@ -178,10 +199,25 @@ def names(texts: Iterable[str], name: str) -> bool:
     whole = "".join(_LATIN_LETTERS.findall(_ascii(name)))
     if whole not in parts:
         parts = [*parts, whole]
+    last = parts[-2] if whole != parts[-1] else parts[-1]
     for text in texts:
-        for m in _WORD.finditer(unicodedata.normalize("NFC", text)):
-            word = m.group(0)
+        words = [m.group(0) for m in _WORD.finditer(unicodedata.normalize("NFC", text))]
+        for i, word in enumerate(words):
             forms = romanisations(word)
-            if any(_spells(p, word, forms) or _sounds_like(p, word, forms) for p in parts):
-                return True
+            for part in parts:
+                if not (_spells(part, word, forms) or _sounds_like(part, word, forms)):
+                    continue
+                following = words[i + 1] if i + 1 < len(words) else ""
+                if part in (last, whole) or not _namesake(following, parts):
+                    return True
     return False
+
+
+def _namesake(following: str, parts: list[str]) -> bool:
+    """Whether a given name is followed by another person's surname: "Donald Tusk" does not
+    name Donald Trump, nor "Володимир Зеленський" Vladimir Putin. Only where names are
+    capitalised can a surname be told from an ordinary word ("Xi said", "Lula disse")."""
+    if not following[:1].isupper():
+        return False
+    forms = romanisations(following)
+    return not any(_spells(p, following, forms) or _sounds_like(p, following, forms) for p in parts)

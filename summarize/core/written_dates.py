@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from summarize.core.date_words import month_names
+from summarize.core.date_words import month_names, vocabulary
 
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
@@ -64,15 +64,20 @@ def make_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _months(languages: tuple[str, ...] | None) -> dict[str, int]:
+    """Month names of `languages`, or of the usual Latin and Cyrillic ones when not given."""
+    return vocabulary(languages).months if languages else month_names()
+
+
 @cache
-def _month_alternation() -> str:
-    names = sorted(month_names(), key=len, reverse=True)
+def _month_alternation(languages: tuple[str, ...] | None) -> str:
+    names = sorted(_months(languages), key=len, reverse=True)
     return "(?P<month>" + "|".join(re.escape(n) for n in names) + ")"
 
 
 @cache
-def _full_patterns() -> tuple[re.Pattern[str], ...]:
-    month = _month_alternation()
+def _full_patterns(languages: tuple[str, ...] | None = None) -> tuple[re.Pattern[str], ...]:
+    month = _month_alternation(languages)
     return tuple(
         re.compile(p, re.IGNORECASE)
         for p in (
@@ -100,8 +105,8 @@ def _full_patterns() -> tuple[re.Pattern[str], ...]:
 
 
 @cache
-def _partial_patterns() -> tuple[re.Pattern[str], ...]:
-    month = _month_alternation()
+def _partial_patterns(languages: tuple[str, ...] | None = None) -> tuple[re.Pattern[str], ...]:
+    month = _month_alternation(languages)
     return tuple(
         re.compile(p, re.IGNORECASE)
         for p in (
@@ -122,11 +127,15 @@ def _slash_date(first: int, second: int, year: int, day_first: bool) -> dt.date 
     return make_date(year, second, first) if day_first else None
 
 
-def full_dates(text: str, *, day_first: bool = False) -> list[Found]:
-    """Every date with day, month and year written out, left to right, without overlaps."""
+def full_dates(
+    text: str, *, day_first: bool = False, languages: tuple[str, ...] | None = None
+) -> list[Found]:
+    """Every date with day, month and year written out, left to right, without overlaps;
+    month names are those of `languages` (default: the usual Latin and Cyrillic ones)."""
     text = ascii_digits(text)
+    months = _months(languages)
     found: list[Found] = []
-    for pattern in _full_patterns():
+    for pattern in _full_patterns(languages):
         for m in pattern.finditer(text):
             groups = m.groupdict()
             year = int(groups["year"])
@@ -134,7 +143,7 @@ def full_dates(text: str, *, day_first: bool = False) -> list[Found]:
                 date = _slash_date(int(groups["first"]), int(groups["second"]), year, day_first)
             else:
                 month_text = groups.get("month")
-                number = month_names()[month_text.lower()] if month_text else None
+                number = months[month_text.lower()] if month_text else None
                 date = make_date(year, number or int(groups["month_n"]), int(groups["day"]))
             if date is not None:
                 found.append(Found(m.start(), m.end(), date))
@@ -159,13 +168,14 @@ def _without_overlaps(found: list[Found]) -> list[Found]:
     return kept
 
 
-def month_days(text: str) -> list[MonthDay]:
+def month_days(text: str, languages: tuple[str, ...] | None = None) -> list[MonthDay]:
     """Day-and-month dates without a year: "June 17", "19 сентября", "10月30日"."""
     text = ascii_digits(text)
+    months = _months(languages)
     out: list[MonthDay] = []
-    for pattern in _partial_patterns():
+    for pattern in _partial_patterns(languages):
         for m in pattern.finditer(text):
-            month = month_names()[m.group("month").lower()]
+            month = months[m.group("month").lower()]
             out.append(MonthDay(m.start(), month, int(m.group("day"))))
     for m in _CJK_MONTH_DAY.finditer(text):
         out.append(MonthDay(m.start(), int(m.group("month_n")), int(m.group("day"))))
