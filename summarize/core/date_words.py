@@ -81,6 +81,7 @@ _MIN_PREFIX_WORD = 5
 # (Devanagari शुक्रवार, Bengali, Thai).
 _LETTER = r"(?:[^\W\d_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0900-\u0dff\u0e31-\u0e4e])"
 _WORD_CHARS = re.compile(rf"{_LETTER}+(?:[-' ]{_LETTER}+)*\.?")
+_TOKEN = re.compile(rf"{_LETTER}+(?:[-']{_LETTER}+)*")
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,26 @@ class Vocabulary:
     day_pattern: re.Pattern[str] | None
     year_pattern: re.Pattern[str] | None
 
+    spelled: frozenset[str] = frozenset()  # every word of the four tables, lower case
+    joined: tuple[str, ...] = ()  # words with a space or hyphen, and unspaced ones (CJK)
+
     def reads(self, text: str) -> bool:
         """Whether any weekday, relative-day or relative-year word of these is in `text`."""
         patterns = (self.weekday_pattern, self.day_pattern, self.year_pattern)
         return any(p is not None and p.search(text) for p in patterns)
+
+    def may_read(self, text: str) -> bool:
+        """Whether `text` may hold any word of these at all: a quick look-up of its words
+        (and their starts, for compounds and particles) before the patterns are run."""
+        low = text.lower()
+        if any(word in low for word in self.joined):
+            return True
+        for token in _TOKEN.findall(low):
+            token = token.rstrip(".")
+            starts = (token[:n] for n in range(min(3, len(token)), len(token) + 1))
+            if any(start in self.spelled or start[1:] in self.spelled for start in starts):
+                return True
+        return False
 
 
 def vocabularies(
@@ -216,12 +233,16 @@ def vocabulary(languages: tuple[str, ...]) -> Vocabulary:
     clear_weekdays = _unambiguous(weekdays, months, days, years)
     clear_days = _unambiguous(days, months, weekdays, years)
     clear_years = _unambiguous(years, months, weekdays, days)
+    clear_months = _unambiguous(months, weekdays, days, years)
+    every = {*clear_months, *clear_weekdays, *clear_days, *clear_years}
     return Vocabulary(
         languages=languages,
-        months=_unambiguous(months, weekdays, days, years),
+        months=clear_months,
         weekdays=clear_weekdays,
         days=clear_days,
         years=clear_years,
+        spelled=frozenset(w for w in every if w in spaced or w in clear_months),
+        joined=tuple(w for w in every if (w not in spaced and w not in clear_months) or " " in w),
         weekday_pattern=_pattern(clear_weekdays, spaced, prefix=True),
         day_pattern=_pattern(clear_days, spaced, prefix=False),
         year_pattern=_pattern(clear_years, spaced, prefix=False),

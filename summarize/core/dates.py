@@ -217,7 +217,10 @@ def resolve_date(
         return parse_date(date_text)
     if anchor is None or _UNPLACEABLE.search(date_text):
         return None
-    for words in date_words.vocabularies(date_text, languages, context):
+    for tier, words in enumerate(date_words.vocabularies(date_text, languages, context)):
+        # Numbers alone are read by the first; the others are tried only for their words.
+        if tier and not words.may_read(date_text):
+            continue
         found = _resolve_in(date_text, anchor, status, words)
         # Once a language reads a date word here, its verdict stands, even "no date"
         # (a weekday that disagrees with its day): other languages are tried only for

@@ -65,6 +65,10 @@ _WORD = re.compile(
     rf"|{_LETTER}+(?:['\u2019\u02bc]{_LETTER}+)*"
 )
 _UNSPACED = re.compile(rf"[{_HAN}{_HIRAGANA}]")
+_VOWELLESS = re.compile(
+    rf"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\uac00-\ud7af\u1100-\u11ff"
+    rf"{_HIRAGANA}{_KATAKANA}\u0900-\u0dff]"
+)
 _JAPANESE = re.compile(rf"[{_HIRAGANA}{_KATAKANA}{_HAN}]")
 # Consonant classes, longest spelling first so that "sch" is read before "s" and "c".
 _CLASSES = (
@@ -130,6 +134,13 @@ def name_parts(name: str) -> list[str]:
     if long or not parts:
         return long
     return ["".join(parts)]
+
+
+def spelled_without_vowels(text: str) -> bool:
+    """Whether `text` is written in a script whose romanisation does not spell a name's
+    vowels as Latin letters do: Arabic and Hebrew (vowels unwritten), Korean, kana, Indic
+    scripts (vowels inserted or changed: 트럼프 teureompeu, トランプ toranpu)."""
+    return bool(_VOWELLESS.search(text))
 
 
 def _is_latin(word: str) -> bool:
