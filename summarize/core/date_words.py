@@ -103,6 +103,8 @@ class Vocabulary:
 
     spelled: frozenset[str] = frozenset()  # every word of the four tables, lower case
     joined: tuple[str, ...] = ()  # words with a space or hyphen, and unspaced ones (CJK)
+    # Words left out because two of the languages read them differently.
+    ambiguous: frozenset[str] = frozenset()
 
     def reads(self, text: str) -> bool:
         """Whether any weekday, relative-day or relative-year word of these is in `text`."""
@@ -113,14 +115,26 @@ class Vocabulary:
         """Whether `text` may hold any word of these at all: a quick look-up of its words
         (and their starts, for compounds and particles) before the patterns are run."""
         low = text.lower()
-        if any(word in low for word in self.joined):
+        return any(word in low for word in self.joined) or _holds(low, self.spelled)
+
+    def may_need_the_language(self, text: str) -> bool:
+        """Whether `text` holds a word these languages read differently, which only the
+        article's own language can read."""
+        return any(
+            token in self.ambiguous or token[1:] in self.ambiguous
+            for token in _TOKEN.findall(text.lower())
+        )
+
+
+def _holds(low: str, words: frozenset[str]) -> bool:
+    """Whether a word of `low` (or its start: compounds, particles, a joined Arabic clitic
+    before it) is one of `words`."""
+    for token in _TOKEN.findall(low):
+        token = token.rstrip(".")
+        starts = (token[:n] for n in range(min(3, len(token)), len(token) + 1))
+        if any(start in words or start[1:] in words for start in starts):
             return True
-        for token in _TOKEN.findall(low):
-            token = token.rstrip(".")
-            starts = (token[:n] for n in range(min(3, len(token)), len(token) + 1))
-            if any(start in self.spelled or start[1:] in self.spelled for start in starts):
-                return True
-        return False
+    return False
 
 
 def vocabularies(
@@ -133,12 +147,16 @@ def vocabularies(
     first = languages_for(text)
     if first:
         yield vocabulary(first)
-    detected = identify(context or text)
-    if detected and detected not in first and supported(detected):
-        yield vocabulary((detected,))
     scripts = scripts_of(text)
-    if scripts:
-        yield vocabulary(languages_of_scripts(scripts))
+    if not scripts:
+        return
+    every = vocabulary(languages_of_scripts(scripts))
+    yield every
+    # Identifying the language costs a model load: only for a word some language reads.
+    if every.may_need_the_language(text):
+        detected = identify(context or text)
+        if detected and detected not in first and supported(detected):
+            yield vocabulary((detected,))
 
 
 @lru_cache(maxsize=256)
@@ -235,6 +253,7 @@ def vocabulary(languages: tuple[str, ...]) -> Vocabulary:
     clear_years = _unambiguous(years, months, weekdays, days)
     clear_months = _unambiguous(months, weekdays, days, years)
     every = {*clear_months, *clear_weekdays, *clear_days, *clear_years}
+    left_out = {*months, *weekdays, *days, *years} - every
     return Vocabulary(
         languages=languages,
         months=clear_months,
@@ -243,6 +262,7 @@ def vocabulary(languages: tuple[str, ...]) -> Vocabulary:
         years=clear_years,
         spelled=frozenset(w for w in every if w in spaced or w in clear_months),
         joined=tuple(w for w in every if (w not in spaced and w not in clear_months) or " " in w),
+        ambiguous=frozenset(w for w in left_out if len(w) >= _MIN_WORD),
         weekday_pattern=_pattern(clear_weekdays, spaced, prefix=True),
         day_pattern=_pattern(clear_days, spaced, prefix=False),
         year_pattern=_pattern(clear_years, spaced, prefix=False),

@@ -193,10 +193,10 @@ def resolve_date(
 
     Dates written in full need no anchor; everything else does, and without one gives None
     (never today's date). Words are read in `languages` (dateparser locale names), or, when
-    not given, first in the usual languages of the scripts the text uses, then in the
-    language of `context` (the article the date was written in, else the date itself) as
-    py3langid identifies it, then in every language dateparser knows that is written in
-    those scripts (a word two of them read differently is left out).
+    not given, first in the usual languages of the scripts the text uses, then in every
+    language dateparser knows that is written in those scripts (a word two of them read
+    differently is left out), then, for such a word, in the language of `context` (the
+    article the date was written in, else the date itself) as py3langid identifies it.
 
     Which way a date without a year or week resolves depends on the contact's `status`:
     PLANNED looks forward from the anchor ("on Thursday" in a Monday preview is three days

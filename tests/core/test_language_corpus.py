@@ -102,3 +102,14 @@ def test_relative_days_and_weekdays_beyond_the_corpus_languages(
 ) -> None:
     monday = dt.date(2025, 10, 6)
     assert resolve_date(written, monday, status) == expected
+
+
+def test_a_word_languages_of_one_script_read_differently_is_read_in_the_article_language() -> None:
+    # "listopada" is November in Polish and October in Croatian: only the article's language
+    # (identified from its text) can say which.
+    polish = next(a for a in ARTICLES if a["language"] == "pl")
+    context = corpus.capture(polish)[1]
+    june = dt.date(2022, 6, 8)
+    assert resolve_date("12 listopada", june, EventStatus.PLANNED, context=context) == dt.date(
+        2022, 11, 12
+    )
