@@ -1,5 +1,6 @@
 """A run's output folder as the review app reads it: the articles run.json lists, their
-briefs, the reviews beside them, and each article's text read again from its file."""
+briefs, the reviews beside them, and each article's text read again from its file (or, for
+an article fetched by URL, from the copy of its page the run stored in `pages/`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from summarize.core.errors import SummarizeError
 from summarize.core.review import Review, ReviewState, review_state
 from summarize.run.reviews import ReviewStore, valid_id
 from summarize.run.store import OutputStore
-from summarize.sources.read import iter_articles
+from summarize.sources.fetch import StoredPage
+from summarize.sources.read import iter_articles, read_page_copy
+from summarize.sources.urls import is_url
 
 _WITH_BRIEF = {"done", "skipped"}
 
@@ -46,6 +49,8 @@ class Entry:
     state: ReviewState
     # A review made on an earlier text of this file, now stale (the article id changed).
     stale: Review | None = None
+    # Why its review file cannot be read, when it cannot: shown, and saves are refused.
+    damaged: str | None = None
 
     @property
     def has_brief(self) -> bool:
@@ -72,6 +77,7 @@ class RunFolder:
         folder = cls(root)
         if not root.is_dir():
             raise NotARunOutputError(f"{root} is not a folder")
+        folder.reviews.tidy()
         entries = folder.entries()
         if not any(e.has_brief for e in entries):
             counts: dict[str, int] = {}
@@ -103,7 +109,7 @@ class RunFolder:
         """Every article of the last run, in its order; reviews of earlier texts of a file
         ride on its current entry as stale."""
         listed = [a for a in self.manifest()["articles"] if isinstance(a, dict)]
-        reviews = self.reviews.all()
+        reviews, damaged = self.reviews.read()
         ids = {str(a.get("id")) for a in listed}
         stale_by_file = {r.file: r for i, r in reviews.items() if i not in ids and r.file}
         entries = []
@@ -122,6 +128,7 @@ class RunFolder:
                     review=review,
                     state=ReviewState.STALE if stale else review_state(review, None),
                     stale=stale,
+                    damaged=damaged.get(article_id),
                 )
             )
         return entries
@@ -159,6 +166,8 @@ class RunFolder:
 
     def text(self, entry: Entry) -> ArticleText:
         """The article's text read again from its file, as the run read it."""
+        if is_url(entry.file):
+            return self._page_text(entry)
         path = self._source_path(entry.file)
         if path is None:
             return ArticleText(
@@ -174,6 +183,43 @@ class RunFolder:
                 others.append(item.id)
         changed = f" (it now reads as {', '.join(others)})" if others else ""
         return ArticleText(None, f"the text of {entry.file} changed since the run{changed}")
+
+    def _page_text(self, entry: Entry) -> ArticleText:
+        """A URL's article, from the copy of the page the run stored (never fetched here)."""
+        page = self._stored_page(entry.file)
+        if page is None:
+            return ArticleText(
+                None,
+                f"no stored copy of {entry.file} in {self.store.pages_dir} (the run keeps one "
+                "for every page it fetched: was pages/ removed? run again to fetch it)",
+            )
+        copy = self.store.pages_dir / page.file
+        if not copy.is_file() or hashlib.sha256(copy.read_bytes()).hexdigest() != page.sha256:
+            return ArticleText(
+                None, f"the stored copy of {entry.file} ({copy}) changed since the run"
+            )
+        others = []
+        for item in read_page_copy(copy, page.charset, entry.file, page.final_url):
+            if isinstance(item, Article):
+                if item.id == entry.id:
+                    return ArticleText(item, None)
+                others.append(item.id)
+        changed = f" (it now reads as {', '.join(others)})" if others else ""
+        return ArticleText(None, f"the stored copy of {entry.file} reads differently now{changed}")
+
+    def _stored_page(self, url: str) -> StoredPage | None:
+        """The sidecar of the stored page fetched for `url`."""
+        pages = self.store.pages_dir
+        if not pages.is_dir():
+            return None
+        for sidecar in sorted(pages.glob("*.json")):
+            try:
+                page = StoredPage(**json.loads(sidecar.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError):
+                continue
+            if url in (page.url, page.final_url) and Path(page.file).name == page.file:
+                return page
+        return None
 
     def _source_path(self, file: str) -> Path | None:
         path = Path(file)

@@ -80,7 +80,7 @@ def test_correct_add_by_selection_mark_reviewed_rerun_and_memo(tmp_path: Path) -
 
             # Evidence and fields, both ways.
             item = page.locator('.item[data-item="events[0].participants[0]"]')
-            item.locator(".itemhead").click()
+            item.locator(".itemhead .kind").click()  # the head also holds its buttons
             assert page.locator("#text .ev.on").count() >= 1
             page.locator(".item.on").first.evaluate("e => e.classList.remove('on')")
             page.locator("#text .ev").first.click()
