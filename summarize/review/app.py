@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -55,6 +56,20 @@ class Session:
     folder: RunFolder
     reviewer: str
     token: str
+    # The page's script and sheet, named by their content: the browser keeps them between
+    # pages (one action is one page load) and never uses an old copy after an upgrade.
+    assets: str = ""
+
+
+def _asset(name: str) -> str:
+    return (resources.files("summarize") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _assets_version() -> str:
+    digest = hashlib.sha256()
+    for name in sorted(_STATIC):
+        digest.update(_asset(name).encode("utf-8"))
+    return digest.hexdigest()[:12]
 
 
 def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -67,7 +82,7 @@ def _now() -> dt.datetime:
 
 def create_app(folder: RunFolder, reviewer: str, token: str) -> Starlette:
     """The app for one run folder; `token` must come with every change."""
-    session = Session(folder, reviewer, token)
+    session = Session(folder, reviewer, token, _assets_version())
 
     async def index(request: Request) -> Response:
         found = triage.rows(folder)
@@ -117,8 +132,10 @@ def create_app(folder: RunFolder, reviewer: str, token: str) -> Starlette:
         name = request.path_params["name"]
         if name not in _STATIC:
             return Response("not found", status_code=404)
-        body = (resources.files("summarize") / "templates" / name).read_text(encoding="utf-8")
-        return Response(body, media_type=_STATIC[name])
+        body = _asset(name)
+        cache = {"cache-control": "max-age=31536000, immutable"}
+        fresh = request.query_params.get("v") == session.assets
+        return Response(body, media_type=_STATIC[name], headers=cache if fresh else None)
 
     return Starlette(
         routes=[
@@ -323,15 +340,21 @@ async def _changed(request: Request, session: Session, make: Any) -> Response:
         if exc.remade:
             answer["remade"] = True
         return JSONResponse(answer, status_code=exc.status)
-    return JSONResponse(
-        {
-            "version": review.version,
-            "reviewed": review.reviewed,
-            "reviewed_kept": was and review.reviewed and make is not _mark,
-            "reviewed_withdrawn": was and not review.reviewed and make is not _mark,
-            "edits": edits(review),
-        }
-    )
+    answer = {
+        "version": review.version,
+        "reviewed": review.reviewed,
+        "reviewed_kept": was and review.reviewed and make is not _mark,
+        "reviewed_withdrawn": was and not review.reviewed and make is not _mark,
+        "edits": edits(review),
+    }
+    if body.get("page") is True:
+        # The page as it now stands, in the same answer: the page shows it at once instead
+        # of asking again (one round trip per action, not two).
+        view = _article_view(session.folder, session.folder.entry(entry.id))
+        answer["page"] = environment().get_template("review_article.html.j2").render(
+            s=session, **view
+        )
+    return JSONResponse(answer)
 
 
 def _damaged_message(entry: Entry) -> str:

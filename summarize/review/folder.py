@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
 
-from summarize.core.article import Article
+from summarize.core.article import Article, IngestError
 from summarize.core.brief import Brief
 from summarize.core.errors import SummarizeError
 from summarize.core.review import Review, ReviewState, review_state
@@ -23,6 +24,7 @@ from summarize.sources.read import iter_articles, read_page_copy
 from summarize.sources.urls import is_url
 
 _WITH_BRIEF = {"done", "skipped"}
+_T = TypeVar("_T")
 
 
 class NotARunOutputError(SummarizeError):
@@ -70,6 +72,24 @@ class RunFolder:
         self.root = root
         self.store = OutputStore(root)
         self.reviews = ReviewStore(root)
+        # Parsed files by path, with the file's identity when parsed: every page and change
+        # reads all briefs (the index counts) and the article text again; only what changed
+        # on disk is parsed again. A write always changes size, mtime or inode (renames).
+        self._parsed: dict[tuple[str, str], tuple[object, object]] = {}
+
+    def _cached(self, kind: str, path: Path, parse: Callable[[], _T]) -> _T:
+        try:
+            info = path.stat()
+            stamp: object = (info.st_mtime_ns, info.st_size, info.st_ino)
+        except OSError:
+            return parse()  # gone or unreadable: parse says why, nothing is kept
+        key = (kind, str(path))
+        held = self._parsed.get(key)
+        if held is not None and held[0] == stamp:
+            return cast(_T, held[1])
+        value = parse()
+        self._parsed[key] = (stamp, value)
+        return value
 
     @classmethod
     def open(cls, root: Path) -> RunFolder:
@@ -109,7 +129,9 @@ class RunFolder:
         """Every article of the last run, in its order; reviews of earlier texts of a file
         ride on its current entry as stale."""
         listed = [a for a in self.manifest()["articles"] if isinstance(a, dict)]
-        reviews, damaged = self.reviews.read()
+        reviews, damaged = self.reviews.read(
+            lambda path: self._cached("review", path, lambda: self.reviews.load(path.stem))
+        )
         ids = {str(a.get("id")) for a in listed}
         stale_by_file = {r.file: r for i, r in reviews.items() if i not in ids and r.file}
         entries = []
@@ -142,11 +164,15 @@ class RunFolder:
     def model_brief(self, article_id: str) -> tuple[Brief, str] | None:
         """The model's brief and the sha256 of its file, or None."""
         path = self.store.brief_path(article_id)
-        try:
-            raw = path.read_bytes()
-            return Brief.model_validate_json(raw), hashlib.sha256(raw).hexdigest()
-        except (OSError, ValidationError):
-            return None
+
+        def parse() -> tuple[Brief, str] | None:
+            try:
+                raw = path.read_bytes()
+                return Brief.model_validate_json(raw), hashlib.sha256(raw).hexdigest()
+            except (OSError, ValidationError):
+                return None
+
+        return self._cached("brief", path, parse)
 
     def errors(self) -> dict[str, str]:
         """Each failed article's stage and cause, from errors.jsonl."""
@@ -175,13 +201,10 @@ class RunFolder:
                 f"its file {entry.file} is not found (run.json names it relative to the folder "
                 "the run started in: start review from there)",
             )
-        others = []
-        for item in iter_articles(path):
-            if isinstance(item, Article):
-                if item.id == entry.id:
-                    return ArticleText(item, None)
-                others.append(item.id)
-        changed = f" (it now reads as {', '.join(others)})" if others else ""
+        read = self._cached("articles", path, lambda: _articles(iter_articles(path)))
+        if entry.id in read:
+            return ArticleText(read[entry.id], None)
+        changed = f" (it now reads as {', '.join(read)})" if read else ""
         return ArticleText(None, f"the text of {entry.file} changed since the run{changed}")
 
     def _page_text(self, entry: Entry) -> ArticleText:
@@ -198,13 +221,10 @@ class RunFolder:
             return ArticleText(
                 None, f"the stored copy of {entry.file} ({copy}) changed since the run"
             )
-        others = []
-        for item in read_page_copy(copy, page.charset, entry.file, page.final_url):
-            if isinstance(item, Article):
-                if item.id == entry.id:
-                    return ArticleText(item, None)
-                others.append(item.id)
-        changed = f" (it now reads as {', '.join(others)})" if others else ""
+        read = _articles(read_page_copy(copy, page.charset, entry.file, page.final_url))
+        if entry.id in read:
+            return ArticleText(read[entry.id], None)
+        changed = f" (it now reads as {', '.join(read)})" if read else ""
         return ArticleText(None, f"the stored copy of {entry.file} reads differently now{changed}")
 
     def _stored_page(self, url: str) -> StoredPage | None:
@@ -227,3 +247,8 @@ class RunFolder:
             if candidate.is_file():
                 return candidate
         return None
+
+
+def _articles(items: Iterable[Article | IngestError]) -> dict[str, Article]:
+    """The articles read from a file, by id (what could not be read is left out)."""
+    return {item.id: item for item in items if isinstance(item, Article)}

@@ -5,7 +5,13 @@
 
 (function () {
   const token = document.querySelector('meta[name="review-token"]').content;
-  const help = document.getElementById("help");
+  const root = document.documentElement;
+  let help = null;
+  // One listener for the page's life; each view (index, article) sets what keys do.
+  let onKey = null;
+  document.addEventListener("keydown", (event) => onKey && onKey(event));
+  // The address changes with the view; going back shows the page for it.
+  window.addEventListener("popstate", () => location.reload());
 
   function typing(target) {
     return Boolean(target.closest && target.closest("input, textarea, select"));
@@ -15,17 +21,58 @@
     if (!help) return;
     help.hidden = show === undefined ? !help.hidden : !show;
   }
-  document.querySelectorAll("[data-help]").forEach((b) => b.addEventListener("click", () => toggleHelp()));
 
-  // A message said before a reload is shown after it (what a save did, kept or withdrawn).
-  const flashed = sessionStorage.getItem("review-flash");
-  sessionStorage.removeItem("review-flash");
+  // Every action saves, then shows the page as the server now renders it. Only <main> is
+  // replaced (no new navigation, no script or sheet loaded again): that is most of the
+  // time an action takes. `push` for a new address (another article, the index).
+  async function show(url, said, push) {
+    let response;
+    try {
+      response = await fetch(url, { headers: { accept: "text/html" } });
+    } catch (e) {
+      location.href = url;
+      return;
+    }
+    if (!response.ok) {
+      location.href = url;
+      return;
+    }
+    if (!shown(await response.text(), said)) {
+      location.href = url;
+      return;
+    }
+    if (push) {
+      history.pushState(null, "", response.url);
+      window.scrollTo(0, 0);
+    }
+  }
 
-  const index = document.getElementById("index");
-  if (index) return indexKeys(index);
-  const bar = document.getElementById("review");
-  if (!bar) return;
-  articlePage(bar);
+  // Shows a page's <main> in place of this one's; false if `html` has none.
+  function shown(html, said) {
+    const page = new DOMParser().parseFromString(html, "text/html");
+    const main = page.querySelector("main");
+    if (!main) return false;
+    document.querySelector("main").replaceWith(document.adoptNode(main));
+    document.title = page.title;
+    if (said) sessionStorage.setItem("review-flash", said);
+    setUp();
+    return true;
+  }
+
+  function setUp() {
+    help = document.getElementById("help");
+    document.querySelectorAll("[data-help]").forEach((b) => b.addEventListener("click", () => toggleHelp()));
+    // A message said before the page was shown again (what a save did, kept or withdrawn).
+    const flashed = sessionStorage.getItem("review-flash");
+    sessionStorage.removeItem("review-flash");
+    const index = document.getElementById("index");
+    const bar = document.getElementById("review");
+    onKey = index ? indexKeys(index) : bar ? articlePage(bar, flashed) : null;
+    // Counts the views shown: tests and the benchmark wait on it, not on a clock.
+    root.dataset.shown = String(Number(root.dataset.shown || 0) + 1);
+  }
+
+  setUp();
 
   // --- index ----------------------------------------------------------------------------
   function indexKeys(root) {
@@ -49,9 +96,9 @@
     };
     const filters = Array.from(root.querySelectorAll("[data-filter]")).map((a) => a.dataset.filter);
     const sorts = [...new Set(Array.from(root.querySelectorAll("[data-sort]")).map((a) => a.dataset.sort))];
-    const go = (show, sort) =>
-      (location.href = "/?show=" + encodeURIComponent(show) + "&sort=" + encodeURIComponent(sort));
-    document.addEventListener("keydown", (event) => {
+    const go = (filter, sort) =>
+      show("/?show=" + encodeURIComponent(filter) + "&sort=" + encodeURIComponent(sort), null, true);
+    return (event) => {
       if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
       const key = event.key;
       if (key === "?") toggleHelp();
@@ -60,8 +107,8 @@
       else if (key === "k" || key === "ArrowUp") focusRow(at - 1);
       else if ((key === "Enter" || key === "o") && rows[at]) {
         const link = rows[at].querySelector("a.open");
-        if (link) location.href = link.href;
-      } else if (key === "w") location.href = "/next";
+        if (link) show(link.href, null, true);
+      } else if (key === "w") show("/next", null, true);
       else if (key === "f") go(cycle("show", filters, 1), root.dataset.sort);
       else if (key === "F") go(cycle("show", filters, -1), root.dataset.sort);
       else if (key === "s") go(root.dataset.show, cycle("sort", sorts, 1));
@@ -70,11 +117,11 @@
         go(root.dataset.show, sort.startsWith("-") ? sort.slice(1) : "-" + sort);
       } else return;
       event.preventDefault();
-    });
+    };
   }
 
   // --- article page ---------------------------------------------------------------------
-  function articlePage(bar) {
+  function articlePage(bar, flashed) {
     const article = bar.dataset.article;
     const version = Number(bar.dataset.version);
     const base = bar.dataset.base;
@@ -104,6 +151,8 @@
     async function send(what, body, errorPath) {
       body.version = version;
       body.base = base;
+      // The answer brings the page as it now stands, unless another page is shown next.
+      if (body.page === undefined) body.page = true;
       let response;
       try {
         response = await fetch("/api/article/" + encodeURIComponent(article) + "/" + what, {
@@ -141,8 +190,8 @@
       body.keep_reviewed = wasReviewed;
       const data = await send("change", body, errorPath || body.path);
       if (!data) return;
-      sessionStorage.setItem("review-flash", (done || "Saved.") + reviewedNote(data));
-      location.reload();
+      const said = (done || "Saved.") + reviewedNote(data);
+      if (!(data.page && shown(data.page, said))) show(location.href, said, false);
     }
 
     // --- evidence <-> items ---------------------------------------------------------------
@@ -392,14 +441,14 @@
     const mark = document.getElementById("mark");
     async function markReviewed(goNext) {
       const reviewed = mark.dataset.reviewed === "true";
-      const done = await send("reviewed", { reviewed: reviewed }, null);
+      const next = goNext && reviewed;
+      const done = await send("reviewed", { reviewed: reviewed, page: !next }, null);
       if (!done) return;
-      if (goNext && reviewed) {
-        sessionStorage.setItem("review-flash", "Marked reviewed: " + article + ".");
-        location.href = "/next?after=" + encodeURIComponent(article);
+      if (next) {
+        show("/next?after=" + encodeURIComponent(article), "Marked reviewed: " + article + ".", true);
       } else {
-        sessionStorage.setItem("review-flash", reviewed ? "Marked reviewed." : "Reviewed mark withdrawn.");
-        location.reload();
+        const said = reviewed ? "Marked reviewed." : "Reviewed mark withdrawn.";
+        if (!(done.page && shown(done.page, said))) show(location.href, said, false);
       }
     }
     if (mark) mark.addEventListener("click", () => markReviewed(false));
@@ -408,15 +457,15 @@
     async function undoLast() {
       const data = await send("undo", { keep_reviewed: wasReviewed }, null);
       if (!data) return;
-      sessionStorage.setItem("review-flash", "Undone." + reviewedNote(data));
-      location.reload();
+      const said = "Undone." + reviewedNote(data);
+      if (!(data.page && shown(data.page, said))) show(location.href, said, false);
     }
     if (undo) undo.addEventListener("click", undoLast);
 
-    document.addEventListener("keydown", (event) => {
+    return (event) => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       if (typing(event.target)) return;
-      const go = (id) => id && (location.href = "/article/" + encodeURIComponent(id));
+      const go = (id) => id && show("/article/" + encodeURIComponent(id), null, true);
       const key = event.key;
       const path = focused && focused.dataset.item;
       const locked = document.getElementById("brief") && document.getElementById("brief").disabled;
@@ -429,8 +478,8 @@
       else if (key === "k") stepItem(-1);
       else if (key === "n") go(bar.dataset.nextArticle);
       else if (key === "p") go(bar.dataset.prevArticle);
-      else if (key === "w") location.href = "/next?after=" + encodeURIComponent(article);
-      else if (key === "i") location.href = "/";
+      else if (key === "w") show("/next?after=" + encodeURIComponent(article), null, true);
+      else if (key === "i") show("/", null, true);
       else if (locked) return;
       else if (key === "r" && mark) markReviewed(true);
       else if (key === "u" && undo) undoLast();
@@ -449,6 +498,6 @@
         first.focus();
       } else return;
       event.preventDefault();
-    });
+    };
   }
 })();

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from review_runs import corpus_run, serving
-from test_review_browser import CHROMIUM, CHROMIUM_ARGS
+from test_review_browser import CHROMIUM, CHROMIUM_ARGS, shown_again
 
 from summarize.core.brief import Brief
 
@@ -85,7 +85,7 @@ def test_twenty_briefs_reviewed_by_keyboard_alone(tmp_path: Path) -> None:
             page.on("pageerror", lambda e: errors.append(str(e)))
 
             def key(name: str) -> None:
-                with page.expect_navigation():
+                with shown_again(page):
                     page.keyboard.press(name)
 
             page.goto(url)
