@@ -351,8 +351,8 @@ async def _changed(request: Request, session: Session, make: Any) -> Response:
         # The page as it now stands, in the same answer: the page shows it at once instead
         # of asking again (one round trip per action, not two).
         view = _article_view(session.folder, session.folder.entry(entry.id))
-        answer["page"] = environment().get_template("review_article.html.j2").render(
-            s=session, **view
+        answer["page"] = (
+            environment().get_template("review_article.html.j2").render(s=session, **view)
         )
     return JSONResponse(answer)
 
