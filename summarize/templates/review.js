@@ -368,7 +368,7 @@
       const body = { op: "add", path: at + "." + kind.value, span: span, value: value };
       if (kind.value === "topics") body.value = value.topic;
       const n = fields.closest("form") ? kind.options[kind.selectedIndex].text : kind.value;
-      change(body, "add", "Added a " + n + ". Press u to undo.");
+      change(body, "add", "Added the selection as " + n + ". Press u to undo.");
     }
 
     // One key adds the selection: at once when nothing else is needed, else the form opens
