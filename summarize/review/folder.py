@@ -217,29 +217,36 @@ class RunFolder:
                 "for every page it fetched: was pages/ removed? run again to fetch it)",
             )
         copy = self.store.pages_dir / page.file
-        if not copy.is_file() or hashlib.sha256(copy.read_bytes()).hexdigest() != page.sha256:
+
+        def parse() -> dict[str, Article] | None:
+            try:
+                intact = hashlib.sha256(copy.read_bytes()).hexdigest() == page.sha256
+            except OSError:
+                return None
+            return (
+                _articles(read_page_copy(copy, page.charset, entry.file, page.final_url))
+                if intact
+                else None
+            )
+
+        read = self._cached(f"page {page.sha256}", copy, parse)
+        if read is None:
             return ArticleText(
                 None, f"the stored copy of {entry.file} ({copy}) changed since the run"
             )
-        read = _articles(read_page_copy(copy, page.charset, entry.file, page.final_url))
         if entry.id in read:
             return ArticleText(read[entry.id], None)
         changed = f" (it now reads as {', '.join(read)})" if read else ""
         return ArticleText(None, f"the stored copy of {entry.file} reads differently now{changed}")
 
     def _stored_page(self, url: str) -> StoredPage | None:
-        """The sidecar of the stored page fetched for `url`."""
+        """The sidecar of the stored page fetched for `url` (the URL given, else where it
+        was sent on to)."""
         pages = self.store.pages_dir
         if not pages.is_dir():
             return None
-        for sidecar in sorted(pages.glob("*.json")):
-            try:
-                page = StoredPage(**json.loads(sidecar.read_text(encoding="utf-8")))
-            except (OSError, ValueError, TypeError):
-                continue
-            if url in (page.url, page.final_url) and Path(page.file).name == page.file:
-                return page
-        return None
+        given, final = self._cached("sidecars", pages, lambda: _sidecars(pages))
+        return given.get(url) or final.get(url)
 
     def _source_path(self, file: str) -> Path | None:
         path = Path(file)
@@ -252,3 +259,18 @@ class RunFolder:
 def _articles(items: Iterable[Article | IngestError]) -> dict[str, Article]:
     """The articles read from a file, by id (what could not be read is left out)."""
     return {item.id: item for item in items if isinstance(item, Article)}
+
+
+def _sidecars(pages: Path) -> tuple[dict[str, StoredPage], dict[str, StoredPage]]:
+    """The stored pages' sidecars, by the URL given and by the URL it ended at."""
+    given: dict[str, StoredPage] = {}
+    final: dict[str, StoredPage] = {}
+    for sidecar in sorted(pages.glob("*.json")):
+        try:
+            page = StoredPage(**json.loads(sidecar.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            continue
+        if Path(page.file).name == page.file:  # a name beside the sidecar, never a path
+            given.setdefault(page.url, page)
+            final.setdefault(page.final_url, page)
+    return given, final

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,14 @@ def test_an_article_fetched_by_url_is_reviewed_from_the_stored_page(
         {"version": 0, "op": "set", "path": "events[0].location", "value": "Bern"},
     )
     assert answer.status_code == 200, answer.text
+    # Without the stored copy the page says where it should be; nothing is fetched.
+    shutil.rmtree(out / "pages")
+    c = client(out)
+    assert "no stored copy of " + url in c.get(f"/article/{entry['id']}").text
+    refused = post(
+        c,
+        entry["id"],
+        "change",
+        {"version": 1, "op": "set", "path": "events[0].location", "value": "Basel"},
+    )
+    assert refused.status_code == 409 and "no stored copy" in refused.json()["error"]
