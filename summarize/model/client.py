@@ -86,15 +86,32 @@ class ModelError(Exception):
 
 @dataclass
 class Spent:
-    """Tokens and answers of one article, summed over every response the server sent: re-asks,
-    answers that failed validation, and whole extractions redone after a transport fault."""
+    """One article's answers, over every response the server sent: re-asks, answers that
+    failed validation, and whole extractions redone after a transport fault. It also keeps
+    the last usable answer, so that a later failure (an unusable answer, a cut-off, a fault)
+    cannot cost the article what an earlier attempt gave."""
 
     usage: Usage = field(default_factory=Usage)
     answers: int = 0
+    grounding_reasks: int = 0
+    answered_by: str | None = None
+    usable: Extraction | None = None
 
     def add(self, completion: Any) -> None:
         self.usage += usage_of(completion)
         self.answers += 1
+        self.answered_by = getattr(completion, "model", None) or None
+
+    def result(self, extraction: Extraction) -> ExtractionResult:
+        attempts = max(self.answers, 1)
+        return ExtractionResult(
+            extraction=extraction,
+            usage=self.usage,
+            attempts=attempts,
+            reasks=attempts - 1,
+            grounding_reasks=self.grounding_reasks,
+            answered_by=self.answered_by,
+        )
 
 
 class FatalModelError(ModelError):
@@ -272,13 +289,24 @@ class ModelClient:
 
     async def extract(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
         """One article's extraction; failures are `ModelError`s with the key redacted, and
-        carry the tokens the article cost."""
+        carry the tokens the article cost.
+
+        An attempt that failed after an earlier answer was usable returns that answer: an
+        article is never lost while it has something to keep. A replay miss is the exception:
+        it means the recordings are stale, which must not pass unseen.
+        """
         spent = Spent()
         try:
             return await self._guarded(lambda: self._extract_once(article, prompt, spent))
         except ModelError as exc:
-            exc.usage, exc.attempts = spent.usage, spent.answers
-            raise
+            usable = spent.usable
+            if usable is None or isinstance(exc, FatalModelError) or exc.stage == Stage.REPLAY:
+                exc.usage, exc.attempts = spent.usage, spent.answers
+                raise
+            _log.info(
+                "%s: kept an earlier usable answer; the last attempt failed: %s", article.id, exc
+            )
+            return spent.result(usable)
 
     async def structured(
         self,
@@ -387,13 +415,11 @@ class ModelClient:
         check = GroundingCheck(
             article=article_text(article), max_attempts=self.settings.max_reasks + 1
         )
-        answered_by: list[str] = []
 
         def count_response(completion: Any, *_: Any, **__: Any) -> None:
             # Called before instructor folds this response's usage into its running total.
             check.attempts += 1
             spent.add(completion)
-            answered_by.append(getattr(completion, "model", None) or "")
 
         hooks = Hooks()
         hooks.on("completion:response", count_response)
@@ -405,21 +431,10 @@ class ModelClient:
                     hooks,
                     RequestTag(key=article.id, content_sha256=article.sha256, prompt=prompt),
                 )
-        except ModelError as exc:
-            if check.usable is None or exc.stage != Stage.VALIDATION:
-                raise
-            # A later answer had nothing usable: an earlier one did, and is kept.
-            extraction = check.usable
-            _log.info("%s: kept an earlier answer; the last failed: %s", article.id, exc)
-        attempts = max(check.attempts, 1)
-        return ExtractionResult(
-            extraction=extraction,
-            usage=spent.usage,
-            attempts=attempts,
-            reasks=attempts - 1,
-            grounding_reasks=check.rejected,
-            answered_by=answered_by[-1] if answered_by and answered_by[-1] else None,
-        )
+        finally:
+            spent.usable = check.usable or spent.usable
+            spent.grounding_reasks += check.rejected
+        return spent.result(extraction)
 
     async def _create(
         self,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from citation_probes import CITATION_PROBES
-from model_server import ModelServer, Reply
+from model_server import ModelServer, Reply, chat_completion
 
 from summarize.core.article import Article
 from summarize.core.assemble import assemble_brief
@@ -169,3 +169,30 @@ def test_an_article_with_nothing_usable_fails_saying_why_with_its_tokens(
     assert caught.value.usage.prompt_tokens == 100 + 150 + 7
     assert caught.value.usage.completion_tokens == 2 + 3 + 1
     assert caught.value.attempts == 3
+
+
+@pytest.mark.parametrize("then", ["cut off", "server error"])
+def test_a_reask_that_fails_keeps_the_earlier_usable_answer(
+    server: ModelServer,
+    seed001: Article,
+    answer001: dict[str, Any],
+    reply_with: ReplyWith,
+    then: str,
+) -> None:
+    answer001["events"][0]["participants"][1]["evidence"] = [0]
+    server.enqueue(reply_with(answer001, tokens=(100, 10)))
+    if then == "cut off":
+        cut = chat_completion('{"events": [', finish_reason="length")
+        cut["usage"] = {"prompt_tokens": 120, "completion_tokens": 2048, "total_tokens": 2168}
+        server.enqueue(Reply.json(cut))
+    else:
+        server.enqueue(Reply.json({"error": {"message": "down"}}, status=503))
+
+    result = _extract(_settings(server), seed001)
+
+    assert len(server.requests) == 2
+    brief = _brief(result, seed001)
+    assert [p.name for p in brief.events[0].participants] == ["Vladimir Putin"]
+    assert [(w.path, w.kind) for w in brief.warnings] == [("events[0].participants[1]", "dropped")]
+    answered = (220, 2058) if then == "cut off" else (100, 10)
+    assert (result.usage.prompt_tokens, result.usage.completion_tokens) == answered
