@@ -297,3 +297,39 @@ def test_the_strict_schema_is_what_is_asked_and_the_default_validation() -> None
     event = schema["$defs"]["Event"]["properties"]
     assert event["participants"]["maxItems"] == 12
     assert schema["$defs"]["Participant"]["properties"]["evidence"]["maxItems"] == 3
+
+
+def test_a_number_where_text_is_asked_is_read_as_text(answer001: dict[str, Any]) -> None:
+    answer001["events"][0]["topics"] = ["Syria", 2254]
+    answer001["events"][0]["location"] = {"city": "Moscow"}
+    read = read_answer(answer001, SENTENCES)
+    assert read.extraction is not None
+    assert read.extraction.events[0].topics == ["Syria", "2254"]
+    assert read.extraction.events[0].location is None
+    assert [(w.path, w.kind) for w in read.warnings] == [
+        ("events[0].topics[1]", "normalised"),
+        ("events[0].location", "normalised"),
+    ]
+    assert read.fixable == []
+
+
+def test_an_outcome_without_stated_by_is_kept_unattributed_and_asked_again(
+    answer001: dict[str, Any],
+) -> None:
+    del answer001["events"][0]["outcomes"][0]["stated_by"]
+    read = read_answer(answer001, SENTENCES)
+    assert read.extraction is not None
+    (outcome,) = read.extraction.events[0].outcomes
+    assert outcome.stated_by == "" and outcome.statement == "Keep a close dialogue on Syria."
+    assert [(w.path, w.kind) for w in read.warnings] == [
+        ("events[0].outcomes[0].stated_by", "normalised")
+    ]
+    assert read.fixable == ["- events[0].outcomes[0].stated_by: missing"]
+
+
+def test_a_name_alone_is_read_as_a_person_mentioned(answer001: dict[str, Any]) -> None:
+    answer001["events"][0]["mentioned"] = ["Bashar al-Assad"]
+    read = read_answer(answer001, SENTENCES)
+    assert read.extraction is not None
+    assert [m.name for m in read.extraction.events[0].mentioned] == ["Bashar al-Assad"]
+    assert [w.kind for w in read.warnings] == ["normalised"]
