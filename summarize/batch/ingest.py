@@ -17,7 +17,7 @@ from summarize.batch.answers import AnswerError, brief_from_completion
 from summarize.batch.errors import BatchError
 from summarize.batch.lines import IngestPlan, ResultLine, parse_result_line, requests_meta_path
 from summarize.core.article import Article
-from summarize.core.errors import ArticleError
+from summarize.core.finish import LeakedInstructions
 from summarize.core.results import ArticleResult, ErrorRecord, RunSummary, Stage, Status
 from summarize.model.prompts import PromptTemplate, article_messages
 from summarize.outdir.manifest import BatchSource, RunManifest
@@ -179,7 +179,7 @@ def _ingest_one(
             raise AnswerError(Stage.BATCH, f"{where}: {line.error}")
         instructions = article_messages(session.prompt, item)[0]["content"]
         brief = brief_from_completion(line.completion, item, plan, instructions, max_output_tokens)
-    except ArticleError as exc:
+    except (AnswerError, LeakedInstructions) as exc:
         error = ErrorRecord(item.id, file, exc.stage, str(exc))
         return ArticleResult(
             article_id=item.id,
@@ -188,6 +188,8 @@ def _ingest_one(
             seconds=time.perf_counter() - started,
             error=error,
             sha256=item.sha256,
+            usage=exc.usage,  # the answer is paid for even when it fails
+            attempts=1,
         )
     written = session.store.write_brief(brief)
     return ArticleResult(

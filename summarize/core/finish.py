@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from summarize.core.article import Article
 from summarize.core.assemble import assemble_brief
-from summarize.core.brief import Brief, Provenance
+from summarize.core.brief import Brief, Provenance, Usage
 from summarize.core.errors import ArticleError
 from summarize.core.extraction import Extraction
 from summarize.core.leaks import leaked_instructions
@@ -21,7 +21,7 @@ from summarize.core.results import Stage
 class LeakedInstructions(ArticleError):
     """The answer repeats the model's instructions: no brief is written for the article."""
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, usage: Usage | None = None) -> None:
         super().__init__(
             Stage.VALIDATION,
             f"the answer repeats the model's instructions (at {where}), which text in the "
@@ -29,6 +29,7 @@ class LeakedInstructions(ArticleError):
             "for instructions to the model (prompt injection)",
         )
         self.where = where
+        self.usage = usage or Usage()  # what the answer cost: paid for, though refused
 
 
 def finish_brief(
@@ -39,5 +40,5 @@ def finish_brief(
     brief = assemble_brief(extraction, article, provenance)
     leak = leaked_instructions(brief, instructions, article.text)
     if leak is not None:
-        raise LeakedInstructions(leak)
+        raise LeakedInstructions(leak, provenance.usage)
     return brief

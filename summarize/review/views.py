@@ -102,6 +102,17 @@ _CAUSES = {
         "The model gave these events twice, word for word; each is kept once. Nothing is "
         "missing: there is nothing to add back.",
     ),
+    "normalised": (
+        "Read differently from how the model wrote them",
+        "Kept: a sentence number written as text, an unknown status or type, read as the "
+        "brief's nearest value. Check each against the article; edit it if the reading is "
+        "wrong.",
+    ),
+    "cut": (
+        "Cut at summarize's limit",
+        "A list or a text longer than summarize keeps: the rest was left out. If an item "
+        "past the limit matters, add it by selecting its words.",
+    ),
     "other": (
         "Dropped for another reason",
         "The reason is given with each. If the article does state one, add it back by "
@@ -111,8 +122,8 @@ _CAUSES = {
 
 
 def _cause(warning: Any) -> str:
-    if warning.kind == "repeated":
-        return "repeated"
+    if warning.kind in ("repeated", "normalised", "cut"):
+        return str(warning.kind)
     reason = warning.reason
     if reason.startswith(("no sentence cited", "cites no sentence")):
         return "evidence"

@@ -222,6 +222,33 @@ def test_what_grounding_dropped_is_listed_and_evidence_is_marked_in_the_text(out
     assert segment is not None and "e1" in segment[1].split()
 
 
+def test_what_reading_the_answer_changed_is_listed_with_its_kind(out: Path) -> None:
+    aid = article_id(out, SEED_CALL)
+    path = out / "briefs" / f"{aid}.json"
+    brief = json.loads(path.read_text())
+    brief["warnings"] += [
+        {
+            "path": "events[0].status",
+            "quote": "",
+            "reason": "missing; read as unclear",
+            "kind": "normalised",
+        },
+        {
+            "path": "events[0].topics",
+            "quote": "45 items",
+            "reason": "45 given (12 asked for): kept the first 40, the most summarize accepts",
+            "kind": "cut",
+        },
+    ]
+    path.write_text(json.dumps(brief, indent=2))
+    page = client(out).get(f"/article/{aid}").text
+    assert "Read differently from how the model wrote them (1)" in page
+    assert "Cut at summarize&#39;s limit (1)" in page
+    assert '<span class="badge badge-normalised">normalised</span> <code>events[0].status' in page
+    assert '<span class="badge badge-cut">cut</span> <code>events[0].topics' in page
+    assert "kept the first 40" in page
+
+
 def test_undo_takes_back_the_last_correction_only(out: Path) -> None:
     c = client(out)
     aid = article_id(out, SEED_MEETING)
