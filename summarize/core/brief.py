@@ -86,7 +86,8 @@ class Source(_Model):
     published_text: str | None = Field(None, description="Publication date as written.")
     published_date: dt.date | None = Field(None, description="Publication date, when known.")
     # Where each fact came from ("og:site_name", "json-ld", "domain", "url", "date-line",
-    # "model", ...): page metadata beats the model's reading of the text.
+    # "model", "dateline" or "byline" for an agency credit, ...): page metadata beats the
+    # model's reading of the text.
     outlet_from: str | None = None
     published_from: str | None = None
 
@@ -167,8 +168,9 @@ class GroundingWarning(_Model):
     reason: str
     kind: Literal["dropped", "weak", "repeated"] = Field(
         "dropped",
-        description="weak: kept, but its cited sentences do not mention it; repeated: an "
-        "event the model gave twice word for word, kept once.",
+        description="weak: kept, but its cited sentences do not mention it (a participant) or "
+        "share no anchor with it (an outcome or follow-up); repeated: an event the model gave "
+        "twice, word for word or nearly (same type, participants and date), kept once.",
     )
 
 
