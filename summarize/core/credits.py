@@ -5,7 +5,8 @@ Wire copy names its agency at the top, in a few fixed forms per language:
 
 - a dateline with the agency in brackets: "TOKYO, Oct. 2 (Jiji Press) –", "MOSCOW, March 4
   (Reuters) -", "Berlin (AFP)", "MADRID, 4 mar (EFE).-", "Lisboa, 22 abr (Lusa) -";
-- Russian agency datelines: "МОСКВА, 4 марта. /ТАСС/.", "МОСКВА, 4 мар — РИА Новости.";
+- Russian agency datelines: "МОСКВА, 4 марта. /ТАСС/.", "МОСКВА, 4 мар — РИА Новости.",
+  "KAZAN, October 22. /TASS/.";
 - Chinese and Japanese ones: "新华社北京10月2日电", "【ワシントン共同】", "【北京時事】";
 - a credit line: "Source: Reuters", "Quelle: dpa", "Fuente: EFE", "Fonte: Lusa",
   "Источник: ТАСС", "来源:新华社", "information fournie par Reuters", "© AFP", or the
@@ -50,6 +51,12 @@ _BRACKETED = re.compile(
 _RUSSIAN = re.compile(
     r"^\s*[А-ЯЁ][А-ЯЁ -]+,\s*\d{1,2}\s+[а-яё]+\.?\s*"
     r"(?:/(?P<slash>[^/\n]{2,30})/|[—–-]\s*(?P<dash>[А-ЯЁA-Z][^.\n]{1,30}?)\.)"
+)
+_STORE_DATE = re.compile(r"^\s*date \d{4}-\d\d(?:-\d\d)?\s+")
+# "KAZAN, October 22. /TASS/." (TASS in English).
+_SLASHED = re.compile(
+    r"^\s*[^\W\d_][^\W\d_ .'\u2019-]*(?:[ .'\u2019-]+[^\W\d_]+){0,3},\s*[^/\n]{1,30}?"
+    r"/(?P<credit>[^/\n]{2,30})/"
 )
 _CHINESE = re.compile(r"^\s*(?P<credit>新华社|新華社|中新社|中新网|中新網)\S{0,12}?电")
 _JAPANESE = re.compile(r"【[^】]{1,12}?(?P<credit>共同|時事)】")
@@ -98,6 +105,8 @@ def outlet_credit(text: str) -> Credit | None:
 
 
 def _dateline(line: str) -> str | None:
+    # A capture from the pages store may open with its " date 2024-10-22" line.
+    line = _STORE_DATE.sub("", line)
     m = _BRACKETED.match(line)
     if m is not None:
         # "(Reuters)", "(UrduPoint News / Sputnik - 28th June, 2019)", "(ANI/Sputnik)".
@@ -106,6 +115,9 @@ def _dateline(line: str) -> str | None:
                 return name
     m = _RUSSIAN.match(line)
     if m is not None and (name := _known(m.group("slash") or m.group("dash") or "")):
+        return name
+    m = _SLASHED.match(line)
+    if m is not None and (name := _known(m.group("credit"))):
         return name
     m = _CHINESE.match(line)
     if m is not None:

@@ -196,6 +196,18 @@ def _close(a: str, b: str) -> bool:
     )
 
 
+def _proper(name: str) -> str:
+    """The name's proper words: capitalised or in a script without case, not generic
+    ("Ladies and gentlemen of the world" is "Ladies"; "Kremlin press office" is
+    "Kremlin")."""
+    words = [
+        w
+        for w in name.split()
+        if (w[:1].isupper() or not w[:1].isascii()) and _fold(w).strip(".,;:()") not in _GENERIC
+    ]
+    return " ".join(words)
+
+
 def _parts(name: str) -> set[str]:
     parts = set(name_parts(name))
     han = "".join(c for c in name if _HAN.match(c))
@@ -208,7 +220,7 @@ def _parts(name: str) -> set[str]:
 def _names_in(statement: str, name: str) -> bool:
     """Whether the statement names this party: a part of the name as a whole word, or the
     name as written ("習近平" in a statement in Chinese)."""
-    if name and name in statement:
+    if name in statement:
         return True
     words = set(_words(statement))
     return any(_close(p, w) for p in _parts(name) for w in words)
@@ -263,12 +275,12 @@ def check_support(
     shared_numbers = _numbers(statement) & _numbers(quotes)
     if shared_numbers:
         return Support(True, min(shared_numbers))
-    for party in dict.fromkeys(p.strip() for p in parties if p and p.strip()):
-        if _names_in(statement, party) and _party_cited(quotes, evidence, party):
+    for party in dict.fromkeys(_proper(p) for p in parties if p and p.strip()):
+        if party and _names_in(statement, party) and _party_cited(quotes, evidence, party):
             return Support(True, party)
     named_sides = _sides_in(statement)
     for party, affiliation in (affiliations or {}).items():
-        if affiliation and _names_in(statement, party):
+        if affiliation and _proper(party) and _names_in(statement, _proper(party)):
             named_sides |= _sides_in(affiliation)
     shared_sides = named_sides & _sides_in(quotes)
     if shared_sides:

@@ -35,6 +35,11 @@ DATELINES = [
         Credit("РИА Новости", "dateline"),
     ),
     (
+        "https://tass.com/world/1859917",
+        " date 2024-10-22 KAZAN, October 22. /TASS/. Indian Prime Minister Narendra Modi and Chinese President Xi Jinping will hold a meeting on the sidelines of the BRICS Summit in Russia on October 23, India's Foreign Secretary Vikram Misri said.",
+        Credit("TASS", "dateline"),
+    ),
+    (
         "https://aldialatino.com/?p=333271",
         "BOGOTÁ, 7 ene (Xinhua) — El presidente colombiano, Gustavo Petro, confirmó hoy miércoles en la Plaza de Bolívar de Bogotá, que tuvo una conversación telefónica con su homólogo estadounidense, Donald Trump, en medio de la crisis diplomática entre los dos países.",
         Credit("Xinhua", "dateline"),

@@ -167,3 +167,16 @@ def test_seed_goldens_have_no_weak_outcomes(prefix: str) -> None:
     assembled = _assembled(extraction_of(golden, article), article)
     weak = [w.path for w in assembled.warnings if w.kind == "weak"]
     assert [p for p in weak if ".participants[" not in p] == []
+
+
+def test_an_attribution_is_matched_by_its_proper_words_only() -> None:
+    """SmolLM2's answer for seed 002: stated_by "Ladies and gentlemen of the world", citing
+    the headline: "and" in both is no anchor."""
+    text = next(SEEDS.glob("002_*.txt")).read_text("utf-8")
+    headline = _cited(text, "Putin and Kerry Discuss Situation in Syria and Ukraine")
+    statement = (
+        "We are striving towards progress in cooperation and results. We will not compromise "
+        "on our goals, but we will work together to achieve them."
+    )
+    found = check_support(statement, headline, ["Ladies and gentlemen of the world"])
+    assert not found.supported
