@@ -10,10 +10,37 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz
 
-from summarize.core import extraction
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class _Stated(Protocol):
+    @property
+    def statement(self) -> str: ...
+
+
+class EventLike(Protocol):
+    """What the test reads of an event: a model's answer's or a brief's."""
+
+    @property
+    def event_type(self) -> str: ...
+    @property
+    def participants(self) -> Sequence[_Named]: ...
+    @property
+    def date_text(self) -> str | None: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def outcomes(self) -> Sequence[_Stated]: ...
+
+
+E = TypeVar("E", bound=EventLike)
 
 # Summaries (or outcome lists) this similar (rapidfuzz ratio, 0-100) say the same thing.
 NEAR_COPY_SIMILARITY = 90.0
@@ -27,7 +54,7 @@ def _plain(text: str | None) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
-def _people(e: extraction.Event) -> frozenset[str]:
+def _people(e: EventLike) -> frozenset[str]:
     return frozenset(_plain(p.name) for p in e.participants if p.name.strip())
 
 
@@ -35,11 +62,11 @@ def _similar(a: str, b: str) -> bool:
     return bool(a) and bool(b) and fuzz.ratio(a, b) >= NEAR_COPY_SIMILARITY
 
 
-def _outcomes(e: extraction.Event) -> str:
+def _outcomes(e: EventLike) -> str:
     return " | ".join(sorted(_plain(o.statement) for o in e.outcomes))
 
 
-def near_copy(a: extraction.Event, b: extraction.Event) -> bool:
+def near_copy(a: EventLike, b: EventLike) -> bool:
     """Whether `b` repeats `a`: same type, participants and written date, and summaries or
     outcomes that mostly coincide."""
     if a.event_type != b.event_type or _people(a) != _people(b):
@@ -49,7 +76,7 @@ def near_copy(a: extraction.Event, b: extraction.Event) -> bool:
     return _similar(_plain(a.summary), _plain(b.summary)) or _similar(_outcomes(a), _outcomes(b))
 
 
-def repeat_of(event: extraction.Event, kept: Sequence[extraction.Event]) -> tuple[int, bool] | None:
+def repeat_of(event: E, kept: Sequence[E]) -> tuple[int, bool] | None:
     """The index of the kept event this one repeats, and whether word for word; None if
     it is an event of its own."""
     for n, other in enumerate(kept):

@@ -245,7 +245,13 @@ def _article_rows(
             ),
             article_id=b.article_id,
             event_ids=tuple(
-                refs[i] for i in dict.fromkeys(event_of_mention[ev.id] for ev in b.events)
+                refs[i]
+                for i in dict.fromkeys(
+                    # An event the brief repeats was merged into its first telling.
+                    event_of_mention[ev.id]
+                    for ev in b.events
+                    if ev.id in event_of_mention
+                )
             ),
             no_event_reason=b.no_event_reason if not b.events else None,
         )

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from summarize.core.brief import Brief, Event, EventType, Evidence, Source
+from summarize.core.repeats import repeat_of
 from summarize.memo.people import PersonKey
 
 # Statements this similar (rapidfuzz token-set ratio, 0-100) say the same thing.
@@ -166,7 +167,9 @@ class MergedEvent:
 
 
 def mentions_of(briefs: Iterable[Brief]) -> list[Mention]:
-    """Every event of every brief, as mentions in a stable order."""
+    """Every event of every brief, as mentions in a stable order; an event a brief repeats
+    (word for word or nearly, see `core.repeats`: briefs made before repeats were folded) is
+    one mention."""
     mentions = [
         Mention(
             article_id=b.article_id,
@@ -181,6 +184,7 @@ def mentions_of(briefs: Iterable[Brief]) -> list[Mention]:
         )
         for b in briefs
         for n, e in enumerate(b.events)
+        if repeat_of(e, b.events[:n]) is None
     ]
     mentions.sort(key=_mention_order)
     return mentions
