@@ -44,6 +44,8 @@ _STEM = 5
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0 ]\d{3})*(?:[.,]\d+)?")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# "US", "U.S.", "USA" written in capitals: "us" is also a pronoun.
+_US = re.compile(r"\bU\.?S\.?(?:A\b|\b|(?=\W))")
 # Words this long may differ by a letter and be one name (Trump / Трамп -> tramp, Syria /
 # Siria): transliterations and the corpus languages' spellings.
 _FUZZY_NAME = 5
@@ -64,7 +66,7 @@ class _Side:
 _SIDES: dict[str, _Side] = {
     "United States": _Side(
         ("americ", "amerik", "estadounid", "norteameric"),
-        ("us", "usa", "ssha", "eeuu", "eua"),
+        ("ssha", "eeuu", "eua"),
         ("美方", "美国", "美國", "美总统", "美總統", "美媒", "米国", "米大統領", "米側", "訪米",
          "日米", "米中", "中美", "アメリカ", "米政府"),
     ),
@@ -245,7 +247,7 @@ def _sides_in(text: str) -> set[str]:
             any(w.startswith(forms.prefixes) for w in words)
             or any(w in forms.words for w in words)
             or any(c in text for c in forms.cjk)
-            or (side == "United States" and "united states" in folded)
+            or (side == "United States" and ("united states" in folded or _US.search(text)))
         ):
             found.add(side)
     return found

@@ -180,3 +180,10 @@ def test_an_attribution_is_matched_by_its_proper_words_only() -> None:
     )
     found = check_support(statement, headline, ["Ladies and gentlemen of the world"])
     assert not found.supported
+
+
+def test_us_the_pronoun_is_no_country() -> None:
+    _, _, article = next(c for c in _corpus() if c[0].startswith("26_"))
+    us_side = _cited(article.text, "此次通話是美方發起的")
+    assert check_support("The US side asked for the call.", us_side, []).anchor == "United States"
+    assert not check_support("He told us nothing new.", us_side, []).supported
