@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from summarize.core.brief import Evidence
-from summarize.core.grounding import name_parts, supports
+from summarize.core.grounding import supports
+from summarize.core.names import name_parts
 
 # Words shorter than this carry no subject ("the", "on", "и", "de").
 _MIN_WORD = 4
