@@ -39,8 +39,17 @@ def warming_up(beat: Heartbeat) -> None:
     beat.phase("warming up: timing two short requests to measure its reading and writing speed")
 
 
+def preparing(beat: Heartbeat) -> None:
+    beat.phase("preparing the run: loading the model client, counting the articles")
+
+
 def expectations(
-    beat: Heartbeat, profile: ServerProfile, settings: Settings, articles: int
+    beat: Heartbeat,
+    profile: ServerProfile,
+    settings: Settings,
+    articles: int,
+    *,
+    timeout_given: bool,
 ) -> None:
     """The measured speed, the time an article and the run should take, and the timeout."""
     from summarize.model.local_fit import RunFit, article_seconds, timeout_reason
@@ -54,7 +63,7 @@ def expectations(
         f"{clock(each * articles)} (longer if the machine gets busier)"
     )
     fit = RunFit.of(settings)
-    if "timeout" in settings.model_fields_set:
+    if timeout_given:
         beat.say(f"timeout per request: {fit.timeout:g}s, as given")
     else:
         beat.say(
@@ -81,7 +90,7 @@ def article_detail(summary: RunSummary, server: LocalServer) -> Callable[[], str
         elif progress.busy:
             now = f"writing: {progress.written:,} tokens so far"
         else:
-            now = "between requests"
+            now = "preparing its request"
         return f"{where}: {now}; {progress.written_total:,} tokens written in all"
 
     return detail

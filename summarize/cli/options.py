@@ -19,8 +19,8 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
+from typer import _click as click  # the click typer runs on (typer vendors its own)
 from typer.core import TyperCommand
 
 from summarize.cli.output import fail, note

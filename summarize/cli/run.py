@@ -295,10 +295,14 @@ def _run_with_local_server(
             say_local.warming_up(beat)
             local = server.settings_for(settings)
             beat.say(f"server {server.model} at {server.base_url} ({RunFit.of(local).flags()})")
+            say_local.preparing(beat)
+            timeout_given = "timeout" in settings.model_fields_set  # before it was fitted
 
             def counted(summary: RunSummary) -> None:
                 started[0] = time.monotonic()
-                say_local.expectations(beat, server.profile(), local, summary.expected)
+                say_local.expectations(
+                    beat, server.profile(), local, summary.expected, timeout_given=timeout_given
+                )
                 say_local.articles_phase(beat, summary, server)
 
             code = asyncio.run(

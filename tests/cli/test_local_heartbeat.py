@@ -48,6 +48,7 @@ def test_on_a_pipe_the_local_run_says_what_it_does_from_its_first_line(tmp_path:
     said = plain(ran.stderr)
     order = [
         "local: warming up: timing two short requests",
+        "local: preparing the run",
         "local: measured: reads",
         "a typical article",
         "so 2 articles: about",
