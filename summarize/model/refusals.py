@@ -72,13 +72,21 @@ def model_missing(model: str, offered: list[str], url: str | None) -> str:
     )
 
 
-def not_this_api(status: int, url: str | None) -> str:
-    """The message for a URL whose chat route is missing or not implemented."""
-    return (
-        f"{url} does not serve the OpenAI chat API: POST /chat/completions answered {status}. "
+def not_this_api(status: int, url: str | None, unchecked_model: str | None = None) -> str:
+    """The message for a URL whose chat route is missing or not implemented; a 404 from an
+    endpoint that lists no models may also mean the model (`unchecked_model`) is not there."""
+    verdict = "does not serve" if unchecked_model is None else "may not serve"
+    message = (
+        f"{url} {verdict} the OpenAI chat API: POST /chat/completions answered {status}. "
         "Check --base-url (-u): it is the API's root, which usually ends in /v1 "
         "(http://127.0.0.1:11434/v1 for Ollama, http://HOST:8000/v1 for vLLM)"
     )
+    if unchecked_model is not None:
+        message += (
+            f"; if it is right, check that model {unchecked_model!r} exists there (--model, -m): "
+            "the endpoint lists no models to check it against"
+        )
+    return message
 
 
 async def explain_refusal(exc: openai.APIStatusError, settings: Settings) -> str | None:
@@ -91,5 +99,6 @@ async def explain_refusal(exc: openai.APIStatusError, settings: Settings) -> str
     if offered is not None and model not in offered:
         return model_missing(model, offered, url)
     if is_not_this_api(exc):
-        return not_this_api(exc.status_code, url)
+        unchecked = model if offered is None and exc.status_code == 404 else None
+        return not_this_api(exc.status_code, url, unchecked)
     return None

@@ -79,6 +79,19 @@ def test_a_501_from_a_server_without_a_model_list_stops_too(tmp_path: Path) -> N
     assert len(asked) == 1
 
 
+def test_a_404_from_a_server_without_a_model_list_names_the_url_and_the_model(
+    tmp_path: Path,
+) -> None:
+    refuse = endpoint(lambda _: Reply.json({"error": {"message": "not found"}}, 404), models=None)
+    with ModelServer(refuse) as server:
+        ran = run(server, articles(tmp_path / "src"), tmp_path / "out", model="qwen2.5-7b")
+
+    assert ran.code == 2
+    said = plain(ran.stderr)
+    assert "may not serve the OpenAI chat API" in said and "--base-url (-u)" in said
+    assert "check that model 'qwen2.5-7b' exists there" in said
+
+
 @pytest.mark.parametrize(
     ("status", "message"),
     [
