@@ -27,7 +27,7 @@ answers fail per article (errors.jsonl); ungrounded items become warnings, as
 on the last attempt of `run`.
 
 
-  summarize batch prepare seeds/ --out requests.jsonl --model gpt-4o-mini
+  summarize batch prepare seeds/ -o requests.jsonl -m gpt-4o-mini
 
 
   summarize batch submit requests.jsonl     (prints the batch id)
@@ -36,11 +36,11 @@ on the last attempt of `run`.
   summarize batch status BATCH_ID
 
 
-  summarize batch fetch BATCH_ID --out results.jsonl
+  summarize batch fetch BATCH_ID -o results.jsonl
 
 
   summarize batch ingest results.jsonl --src seeds/ \\
-      --requests requests.jsonl --out out/
+      --requests requests.jsonl -o out/
 
 Self-hosted: vLLM runs the same file offline (prepare with
 --mode json_schema):
@@ -50,8 +50,13 @@ Self-hosted: vLLM runs the same file offline (prepare with
       -o results.jsonl --model M
 """
 
-BatchURL = Annotated[str | None, typer.Option(help="Batch API endpoint (default: OpenAI).")]
-BatchConfig = Annotated[Path | None, typer.Option(help="TOML settings file.")]
+BatchURL = Annotated[
+    str | None,
+    typer.Option(
+        *opt.names("--base-url"), metavar="URL", help="Batch API endpoint (default: OpenAI)."
+    ),
+]
+BatchConfig = opt.ConfigOption
 
 
 def _batch_settings(base_url: str | None, config: Path | None) -> Settings:
@@ -69,7 +74,10 @@ def prepare(
             show_default=False,
         ),
     ],
-    out: Annotated[Path, typer.Option(help="Requests file to write.")] = Path("requests.jsonl"),
+    output: Annotated[
+        Path | None, opt.output_file("Requests file to write (default: requests.jsonl).")
+    ] = None,
+    old_out: Annotated[Path | None, opt.old_out_file()] = None,
     store: Annotated[
         Path,
         typer.Option(
@@ -77,23 +85,23 @@ def prepare(
             "kept in its pages/, as `run` keeps them, and ingest reads them there."
         ),
     ] = Path("out"),
-    model: Annotated[str | None, typer.Option(help="Model the batch will run.")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(*opt.names("--model"), metavar="NAME", help="Model the batch will run."),
+    ] = None,
     mode: Annotated[
         InstructorMode | None,
         typer.Option(help="Structured-output mode; auto: tools unless --base-url is not OpenAI."),
     ] = None,
     base_url: Annotated[
-        str | None, typer.Option(help="Only decides the auto mode, as in `run`.")
+        str | None,
+        typer.Option(
+            *opt.names("--base-url"), metavar="URL", help="Only decides the auto mode, as in `run`."
+        ),
     ] = None,
-    max_output_tokens: Annotated[
-        int | None, typer.Option(help="Output token cap per answer (default 2048).")
-    ] = None,
-    prompt: Annotated[
-        Path | None, typer.Option(help="Prompt template to use instead of the shipped one.")
-    ] = None,
-    config: Annotated[
-        Path | None, typer.Option(help="TOML settings file (default: ./summarize.toml if any).")
-    ] = None,
+    max_output_tokens: opt.MaxOutputTokensOption = None,
+    prompt: opt.PromptOption = None,
+    config: opt.ConfigOption = None,
 ) -> None:
     """Write the Batch API requests for SRC (and requests.meta.json, which ingest reads).
 
@@ -101,6 +109,7 @@ def prepare(
     fetched once into the pages/ of --store; give ingest the same SRC and --out. Files
     in a folder that are not articles are listed as not read, with why.
     """
+    out = opt.chosen_output(output, old_out, default=Path("requests.jsonl"))
     from summarize.batch.lines import requests_meta_path
     from summarize.batch.prepare import prepare as prepare_requests
     from summarize.cli.summary import show_not_read
@@ -143,7 +152,9 @@ def submit(
         Path, typer.Argument(metavar="REQUESTS", help="Requests file from `batch prepare`.")
     ],
     base_url: BatchURL = None,
-    description: Annotated[str | None, typer.Option(help="Batch metadata description.")] = None,
+    description: Annotated[
+        str | None, typer.Option(metavar="WORDS", help="Batch metadata description.")
+    ] = None,
     config: BatchConfig = None,
 ) -> None:
     """Upload the requests and start a batch; prints the batch id on stdout."""
@@ -177,7 +188,10 @@ def fetch(
     batch_id: Annotated[
         str, typer.Argument(metavar="BATCH_ID", help="Batch id printed by `batch submit`.")
     ],
-    out: Annotated[Path, typer.Option(help="Results file to write.")] = Path("results.jsonl"),
+    output: Annotated[
+        Path | None, opt.output_file("Results file to write (default: results.jsonl).")
+    ] = None,
+    old_out: Annotated[Path | None, opt.old_out_file()] = None,
     base_url: BatchURL = None,
     config: BatchConfig = None,
 ) -> None:
@@ -185,6 +199,7 @@ def fetch(
 
     Exit 1 while the batch is not completed (try again later), 2 on other errors.
     """
+    out = opt.chosen_output(output, old_out, default=Path("results.jsonl"))
     from summarize.batch.errors import BatchNotReadyError
     from summarize.batch.provider import describe
     from summarize.batch.provider import fetch as fetch_results
@@ -203,19 +218,31 @@ def ingest(
         Path, typer.Argument(metavar="RESULTS", help="Results file from `batch fetch` or vLLM.")
     ],
     src: Annotated[
-        str, typer.Option(help="What was prepared: the folder or file of articles, or the URLs.")
+        str,
+        typer.Option(
+            metavar="SRC",
+            help="What was prepared: the folder or file of articles, a URL or a URL list.",
+        ),
     ],
-    out: Annotated[Path, typer.Option(help="Output folder, as for `run`.")] = Path("out"),
+    out: Annotated[Path, opt.out_folder("Output folder, as for `run`.")] = Path("out"),
     requests: Annotated[
         Path | None,
-        typer.Option(help="The prepared requests file: its .meta.json gives model and mode."),
+        typer.Option(
+            metavar="FILE", help="The prepared requests file: its .meta.json gives model and mode."
+        ),
     ] = None,
-    model: Annotated[str | None, typer.Option(help="Without --requests: the model.")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(*opt.names("--model"), metavar="NAME", help="Without --requests: the model."),
+    ] = None,
     mode: Annotated[
         InstructorMode | None, typer.Option(help="Without --requests: the mode.")
     ] = None,
     prompt: Annotated[
-        Path | None, typer.Option(help="Without --requests: the prompt template.")
+        Path | None,
+        typer.Option(
+            *opt.names("--prompt"), metavar="FILE", help="Without --requests: the prompt template."
+        ),
     ] = None,
     config: BatchConfig = None,
     force: opt.ForceOption = False,

@@ -54,22 +54,32 @@ def eval_(
     src: Annotated[
         Path, typer.Argument(metavar="SRC", help="Folder or file of fixture articles.")
     ] = Path("seeds"),
-    golden: Annotated[Path, typer.Option(help="Folder of golden briefs.")] = Path(
+    golden: Annotated[Path, typer.Option(metavar="FOLDER", help="Folder of golden briefs.")] = Path(
         "fixtures/golden"
     ),
     eval_config: Annotated[
-        Path | None, typer.Option(help="Scoring rules (default: ./eval.toml if any).")
+        Path | None,
+        typer.Option(metavar="FILE", help="Scoring rules (default: ./eval.toml if any)."),
     ] = None,
     config: opt.ConfigOption = None,
     prompt: Annotated[
-        Path | None, typer.Option(help="Prompt template to evaluate instead of the shipped one.")
+        Path | None,
+        typer.Option(
+            *opt.names("--prompt"),
+            metavar="FILE",
+            help="Prompt template to evaluate instead of the shipped one.",
+        ),
     ] = None,
     against: Annotated[
         Path | None,
-        typer.Option(help="A second prompt to run on the same articles and compare side by side."),
+        typer.Option(
+            metavar="FILE",
+            help="A second prompt to run on the same articles and compare side by side.",
+        ),
     ] = None,
     against_recordings: Annotated[
-        Path | None, typer.Option(help="Recordings folder for the --against prompt.")
+        Path | None,
+        typer.Option(metavar="FOLDER", help="Recordings folder for the --against prompt."),
     ] = None,
     live: Annotated[bool, opt.flag("--live", help="Call the model; record nothing.")] = False,
     record_missing: opt.RecordMissingOption = False,
@@ -78,7 +88,10 @@ def eval_(
     recordings: opt.RecordingsOption = None,
     concurrency: opt.ConcurrencyOption = None,
     baseline: Annotated[
-        Path | None, typer.Option(help="Report to compare with (default: fixtures/baseline.json).")
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Report to compare with (default: fixtures/baseline.json)."
+        ),
     ] = None,
     no_baseline: Annotated[
         bool, opt.flag("--no-baseline", help="Compare with no baseline.")
@@ -87,16 +100,23 @@ def eval_(
         bool, opt.flag("--update-baseline", help="Rewrite the baseline with this run.")
     ] = False,
     repeat: Annotated[
-        int, typer.Option(help="With --live: run N times and report flaky fields.")
+        int, typer.Option(metavar="N", help="With --live: run N times and report flaky fields.")
     ] = 1,
     out: Annotated[
-        Path | None, typer.Option(help="Keep the produced briefs here for review.")
+        Path | None, opt.out_folder("Keep the produced briefs in this folder for review.")
     ] = None,
-    report: Annotated[Path | None, typer.Option(help="Write the JSON report here.")] = None,
-    junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here (for CI).")] = None,
-    html: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
+    report: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Write the JSON report here.")
+    ] = None,
+    junit: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Write JUnit XML here (for CI).")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Write the HTML report here.")
+    ] = None,
     markdown: Annotated[
-        Path | None, typer.Option("--markdown", "--md", help="Write the Markdown report here.")
+        Path | None,
+        typer.Option("--markdown", "--md", metavar="FILE", help="Write the Markdown report here."),
     ] = None,
     bless: Annotated[
         list[str] | None,

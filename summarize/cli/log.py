@@ -22,9 +22,12 @@ def log(
         Path, typer.Argument(metavar="OUT", help="A `summarize run` output folder.")
     ] = Path("out"),
     run_id: Annotated[
-        int | None, typer.Option("--run", help="Show this run's exchanges (default: runs).")
+        int | None,
+        typer.Option("--run", metavar="N", help="Show this run's exchanges (default: runs)."),
     ] = None,
-    article: Annotated[str | None, typer.Option(help="With --run: one article's attempts.")] = None,
+    article: Annotated[
+        str | None, typer.Option(metavar="ID", help="With --run: one article's attempts.")
+    ] = None,
     json_out: Annotated[bool, flag("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Show the runs recorded in OUT's ledger, or one run's articles and exchanges.
@@ -73,10 +76,20 @@ def log(
         show_summary(closing, title=f"run {run_id}", errors_at=every, to_stdout=True)
 
 
+# On a pipe or in a file a table is as wide as its cells: programs and pagers read every
+# column whole (Rich would assume 80 columns and cut the text ones to "prom…").
+_PIPE_WIDTH = 100_000
+
+
 def _print(table: Table) -> None:
     from rich.console import Console
 
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=_PIPE_WIDTH)
+        for column in table.columns:  # the caps that fit a terminal cut nothing here
+            column.max_width, column.no_wrap = None, True
+    console.print(table)
 
 
 def _runs_table(rows: list[dict[str, Any]]) -> Table:

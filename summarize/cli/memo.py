@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 MEMO_HELP = (
     "Write a briefing memo from the briefs in FOLDER (searched recursively for *.json "
     "briefs: a `summarize run` output folder, or fixtures/golden).\n\n"
-    "The format follows the --out suffix (.md or .html) unless --format says otherwise. "
+    "The format follows the --output suffix (.md or .html) unless --format says otherwise. "
     "Reports of one contact from several outlets are merged into one event; where sides or "
     "outlets differ, their accounts are set side by side. Overdue follow-ups are judged "
     "against --as-of (default: the latest date in the briefs), so the same briefs always "
@@ -37,7 +37,7 @@ MEMO_HELP = (
     "When FOLDER is a `summarize run` output (run.json, errors.jsonl), the memo lists the "
     "articles the run did not summarise (failed, not attempted, interrupted), each with its "
     "file and cause, and says what it cannot cover.\n\n"
-    "Example: summarize memo out/ --out memo.html --title 'US-Russia contacts'"
+    "Example: summarize memo out/ -o memo.html --title 'US-Russia contacts'"
 )
 
 
@@ -45,32 +45,48 @@ def memo(
     folder: Annotated[
         Path, typer.Argument(metavar="FOLDER", help="Folder of briefs.", show_default=False)
     ],
-    out: Annotated[Path, typer.Option(help="Memo file to write (.md or .html).")],
+    output: Annotated[Path | None, opt.output_file("Memo file to write (.md or .html).")] = None,
+    old_out: Annotated[Path | None, opt.old_out_file()] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="md or html (default: from the --out suffix).")
+        str | None,
+        typer.Option(
+            "--format", metavar="FORMAT", help="md or html (default: from the --output suffix)."
+        ),
     ] = None,
-    title: Annotated[str | None, typer.Option(help="Memo title.")] = None,
+    title: Annotated[str | None, typer.Option(metavar="TITLE", help="Memo title.")] = None,
     as_of: Annotated[
         str | None,
-        typer.Option(help="YYYY-MM-DD to judge overdue follow-ups (default: latest brief date)."),
+        typer.Option(
+            metavar="DATE",
+            help="YYYY-MM-DD to judge overdue follow-ups (default: latest brief date).",
+        ),
     ] = None,
     synthesize: Annotated[
         bool, opt.flag("--synthesize", help="Have the model write the BLUF, with citations.")
     ] = False,
-    base_url: Annotated[str | None, typer.Option(help="With --synthesize: the endpoint.")] = None,
-    model: Annotated[str | None, typer.Option(help="With --synthesize: the model.")] = None,
-    config: Annotated[Path | None, typer.Option(help="TOML settings file.")] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            *opt.names("--base-url"), metavar="URL", help="With --synthesize: the endpoint."
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(*opt.names("--model"), metavar="NAME", help="With --synthesize: the model."),
+    ] = None,
+    config: opt.ConfigOption = None,
     replay: Annotated[bool, opt.flag("--replay", help="Synthesis from recordings.")] = False,
     record: Annotated[bool, opt.flag("--record", help="Record the synthesis.")] = False,
     record_missing: Annotated[
         bool, opt.flag("--record-missing", help="Replay if recorded, else record.")
     ] = False,
-    recordings: Annotated[Path | None, typer.Option(help="Recordings folder.")] = None,
+    recordings: opt.RecordingsOption = None,
 ) -> None:
     from summarize.memo.load import load_briefs, load_run_record, write_memo
     from summarize.memo.render import resolve_format
     from summarize.outdir.reviews import with_reviews
 
+    out = opt.chosen_output(output, old_out, default=None)
     recording = opt.recording_mode(replay, record, record_missing)
     if not synthesize and (base_url or model or recording):
         raise fail("--base-url, --model and the recording flags go with --synthesize")
@@ -85,7 +101,7 @@ def memo(
     with _few_collections():
         briefs, reviewed = with_reviews(folder, load_briefs(folder))
         if not briefs:
-            raise fail(f"no briefs found in {folder}")
+            raise fail(no_briefs(folder))
         synthesis, code = None, EXIT_OK
         if synthesize:
             synthesis = _synthesis(briefs, config, base_url, model, recording, recordings)
@@ -105,6 +121,14 @@ def memo(
             raise fail(cannot_write(out, exc)) from None
     note(f"memo of {len(briefs)} briefs -> {out}")
     raise typer.Exit(code)
+
+
+def no_briefs(folder: Path) -> str:
+    """Nothing to write a memo from, and the command that makes briefs."""
+    return (
+        f"no briefs found in {folder}: `summarize run SRC --out {folder}` makes them "
+        "(SRC: your folder of articles; add --replay to try it on seeds/ offline)"
+    )
 
 
 @contextmanager

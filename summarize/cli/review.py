@@ -33,12 +33,17 @@ def review(
     folder: Annotated[
         Path, typer.Argument(metavar="FOLDER", help="A run's output folder.", show_default=False)
     ],
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
+    port: Annotated[
+        int, typer.Option(metavar="PORT", help="Port on 127.0.0.1 (0: any free port).")
+    ] = 8765,
     no_browser: Annotated[
         bool, opt.flag("--no-browser", help="Do not open the browser; print the URL.")
     ] = False,
     reviewer: Annotated[
-        str | None, typer.Option(help="Name recorded with each correction (default: user name).")
+        str | None,
+        typer.Option(
+            metavar="NAME", help="Name recorded with each correction (default: user name)."
+        ),
     ] = None,
 ) -> None:
     import getpass

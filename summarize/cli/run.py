@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from summarize.cli import options as opt
-from summarize.cli.output import cannot_write, err, fail, note, say
+from summarize.cli.output import cannot_write, fail, note, say
 from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -56,6 +56,10 @@ Model endpoint: --base-url and --model (or SUMMARIZE_BASE_URL and
 SUMMARIZE_MODEL, or a summarize.toml), API key from OPENAI_API_KEY. Any
 OpenAI-compatible server works: OpenAI, Ollama, vLLM, LM Studio, llama.cpp.
 
+--local runs the bundled SmolLM2-135M on this machine's CPU (extra 'local'):
+minutes an article on 2 cores, poor briefs; it is for trying summarize offline.
+It says what it does as it goes, and what to expect before the first article.
+
 Recordings: --replay answers from fixtures/recordings without any network;
 --record and --record-missing save what the endpoint answers there.
 
@@ -66,8 +70,7 @@ error, 130/143 stopped by Ctrl-C/SIGTERM (run again to do the rest).
 Example:
 
 
-  summarize run seeds/ --out out/ --base-url http://127.0.0.1:8080/v1 \\
-      --model smollm2
+  summarize run seeds/ -o out/ -u http://127.0.0.1:11434/v1 -m qwen2.5:7b
 """
 
 
@@ -81,24 +84,24 @@ def run(
             show_default=False,
         ),
     ],
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
+    out: Annotated[Path, opt.out_folder()] = Path("out"),
     base_url: opt.BaseUrlOption = None,
     model: opt.ModelOption = None,
     mode: opt.ModeOption = None,
     concurrency: opt.ConcurrencyOption = None,
-    timeout: Annotated[
-        float | None,
-        typer.Option(
-            help="Seconds per model request (default 120; --local: fitted to the server)."
-        ),
-    ] = None,
+    timeout: opt.TimeoutOption = None,
     max_reasks: Annotated[
-        int | None, typer.Option(help="Re-asks after an invalid or ungrounded answer (default 2).")
+        int | None,
+        typer.Option(
+            metavar="N", help="Re-asks after an invalid or ungrounded answer (default 2)."
+        ),
     ] = None,
     max_output_tokens: opt.MaxOutputTokensOption = None,
     max_chars: Annotated[
         int | None,
-        typer.Option(help="Refuse articles whose text is longer (default 50000 characters)."),
+        typer.Option(
+            metavar="N", help="Refuse articles whose text is longer (default 50000 characters)."
+        ),
     ] = None,
     prompt: opt.PromptOption = None,
     config: opt.ConfigOption = None,
@@ -116,23 +119,31 @@ def run(
         ),
     ] = False,
     model_path: Annotated[
-        Path | None, typer.Option(help="With --local: a GGUF file instead of SmolLM2-135M.")
+        Path | None,
+        typer.Option(metavar="FILE", help="With --local: a GGUF file instead of SmolLM2-135M."),
     ] = None,
     memo: Annotated[
         Path | None,
-        typer.Option(help="Also write a briefing memo of all briefs in --out (.md or .html)."),
+        typer.Option(
+            metavar="FILE", help="Also write a briefing memo of all briefs in --out (.md or .html)."
+        ),
     ] = None,
     max_tokens_total: Annotated[
         int | None,
-        typer.Option(help="Stop starting articles once the run has used this many tokens."),
+        typer.Option(
+            metavar="N", help="Stop starting articles once the run has used this many tokens."
+        ),
     ] = None,
     max_cost: Annotated[
         float | None,
-        typer.Option(help="Stop starting articles at this cost (needs [prices] in the config)."),
+        typer.Option(
+            metavar="AMOUNT",
+            help="Stop starting articles at this cost (needs [prices] in the config).",
+        ),
     ] = None,
     fetch_timeout: Annotated[
         float | None,
-        typer.Option(help="Seconds to download one URL's page (default 30)."),
+        typer.Option(metavar="SECONDS", help="Seconds to download one URL's page (default 30)."),
     ] = None,
     json_out: Annotated[
         bool,
@@ -142,9 +153,7 @@ def run(
             "head, failures by cause, outputs, next commands); the rest stays on stderr.",
         ),
     ] = False,
-    quiet: Annotated[
-        bool, opt.flag("--quiet", help="Print only errors: no progress, no summary.")
-    ] = False,
+    quiet: opt.QuietOption = False,
 ) -> None:
     from summarize.memo.render import resolve_format
     from summarize.model.endpoint import endpoint
@@ -209,7 +218,12 @@ def _write_run_memo(store: OutputStore, memo: Path | None, code: int, *, quiet: 
         say("error:", "bold red", f"memo not written: {exc}")
         return EXIT_SOME_FAILED
     if not briefs:
-        err.print("[yellow]memo not written:[/] no briefs to summarise", highlight=False)
+        say(
+            "memo not written:",
+            "yellow",
+            f"no briefs in {store.root} to summarise: the failures above say why no article "
+            "made one; fix them and run the same command again",
+        )
         return code
     try:
         briefs, reviewed = with_reviews(store.root, briefs)
@@ -231,17 +245,47 @@ def _run_with_local_server(
     force: bool,
     shown: Shown,
 ) -> int:
-    from summarize.model.local_fit import RunFit
-    from summarize.model.local_server import LocalServer
+    import time
 
-    with LocalServer(path) as server:
-        local = server.settings_for(settings)
-        if not shown.quiet:
-            note(
-                f"local model server {server.model} at {server.base_url} "
-                f"({RunFit.of(local).flags()})"
+    from summarize.cli import local as say_local
+    from summarize.cli.heartbeat import Heartbeat
+    from summarize.core.results import RunSummary, Status
+    from summarize.model.local_fit import RunFit
+    from summarize.model.local_server import LocalServer, default_model_path
+
+    summary = RunSummary()
+    started = [time.monotonic()]  # when the articles began, once they do
+    with Heartbeat(say_local.LABEL, quiet=shown.quiet) as beat:
+        model_file = path if path is not None else default_model_path()
+        say_local.starting(beat, model_file.name)
+        with LocalServer(model_file) as server:
+            say_local.warming_up(beat)
+            local = server.settings_for(settings)
+            beat.say(f"server {server.model} at {server.base_url} ({RunFit.of(local).flags()})")
+            say_local.preparing(beat)
+            timeout_given = "timeout" in settings.model_fields_set  # before it was fitted
+
+            def counted(summary: RunSummary) -> None:
+                started[0] = time.monotonic()
+                say_local.expectations(
+                    beat, server.profile(), local, summary.expected, timeout_given=timeout_given
+                )
+                say_local.articles_phase(beat, summary, server)
+
+            code = asyncio.run(
+                _run(
+                    *(src, store, local, template, force, shown),
+                    summary=summary,
+                    counted=counted,
+                    finished=beat.pause,
+                )
             )
-        return asyncio.run(_run(src, store, local, template, force, shown))
+            model = server.model
+    if not shown.quiet and code in (EXIT_OK, EXIT_SOME_FAILED):
+        argv = _typed_args()
+        command = say_local.capable_command(argv, str(src), store.root)
+        note(say_local.closing(started[0], summary.count(Status.DONE), model, command))
+    return code
 
 
 async def _run(
@@ -251,7 +295,14 @@ async def _run(
     template: PromptTemplate,
     force: bool,
     shown: Shown,
+    *,
+    summary: RunSummary | None = None,
+    counted: Callable[[RunSummary], None] | None = None,
+    finished: Callable[[], None] | None = None,
 ) -> int:
+    """`counted`, when given, hears of the inputs once they are counted (`--local` states its
+    expectations then) and takes over the terminal: the progress shows as plain lines;
+    `finished` is called when the articles are over, before the closing summary."""
     from summarize.cli.progress import RunProgress
     from summarize.core.results import RunSummary
     from summarize.model.client import ModelClient
@@ -260,10 +311,14 @@ async def _run(
     from summarize.run.session import open_run
 
     budget = _budget(settings)  # before the folder is touched: a usage error writes nothing
-    summary = RunSummary()
+    summary = summary if summary is not None else RunSummary()
     progress = RunProgress(summary)
+    if counted is not None:
+        progress.live = False  # one live display at a time: the heartbeat has the terminal
     received: list[signal.Signals] = []
     stack = AsyncExitStack()
+    if finished is not None:
+        stack.callback(finished)
     stack.callback(_stop_on_sigterm(received))
     if not shown.quiet:
         stack.enter_context(_fetch_lines())
@@ -273,6 +328,8 @@ async def _run(
             client = ModelClient(settings, tap=LedgerTap(session.ledger, session.run_id))
             stack.push_async_callback(client.aclose)  # closes the transport too
             session.count_inputs()
+            if counted is not None:
+                counted(summary)
             if not shown.quiet:
                 session.on_result = progress
                 stack.enter_context(progress)
@@ -346,11 +403,18 @@ def _typed() -> str | None:
     """This run's command line as the user typed it, without --force (which would redo
     what is done); None when summarize was not started as a command (tests, embedding)."""
     import shlex
+
+    args = _typed_args()
+    return None if args is None else "summarize " + shlex.join(a for a in args if a != "--force")
+
+
+def _typed_args() -> list[str] | None:
+    """The arguments summarize was started with; None when it was not started as a command."""
     import sys
 
     if Path(sys.argv[0]).name != "summarize":
         return None
-    return "summarize " + shlex.join(a for a in sys.argv[1:] if a != "--force")
+    return sys.argv[1:]
 
 
 @contextmanager

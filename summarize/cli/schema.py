@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from summarize.cli.options import flag
+from summarize.cli.options import flag, out_folder
 from summarize.cli.output import note, say
 
 
 def schema(
-    out: Annotated[Path, typer.Option(help="Folder to write the JSON Schema files into.")] = Path(
+    out: Annotated[Path, out_folder("Folder to write the JSON Schema files into.")] = Path(
         "schemas"
     ),
     check: Annotated[

@@ -13,10 +13,11 @@ from summarize.cli.output import fail, note
 
 def serve(
     model_path: Annotated[
-        Path | None, typer.Option(help="A GGUF file instead of the bundled SmolLM2-135M.")
+        Path | None,
+        typer.Option(metavar="FILE", help="A GGUF file instead of the bundled SmolLM2-135M."),
     ] = None,
     port: Annotated[
-        int | None, typer.Option(help="Port on 127.0.0.1 (default: a free one).")
+        int | None, typer.Option(metavar="PORT", help="Port on 127.0.0.1 (default: a free one).")
     ] = None,
 ) -> None:
     """Run the bundled llama.cpp model server (extra 'local') until Ctrl-C.

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from summarize.core import brief, extraction
 from summarize.core.article import Article
 from summarize.core.brief import EventStatus
+from summarize.core.credits import outlet_credit
 from summarize.core.dates import find_publication_date, resolve_date
 from summarize.core.grounding import ArticleText, article_text, supports
+from summarize.core.repeats import repeat_of
+from summarize.core.support import check_support
 
 
 @dataclass
@@ -52,6 +55,27 @@ class _Grounder:
             )
         return found
 
+    def check_support(
+        self,
+        path: str,
+        statement: str,
+        evidence: brief.Evidence,
+        parties: list[str | None],
+        affiliations: dict[str, str | None],
+    ) -> None:
+        """Mark an outcome or follow-up weak when its cited sentences share no anchor
+        (name, number, country, distinctive word) with what it says; it is kept."""
+        if not check_support(statement, evidence, parties, affiliations).supported:
+            self.warnings.append(
+                brief.GroundingWarning(
+                    path=path,
+                    quote=evidence.quote,
+                    reason="the cited sentences share no name, number, country or distinctive word "
+                    "with it",
+                    kind="weak",
+                )
+            )
+
     def as_written(self, path: str, value: str | None) -> str | None:
         """A date "as written" only if the article writes it; else dropped with a warning.
 
@@ -86,6 +110,11 @@ def _source(x: extraction.Source, article: Article, text: ArticleText) -> brief.
         outlet, outlet_from = _clean(x.outlet), "model"
     if outlet is None and article.site:
         outlet, outlet_from = article.site, "domain"
+    if outlet is None:
+        # A file has no site: the agency its dateline or credit line names is the outlet.
+        credit = outlet_credit(article.text)
+        if credit is not None:
+            outlet, outlet_from = credit.outlet, credit.found_in
     headline = _clean(x.headline)
     return brief.Source(
         outlet=outlet,
@@ -108,8 +137,10 @@ def _event(
     # Grounded in this order, so that warnings list the event's items as the brief does.
     participants = _participants(at, x, g)
     initiator = _initiator(at, x, g)
-    outcomes = _outcomes(at, x, g)
-    follow_ups = _follow_ups(at, x, published, g)
+    names = [n for p in x.participants for n in (p.name, p.short_name)]
+    sides = {n: p.affiliation for p in x.participants for n in (p.name, p.short_name) if n}
+    outcomes = _outcomes(at, x, g, names, sides)
+    follow_ups = _follow_ups(at, x, published, g, names, sides)
     return brief.Event(
         id=f"{article.id}#{i + 1}",
         event_type=x.event_type,
@@ -173,11 +204,21 @@ def _initiator(at: str, x: extraction.Event, g: _Grounder) -> brief.Initiator:
     )
 
 
-def _outcomes(at: str, x: extraction.Event, g: _Grounder) -> list[brief.Outcome]:
-    outcomes = []
+def _outcomes(
+    at: str,
+    x: extraction.Event,
+    g: _Grounder,
+    names: list[str | None],
+    sides: dict[str, str | None],
+) -> list[brief.Outcome]:
+    outcomes: list[brief.Outcome] = []
     for j, o in enumerate(x.outcomes):
         ev = g.evidence(f"{at}.outcomes[{j}]", o.evidence)
         if ev is not None:
+            # Paths count kept items, as the brief does (weak marks point into the brief).
+            g.check_support(
+                f"{at}.outcomes[{len(outcomes)}]", o.statement, ev, [*names, o.stated_by], sides
+            )
             outcomes.append(
                 brief.Outcome(
                     kind=o.kind,
@@ -190,12 +231,24 @@ def _outcomes(at: str, x: extraction.Event, g: _Grounder) -> list[brief.Outcome]
 
 
 def _follow_ups(
-    at: str, x: extraction.Event, published: brief.Source, g: _Grounder
+    at: str,
+    x: extraction.Event,
+    published: brief.Source,
+    g: _Grounder,
+    names: list[str | None],
+    sides: dict[str, str | None],
 ) -> list[brief.FollowUp]:
-    follow_ups = []
+    follow_ups: list[brief.FollowUp] = []
     for j, f in enumerate(x.follow_ups):
         ev = g.evidence(f"{at}.follow_ups[{j}]", f.evidence)
         if ev is not None:
+            g.check_support(
+                f"{at}.follow_ups[{len(follow_ups)}]",
+                f.action,
+                ev,
+                [*names, *f.responsible],
+                sides,
+            )
             due = g.as_written(f"{at}.follow_ups[{j}].due", f.due)
             follow_ups.append(
                 brief.FollowUp(
@@ -222,20 +275,23 @@ def assemble_brief(
     source = _source(x.source, article, text)
     unique: list[extraction.Event] = []
     for n, e in enumerate(x.events):
-        if e in unique:
-            # Small models repeat one event to the list's bound; repeats are not contacts.
-            first = unique.index(e)
-            grounder.warnings.append(
-                brief.GroundingWarning(
-                    path=f"events[{n}]",
-                    quote=e.summary[:200],
-                    reason=f"the model's event {n + 1} repeats its event {first + 1} word for "
-                    "word; kept once",
-                    kind="repeated",
-                )
-            )
-        else:
+        repeat = repeat_of(e, unique)
+        if repeat is None:
             unique.append(e)
+            continue
+        # Small models repeat one event to the list's bound; repeats are not contacts.
+        first, exact = repeat
+        how = (
+            "word for word" if exact else "nearly word for word (same type, participants and date)"
+        )
+        grounder.warnings.append(
+            brief.GroundingWarning(
+                path=f"events[{n}]",
+                quote=e.summary[:200],
+                reason=f"the model's event {n + 1} repeats its event {first + 1} {how}; kept once",
+                kind="repeated",
+            )
+        )
     events = [_event(i, e, article, source, grounder) for i, e in enumerate(unique)]
     reason = _clean(x.no_event_reason)
     if not events and reason is None:

@@ -86,7 +86,8 @@ class Source(_Model):
     published_text: str | None = Field(None, description="Publication date as written.")
     published_date: dt.date | None = Field(None, description="Publication date, when known.")
     # Where each fact came from ("og:site_name", "json-ld", "domain", "url", "date-line",
-    # "model", ...): page metadata beats the model's reading of the text.
+    # "model", "dateline" or "byline" for an agency credit, ...): page metadata beats the
+    # model's reading of the text.
     outlet_from: str | None = None
     published_from: str | None = None
 
@@ -175,9 +176,11 @@ class GroundingWarning(_Model):
     kind: WarningKind = Field(
         "dropped",
         description="dropped: not kept; weak: kept, but its cited sentences do not mention "
-        "it; repeated: an event the model gave twice word for word, kept once; normalised: "
-        "kept, read differently from how the model wrote it ('4' as 4, an unknown status as "
-        "unclear); cut: a list or text kept up to summarize's hard limit, the rest left out.",
+        "it (a participant) or share no anchor with it (an outcome or follow-up); repeated: "
+        "an event the model gave twice, word for word or nearly (same type, participants and "
+        "date), kept once; normalised: kept, read differently from how the model wrote it "
+        "('4' as 4, an unknown status as unclear); cut: a list or text kept up to "
+        "summarize's hard limit, the rest left out.",
     )
 
 

@@ -4,7 +4,6 @@ goes above it when the briefs lost items in grounding."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 
 from summarize.core.brief import Brief
@@ -68,11 +67,10 @@ def _latest_period(dated: Sequence[MergedEvent]) -> CitedSentence | None:
         if begun == last or begun is None
         else f"{format_date(begun)} \u2013 {format_date(last)}"
     )
+    pairs_note = f", between {'; '.join(pairs)}" if pairs else ""
     return CitedSentence(
-        text=f"Latest period ({span}): "
-        f"{len(recent)} of {len(dated)} dated contacts"
-        + (f", between {'; '.join(pairs)}" if pairs else "")
-        + f". The folder spans {years} years, from {format_date(first)}.",
+        text=f"The folder spans {years} years, from {format_date(first)}; its last twelve "
+        f"months ({span}) hold {len(recent)} of its {len(dated)} dated contacts{pairs_note}.",
         event_ids=[e.id for e in recent],
     )
 
@@ -142,18 +140,34 @@ def _recurring_topics(events: Sequence[MergedEvent]) -> CitedSentence | None:
     return CitedSentence(text=f"Recurring topics: {'; '.join(parts)} contacts.", event_ids=cited)
 
 
+# How the bottom line names each field the accounts conflict on.
+_FIELD_WORDS = {
+    "initiator": "who initiated it",
+    "date": "the date",
+    "place": "the place",
+    "status": "whether it took place",
+    "outcome": "an outcome",
+}
+# How many divergent contacts the bottom line names one by one.
+_NAMED_DIVERGENCES = 4
+
+
 def _divergence(events: Sequence[MergedEvent]) -> CitedSentence | None:
-    """How many contacts the sides or the outlets tell differently."""
+    """How many contacts the accounts conflict on, naming each and what they conflict on.
+    Accounts that only say different things are not counted (see `divergence`)."""
     divergent = [e for e in events if e.diverges]
     if not divergent:
         return None
-    sides = Counter(s for e in divergent if e.accounts_differ for s in e.sides)
-    named = ", ".join(sorted(sides, key=lambda s: (-sides[s], s))[:3])
-    versus = f" ({named})" if len(sides) > 1 else ""
+    named = [
+        f"{e.id} ({join_words(list(dict.fromkeys(_FIELD_WORDS[c.field] for c in e.divergences)))})"
+        for e in divergent[:_NAMED_DIVERGENCES]
+    ]
+    more = len(divergent) - len(named)
+    rest = f" and {more} more" if more else ""
+    contacts = "contact" if len(events) == 1 else "contacts"
     return CitedSentence(
-        text=f"For {len(divergent)} of {len(events)} contacts the sides give separate "
-        f"accounts{versus} or the outlets disagree on facts; see the side-by-side "
-        "comparison.",
+        text=f"Accounts conflict on {len(divergent)} of {len(events)} {contacts}: "
+        f"{'; '.join(named)}{rest}; see Divergent accounts.",
         event_ids=[e.id for e in divergent],
     )
 
@@ -201,7 +215,9 @@ def caution(briefs: Sequence[Brief]) -> str | None:
     """A warning for the reader when evidence checks dropped or flagged items: the briefs
     are weaker than they look, and the memo shows only what survived."""
     dropped = sum(b.warned("dropped") for b in briefs)
-    weak = sum(b.warned("weak") for b in briefs)
+    weak_all = [w for b in briefs for w in b.warnings if w.kind == "weak"]
+    weak = sum(".participants[" in w.path for w in weak_all)
+    unsupported = len(weak_all) - weak
     # Schema 1.0 located the model's quotes approximately and kept its spelling of them.
     approximate = sum(
         b.provenance.kind == "model" and b.provenance.schema_version == "1.0" for b in briefs
@@ -217,7 +233,7 @@ def caution(briefs: Sequence[Brief]) -> str | None:
     # differently ("4" as sentence 4, an unknown status as unclear): said, never hidden.
     cut = sum(b.warned("cut") for b in briefs)
     normalised = sum(b.warned("normalised") for b in briefs)
-    if not dropped and not weak and not cut and not normalised:
+    if not dropped and not weak_all and not cut and not normalised:
         return older.strip() or None
     affected = sum(1 for b in briefs if any(w.kind != "repeated" for w in b.warnings))
     models = sorted({b.provenance.model for b in briefs if b.provenance.model})
@@ -234,6 +250,12 @@ def caution(briefs: Sequence[Brief]) -> str | None:
             f"{weak} participant{'s are' if weak != 1 else ' is'} kept on weak evidence "
             "(the cited sentences do not name them), marked below"
         )
+    if unsupported:
+        items = "outcomes or follow-ups are" if unsupported != 1 else "outcome or follow-up is"
+        parts.append(
+            f"{unsupported} {items} kept on weak evidence (the cited sentences share no name, "
+            "number, country or distinctive word with them), marked below"
+        )
     if cut:
         parts.append(
             f"{cut} list{'s' if cut != 1 else ''} or text{'s were' if cut != 1 else ' was'} "
@@ -245,7 +267,7 @@ def caution(briefs: Sequence[Brief]) -> str | None:
             f"{normalised} value{were} read differently from how the model wrote {them} "
             "(each listed in its brief's warnings)"
         )
-    if not dropped and not weak and not cut:
+    if not dropped and not weak_all and not cut:
         # Only the form of some answers was repaired: nothing was lost or doubted.
         return f"In {affected} of {len(briefs)} briefs, {parts[0]}.{by}{older}"
     return (

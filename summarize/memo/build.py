@@ -20,6 +20,7 @@ from summarize.memo.events import MergedEvent
 from summarize.memo.follow_ups import TrackedFollowUp, track_follow_ups
 from summarize.memo.links import Anchors, event_anchors, safe_url
 from summarize.memo.merging import merge_briefs
+from summarize.memo.same_contact import possibly_same
 from summarize.memo.view import (
     ArticleRow,
     EventRef,
@@ -68,6 +69,11 @@ def build_memo(
     views = _event_views(events, tracked, notes, anchors)
     if reviewed:
         views = [_with_review_mark(v, e, reviewed) for v, e in zip(views, events, strict=True)]
+    same = possibly_same(events)
+    refs = _event_refs(events, anchors)
+    views = [
+        dataclasses.replace(v, possibly_same=refs[same[v.id]]) if v.id in same else v for v in views
+    ]
     n_outlets = len({(b.source.outlet or "").strip().lower() for b in ordered if b.source.outlet})
     n_dated = sum(1 for e in events if e.date is not None)
     follow_ups = sorted((f for v in views for f in v.follow_ups), key=_follow_up_order)
@@ -86,7 +92,7 @@ def build_memo(
         bluf_by_model=synthesis is not None,
         caution=caution(ordered),
         anchors=anchors,
-        timeline=tuple(_timeline_row(e, anchors) for e in events),
+        timeline=tuple(_timeline_row(e, anchors, same.get(e.id)) for e in events),
         events=tuple(views),
         divergent=tuple(v for v in views if v.divergent),
         open_follow_ups=tuple(f for f in follow_ups if f.status != "met"),
@@ -171,14 +177,18 @@ def _range_label(events: Sequence[MergedEvent]) -> str:
     return f"{format_date(first)} \u2013 {format_date(last)}{span}"
 
 
-def _timeline_row(e: MergedEvent, anchors: Anchors) -> TimelineRow:
+def _timeline_row(e: MergedEvent, anchors: Anchors, same: str | None) -> TimelineRow:
     return TimelineRow(
         event_id=e.id,
         anchor=anchors[e.id][0],
         md_anchor=anchors[e.id][1],
         date_label=format_date(e.date, weekday=True) if e.date else "Undated",
         undated=e.date is None,
-        date_note=_undated_note(e) if e.date is None else None,
+        date_note=(
+            _undated_note(e) + (f"; possibly the same contact as {same}" if same else "")
+            if e.date is None
+            else None
+        ),
         type_label=TYPE_LABELS[e.event_type],
         who=surname_list(e.participants),
         location=e.location,
@@ -235,7 +245,13 @@ def _article_rows(
             ),
             article_id=b.article_id,
             event_ids=tuple(
-                refs[i] for i in dict.fromkeys(event_of_mention[ev.id] for ev in b.events)
+                refs[i]
+                for i in dict.fromkeys(
+                    # An event the brief repeats was merged into its first telling.
+                    event_of_mention[ev.id]
+                    for ev in b.events
+                    if ev.id in event_of_mention
+                )
             ),
             no_event_reason=b.no_event_reason if not b.events else None,
         )

@@ -99,11 +99,13 @@ def event_view(
             side=o.side,
             party=o.party,
             notes=notes.add(o.evidence),
+            weak=o.weak,
         )
         for o in event.outcomes
     )
     follow_ups = tuple(follow_up_line(t, notes, anchors) for t in tracked)
-    conflicts = tuple(_conflict_line(c, notes) for c in event.conflicts)
+    conflicts = tuple(_conflict_line(c, notes) for c in event.divergences)
+    types = event.conflict("event type")
     columns, rows = _side_by_side(event.sides, outcomes)
     anchor, md_anchor = anchors[event.id]
     return EventView(
@@ -131,6 +133,14 @@ def event_view(
         sides=columns,
         side_rows=rows,
         accounts_differ=event.accounts_differ,
+        type_variants=(
+            ", ".join(
+                f"{_variant_value(types.field, v.value)} ({outlets_of(v.mentions)})"
+                for v in types.variants
+            )
+            if types
+            else None
+        ),
         merge_rules=event.merge_rules,
     )
 
@@ -219,4 +229,5 @@ def follow_up_line(t: TrackedFollowUp, notes: EvidenceNotes, anchors: Anchors) -
         met_by_md_anchor=anchors[met.id][1] if met else None,
         met_by_date=format_date(met.date) if met else None,
         notes=notes.add(fu.evidence),
+        weak=fu.weak,
     )

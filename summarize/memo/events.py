@@ -11,14 +11,15 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from summarize.core.brief import Brief, Event, EventType, Evidence, Source
-from summarize.memo.folding import fold
+from summarize.core.repeats import repeat_of
 from summarize.memo.people import PersonKey
 
 # Statements this similar (rapidfuzz token-set ratio, 0-100) say the same thing.
 STATEMENT_SIMILARITY = 90.0
+# Conflicts that are divergence (see `divergence`). A type given as "meeting" by one outlet
+# and "talks" by another is detail: clustering never joins a call and a meeting.
+DIVERGENT_FIELDS = ("initiator", "date", "place", "status", "outcome")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,9 @@ class Mention:
     # The model named an initiator but cited nothing for it: dropped, so "not stated" would
     # claim what the article may well say.
     initiator_dropped: bool = False
+    # Outcomes and follow-ups (by index) whose cited sentences share no anchor with them.
+    weak_outcomes: frozenset[int] = frozenset()
+    weak_follow_ups: frozenset[int] = frozenset()
 
     @property
     def event_id(self) -> str:
@@ -80,6 +84,8 @@ class MergedOutcome:
     side: str
     party: bool
     evidence: tuple[Sourced, ...]
+    # Every report's cited sentences share no anchor with it (see `core.support`).
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,7 @@ class MergedFollowUp:
     due_text: str | None
     due_date: dt.date | None
     evidence: tuple[Sourced, ...]
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,21 +137,20 @@ class MergedEvent:
 
     @property
     def accounts_differ(self) -> bool:
-        """Two parties speak and one says what no other party's account says: each stresses
-        its own points. Parties that report the same agreement do not differ."""
-        party = [o for o in self.outcomes if o.party]
-        if len({o.side for o in party}) < 2:
-            return False
-        return any(
-            o.kind != "agreed"
-            and not any(other.side != o.side and same_statement(o, other) for other in party)
-            for o in party
-        )
+        """An outcome one account gives as agreed that another gives as disagreed or denies
+        (see `divergence`). Sides that stress different points do not differ."""
+        return any(c.field == "outcome" for c in self.conflicts)
+
+    @property
+    def divergences(self) -> tuple[Conflict, ...]:
+        """The conflicts that are disagreement: facts (initiator, date, place, status) and
+        contradicting outcomes; not a type worded two ways."""
+        return tuple(c for c in self.conflicts if c.field in DIVERGENT_FIELDS)
 
     @property
     def diverges(self) -> bool:
-        """The sides' accounts differ, or the outlets disagree on a fact."""
-        return self.accounts_differ or bool(self.conflicts)
+        """The accounts conflict on a fact or an outcome."""
+        return bool(self.divergences)
 
     @property
     def sides(self) -> tuple[str, ...]:
@@ -160,32 +166,32 @@ class MergedEvent:
         return next((c for c in self.conflicts if c.field == name), None)
 
 
-def same_statement(a: MergedOutcome, b: MergedOutcome) -> bool:
-    """One statement worded twice (two outlets' or two sides' versions of it)."""
-    return fuzz.token_set_ratio(fold(a.statement), fold(b.statement)) >= STATEMENT_SIMILARITY
-
-
 def mentions_of(briefs: Iterable[Brief]) -> list[Mention]:
-    """Every event of every brief, as mentions in a stable order."""
+    """Every event of every brief, as mentions in a stable order; an event a brief repeats
+    (word for word or nearly, see `core.repeats`: briefs made before repeats were folded) is
+    one mention."""
     mentions = [
         Mention(
             article_id=b.article_id,
             source=b.source,
             event=e,
-            weak=_weak(b, n),
+            weak=_weak(b, n, "participants"),
+            weak_outcomes=_weak(b, n, "outcomes"),
+            weak_follow_ups=_weak(b, n, "follow_ups"),
             initiator_dropped=any(
                 w.kind == "dropped" and w.path == f"events[{n}].initiator" for w in b.warnings
             ),
         )
         for b in briefs
         for n, e in enumerate(b.events)
+        if repeat_of(e, b.events[:n]) is None
     ]
     mentions.sort(key=_mention_order)
     return mentions
 
 
-def _weak(brief: Brief, n: int) -> frozenset[int]:
-    prefix = f"events[{n}].participants["
+def _weak(brief: Brief, n: int, items: str) -> frozenset[int]:
+    prefix = f"events[{n}].{items}["
     return frozenset(
         int(w.path[len(prefix) : -1])
         for w in brief.warnings

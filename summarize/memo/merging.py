@@ -15,8 +15,17 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from summarize.core.brief import Brief, Event, EventType, Evidence, FollowUp, Outcome
+from summarize.core.brief import (
+    Brief,
+    Event,
+    EventStatus,
+    EventType,
+    Evidence,
+    FollowUp,
+    Outcome,
+)
 from summarize.memo.clustering import cluster_mentions_with_rules
+from summarize.memo.divergence import outcome_conflicts
 from summarize.memo.events import (
     STATEMENT_SIMILARITY,
     Conflict,
@@ -103,7 +112,15 @@ def merge_cluster(event_id: str, mentions: Sequence[Mention]) -> MergedEvent:
         "place", mentions, {m.event.id: m.event.location for m in mentions}
     )
     initiator, initiator_conflict = _merge_initiator(mentions)
-    conflicts = (date_conflict, type_conflict, location_conflict, initiator_conflict)
+    conflicts = (
+        date_conflict,
+        type_conflict,
+        location_conflict,
+        initiator_conflict,
+        _status_conflict(mentions),
+    )
+    outcomes = _merge_outcomes(mentions)
+    topics = merge_topics(t for m in mentions for t in m.event.topics)
     participants, mentioned = _merge_participants(mentions)
     # The summary of the fullest account (most grounded items) speaks for the event.
     richest = max(
@@ -119,13 +136,32 @@ def merge_cluster(event_id: str, mentions: Sequence[Mention]) -> MergedEvent:
         participants=participants,
         mentioned=mentioned,
         initiator=initiator,
-        topics=merge_topics(t for m in mentions for t in m.event.topics),
-        outcomes=_merge_outcomes(mentions),
+        topics=topics,
+        outcomes=outcomes,
         follow_ups=_merge_follow_ups(mentions),
         summary=richest.event.summary,
         summary_from=richest,
         mentions=tuple(mentions),
-        conflicts=tuple(c for c in conflicts if c is not None),
+        conflicts=(
+            *(c for c in conflicts if c is not None),
+            *outcome_conflicts(outcomes, mentions, topics),
+        ),
+    )
+
+
+def _status_conflict(mentions: Sequence[Mention]) -> Conflict | None:
+    """One report says the contact took place, another that it was cancelled. (Planned
+    then held is the news moving on, not a disagreement.)"""
+    held = tuple(m for m in mentions if m.event.status is EventStatus.HELD)
+    cancelled = tuple(m for m in mentions if m.event.status is EventStatus.CANCELLED)
+    if not held or not cancelled:
+        return None
+    return Conflict(
+        field="status",
+        variants=(
+            Variant(value="held", mentions=held),
+            Variant(value="cancelled", mentions=cancelled),
+        ),
     )
 
 
@@ -366,6 +402,7 @@ def _merge_outcomes(mentions: Sequence[Mention]) -> tuple[MergedOutcome, ...]:
                 side=side,
                 party=party,
                 evidence=dedupe_sourced(Sourced(m, _outcome((m, n)).evidence) for m, n in group),
+                weak=all(n in m.weak_outcomes for m, n in group),
             )
         )
     return tuple(merged)
@@ -414,6 +451,7 @@ def _merge_follow_ups(mentions: Sequence[Mention]) -> tuple[MergedFollowUp, ...]
                 due_text=first.due_text,
                 due_date=first.due_date,
                 evidence=dedupe_sourced(Sourced(m, _follow_up((m, n)).evidence) for m, n in group),
+                weak=all(n in m.weak_follow_ups for m, n in group),
             )
         )
     return tuple(merged)

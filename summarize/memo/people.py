@@ -118,6 +118,34 @@ _SIDE_WORDS: tuple[tuple[str, str], ...] = (
 # Attributions that name no party: the outlet speaking for itself.
 _UNATTRIBUTED_WORDS = ("unattributed", "article", "media reports", "correspondent", "reporter")
 OUTLET_SIDE = "Reporting outlet"
+# Statements made by both parties speak for no one side.
+JOINT_SIDE = "Both sides"
+_JOINT = re.compile(
+    r"^(?:the )?(?:both|two|all) (?:leaders?|sides?|parties|presidents?|countries|"
+    r"governments?|heads of state|ministers?|delegations?)\b|^both\b|\bjoint\b|"
+    r"^(?:the )?(?:leaders|sides|parties)$|^(?:beide|die beiden)\b|^(?:les )?deux\b|"
+    r"^(?:ambos|ambas|os dois|as duas|los dos|las dos)\b|^(?:obe|oba)\b|^storony$|"
+    r"\bgemeinsam\w*|\bconjoint\w*|\bconjunt\w*"
+)
+_HAN_JOINT = (
+    "双方",
+    "雙方",
+    "两国",
+    "兩國",
+    "両国",
+    "両首脳",
+    "两国元首",
+    "兩國元首",
+    "联合",
+    "聯合",
+)
+# Where a person said it ("Donald Trump (Truth Social)", "Trump on X") is not another side.
+_PLATFORM = re.compile(
+    r"\s*[(\[\uff08][^)\]\uff09]*[)\]\uff09]\s*$|"
+    r"\s+(?:on|via|in a post on|in a|per)\s+(?:truth social|x|twitter|telegram|facebook|"
+    r"instagram|weibo|social media|a social media post|his social network)\s*$",
+    re.IGNORECASE,
+)
 
 
 # --- one name --------------------------------------------------------------------------------
@@ -497,13 +525,22 @@ def side_of(
     folded = fold(stated_by.replace(".", ""))
     if not folded or any(w in folded for w in _UNATTRIBUTED_WORDS):
         return OUTLET_SIDE, False
+    stated_by = _PLATFORM.sub("", stated_by).strip() or stated_by
+    folded = fold(stated_by.replace(".", ""))
+    if _JOINT.search(folded) or any(w in stated_by for w in _HAN_JOINT):
+        return JOINT_SIDE, False
     if any(o and fold(o) == folded for o in outlets):
         return OUTLET_SIDE, False
     # "Lula's aides" speaks for Lula: the possessive's s goes.
     tokens = {*folded.split(), *(t[:-1] for t in folded.split() if t.endswith("s"))}
     for key, affiliation in people:
         # A name in Chinese characters folds to one word (特朗普 -> telangpu).
-        if key.surname in tokens or key.surname + "".join(key.given) in tokens:
+        # A transliteration a letter apart (Трамп -> tramp, written Trump) is one name.
+        if (
+            key.surname in tokens
+            or key.surname + "".join(key.given) in tokens
+            or any(_same_surname(key.surname, t) for t in tokens if len(t) >= MIN_FUZZY_SURNAME)
+        ):
             side = canonical_affiliation(affiliation)
             if side:
                 return side, True

@@ -52,6 +52,7 @@ class OutcomeLine:
     side: str
     party: bool
     notes: tuple[int, ...]
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class FollowUpLine:
     met_by_md_anchor: str | None
     met_by_date: str | None
     notes: tuple[int, ...]
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +141,17 @@ class EventView:
     # No initiator kept, but a report's claim of one was dropped for want of evidence.
     initiator_unchecked: bool = False
 
+    # Reports that call the contact by different types ("Meeting (TASS), Talks (AFP)"):
+    # detail, shown with the type, not divergence.
+    type_variants: str | None = None
+    # An undated event with the type, participants and place of a dated one: maybe it.
+    possibly_same: EventRef | None = None
+
     @property
     def divergent(self) -> bool:
-        """The sides' accounts differ or the outlets disagree; parties that agree do not."""
-        return self.accounts_differ or bool(self.conflicts)
+        """The accounts conflict on a fact or an outcome (`conflicts` holds only those);
+        sides that stress different points do not."""
+        return bool(self.conflicts)
 
 
 @dataclass(frozen=True, slots=True)

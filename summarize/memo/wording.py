@@ -43,6 +43,8 @@ CONFLICT_LABELS: dict[str, str] = {
     "event type": "Type of contact",
     "place": "Place",
     "initiator": "Initiator",
+    "status": "Whether it took place",
+    "outcome": "Outcome",
 }
 # Locale-free month and weekday names: strftime would follow the machine's locale.
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -40,6 +40,7 @@ from summarize.model.instructor_shims import prepared
 from summarize.model.prompts import PromptTemplate, article_messages
 from summarize.model.recording import recordings_help
 from summarize.model.redaction import Secrets, keep_out_of_logs
+from summarize.model.refusals import explain_refusal, is_not_this_api
 from summarize.model.transports import (
     Contact,
     LedgerTap,
@@ -368,7 +369,7 @@ class ModelClient:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.transport_retries + 1),
             wait=wait,
-            retry=retry_if_exception(lambda e: _is_transient(e) and not self._nothing_listens(e)),
+            retry=retry_if_exception(self._worth_retrying),
             reraise=True,
         )
         try:
@@ -378,6 +379,11 @@ class ModelClient:
         except ModelError:
             raise
         except openai.APIStatusError as exc:
+            # Wrong URL or model (asked of the endpoint's model list): every article would
+            # meet it, so the run stops with what to change.
+            refusal = await explain_refusal(exc, self.settings)
+            if refusal is not None:
+                raise FatalModelError(Stage.CONFIG, refusal) from None
             message = _describe_status_error(exc, self.settings)
             if exc.status_code in (401, 403, 404):
                 raise FatalModelError(Stage.CONFIG, message) from None
@@ -391,6 +397,10 @@ class ModelClient:
         except openai.APIConnectionError as exc:
             raise self._connection_error(exc) from None
         raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _worth_retrying(self, exc: BaseException) -> bool:
+        # A 501 is a 5xx but says "not this API": no retry will change that.
+        return _is_transient(exc) and not self._nothing_listens(exc) and not is_not_this_api(exc)
 
     def _nothing_listens(self, exc: BaseException) -> bool:
         """A refused connection before the endpoint ever answered: every article would get

@@ -102,3 +102,35 @@ def fit_settings(settings: Settings, profile: ServerProfile) -> Settings:
     given = {name: value for name, value in given.items() if name in settings.model_fields_set}
     fit = fit_run(profile, **given)
     return settings.model_copy(update=dataclasses.asdict(fit))
+
+
+# A typical article, from the shipped recordings (SmolLM2-135M on the five seeds): 24,797
+# prompt and 13,420 completion tokens over 5 articles in 11 requests, re-asks included.
+TYPICAL_ARTICLE_PROMPT_TOKENS = 4_960
+TYPICAL_ARTICLE_OUTPUT_TOKENS = 2_680
+# Its answers are written after 1,000 to 4,000 tokens of context: slower than the timing's
+# short prompt, but not yet CONTEXT_SLOWDOWN (measured after ~5,500).
+TYPICAL_WRITE_SLOWDOWN = 2.0
+
+
+def article_seconds(profile: ServerProfile) -> float:
+    """Estimated seconds for one typical article at the measured speed, re-asks included."""
+    return (
+        TYPICAL_ARTICLE_PROMPT_TOKENS / profile.prompt_tokens_per_s
+        + TYPICAL_ARTICLE_OUTPUT_TOKENS * TYPICAL_WRITE_SLOWDOWN / profile.output_tokens_per_s
+    )
+
+
+def timeout_reason(profile: ServerProfile, fit: RunFit) -> str:
+    """How `fitted_timeout` arrived at `fit.timeout`, in words, from the same numbers."""
+    output = max(1, min(fit.max_output_tokens, profile.n_ctx - 1))
+    read = profile.n_ctx - output
+    alone = profile.seconds(read, output)
+    turns = math.ceil(fit.concurrency / profile.slots)
+    queued = f" x {turns} requests queued at once" if turns > 1 else ""
+    return (
+        f"the slowest request this server can get ({read:,} tokens read + {output:,} written, "
+        f"about {alone:.0f}s at the measured speed) x {CONTEXT_SLOWDOWN:g} for writing after "
+        f"a full context x {LOAD_MARGIN:g} for a busy machine{queued}, rounded up "
+        f"(at least {MIN_TIMEOUT:g}s)"
+    )

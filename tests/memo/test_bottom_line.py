@@ -118,7 +118,7 @@ def test_a_dropped_initiator_is_not_called_not_stated() -> None:
 def test_the_latest_period_names_each_pair_once() -> None:
     corpus = Path(__file__).resolve().parents[2] / "fixtures" / "corpus" / "golden"
     briefs = [Brief.model_validate_json(p.read_bytes()) for p in sorted(corpus.glob("*.json"))]
-    (line,) = [x for x in render_memo(briefs, "md").splitlines() if "Latest period" in x]
+    (line,) = [x for x in render_memo(briefs, "md").splitlines() if "last twelve months" in x]
     assert "Putin and Trump" in line
     assert "Trump and Putin" not in line
 

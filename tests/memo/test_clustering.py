@@ -152,8 +152,26 @@ def test_two_events_of_one_article_never_merge() -> None:
     people = [a.who("Putin", "Putin"), a.who("Obama", "Obama")]
     brief = a.brief(
         [
-            a.event(1, EventType.PHONE_CALL, dt.date(2016, 9, 5), people, ["Syria"]),
-            a.event(2, EventType.PHONE_CALL, dt.date(2016, 9, 5), people, ["Syria"]),
+            # Told apart as the text tells them (the same type, people and summary twice
+            # would be a repeat, kept once: see test_repeats_in_memo).
+            a.event(
+                1,
+                EventType.PHONE_CALL,
+                dt.date(2016, 9, 5),
+                people,
+                ["Syria"],
+                date_text="on Monday",
+                summary="Putin and Obama spoke by phone on Monday.",
+            ),
+            a.event(
+                2,
+                EventType.PHONE_CALL,
+                dt.date(2016, 9, 5),
+                people,
+                ["Syria"],
+                date_text="Monday evening",
+                summary="They spoke again on Monday evening.",
+            ),
         ],
         outlet="X",
         headline="Two calls",

@@ -443,7 +443,11 @@ def test_not_found_is_fatal_and_points_at_base_url_and_model(
     assert "--base-url" in message
     assert server.base_url in message
     assert "'nope'" in message
-    assert len(server.requests) == 1
+    # Not retried; the endpoint's model list was asked (this server has none to give).
+    assert [(r.method, r.path) for r in server.requests] == [
+        ("POST", "/v1/chat/completions"),
+        ("GET", "/v1/models"),
+    ]
 
 
 def test_bad_request_fails_only_this_article_saying_what_the_server_said(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import math
 import os
 import signal
 import socket
@@ -470,3 +471,30 @@ def test_log_is_kept_when_the_server_dies_on_its_own(model_path: Path) -> None:
     assert server.log_path is not None
     assert "llama" in server.log_path.read_text(errors="replace")
     server.log_path.unlink()
+
+
+def test_the_article_estimate_and_the_timeout_reason_come_from_the_measured_speed() -> None:
+    from summarize.model.local_fit import (
+        TYPICAL_ARTICLE_OUTPUT_TOKENS,
+        TYPICAL_ARTICLE_PROMPT_TOKENS,
+        TYPICAL_WRITE_SLOWDOWN,
+        article_seconds,
+        timeout_reason,
+    )
+
+    profile = ServerProfile(slots=1, n_ctx=8192, prompt_tokens_per_s=200, output_tokens_per_s=10)
+    fit = fit_run(profile)
+
+    assert article_seconds(profile) == (
+        TYPICAL_ARTICLE_PROMPT_TOKENS / 200
+        + TYPICAL_ARTICLE_OUTPUT_TOKENS * TYPICAL_WRITE_SLOWDOWN / 10
+    )
+    slower = ServerProfile(slots=1, n_ctx=8192, prompt_tokens_per_s=100, output_tokens_per_s=5)
+    assert article_seconds(slower) == 2 * article_seconds(profile)
+    reason = timeout_reason(profile, fit)
+    alone = profile.seconds(8192 - 4096, 4096)
+    assert f"4,096 tokens read + 4,096 written, about {alone:.0f}s" in reason
+    assert f"x {TIMEOUT_MARGIN / 4:g} for writing after a full context x 4" in reason
+    assert fit.timeout == max(MIN_TIMEOUT, math.ceil(TIMEOUT_MARGIN * alone / 10) * 10)
+    queued = timeout_reason(profile, fit_run(profile, concurrency=3))
+    assert "x 3 requests queued at once" in queued

@@ -1,0 +1,50 @@
+"""Undated events that may be a dated one reported without its date (pure).
+
+The merge rules join an undated report to a dated one only when they were published close
+together. Two reports of the first Modi-Xi meeting in five years, one dated and one not,
+published months apart, stay two events; the memo then says that they may be one: same
+type, same participants, same place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from summarize.memo.events import MergedEvent
+from summarize.memo.folding import fold
+from summarize.memo.people import same_any
+
+
+def _same_people(a: MergedEvent, b: MergedEvent) -> bool:
+    if not a.participants or len(a.participants) != len(b.participants):
+        return False
+    return all(any(same_any(p.keys, q.keys) for q in b.participants) for p in a.participants)
+
+
+def _same_place(a: str | None, b: str | None) -> bool:
+    fa, fb = fold(a or ""), fold(b or "")
+    # "Kazan" and "Kazan, Russia" are one place.
+    return bool(fa) and bool(fb) and (fa in fb or fb in fa)
+
+
+def possibly_same(events: Sequence[MergedEvent]) -> dict[str, str]:
+    """For each undated event, the first dated event of the same type, participants and
+    place, by id."""
+    dated = [e for e in events if e.date is not None]
+    found: dict[str, str] = {}
+    for e in events:
+        if e.date is not None:
+            continue
+        match = next(
+            (
+                d
+                for d in dated
+                if d.event_type == e.event_type
+                and _same_place(d.location, e.location)
+                and _same_people(e, d)
+            ),
+            None,
+        )
+        if match is not None:
+            found[e.id] = match.id
+    return found
