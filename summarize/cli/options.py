@@ -23,6 +23,11 @@ BaseUrlOption = Annotated[
     str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://host:8080/v1.")
 ]
 ModelOption = Annotated[str | None, typer.Option(help="Model name at the endpoint.")]
+# Repeatable forms, for commands that take several (eval's matrix of prompts x models).
+ModelsOption = Annotated[
+    list[str] | None,
+    typer.Option("--model", help="Model name at the endpoint; repeat it for several models."),
+]
 ModeOption = Annotated[
     InstructorMode | None,
     typer.Option(help="Structured-output mode; auto: tools on OpenAI, json_schema elsewhere."),
@@ -33,8 +38,34 @@ ConcurrencyOption = Annotated[
 MaxOutputTokensOption = Annotated[
     int | None, typer.Option(help="Output token cap per answer (default 2048).")
 ]
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option(help="Seconds per model request (default 120; --local: fitted to the server)."),
+]
+MaxReasksOption = Annotated[
+    int | None, typer.Option(help="Re-asks after an invalid or ungrounded answer (default 2).")
+]
+LocalOption = Annotated[
+    bool,
+    flag(
+        "--local",
+        help="Start the bundled llama.cpp server (extra 'local') for this command, then stop "
+        "it; fits --concurrency, --timeout and (unless recording) --max-output-tokens to it "
+        "unless given.",
+    ),
+]
+ModelPathOption = Annotated[
+    Path | None, typer.Option(help="With --local: a GGUF file instead of SmolLM2-135M.")
+]
 PromptOption = Annotated[
     Path | None, typer.Option(help="Prompt template to use instead of the shipped one.")
+]
+PromptsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--prompt",
+        help="Prompt template to use instead of the shipped one; repeat it for several prompts.",
+    ),
 ]
 ForceOption = Annotated[bool, flag("--force", help="Redo articles that already have a brief.")]
 RecordingsOption = Annotated[

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,7 +56,10 @@ def eval_command(*args: str) -> subprocess.CompletedProcess[str]:
 def test_without_a_quality_floor_the_verdict_says_so_everywhere(
     work: Path, model: ModelServer
 ) -> None:
-    shutil.copy(ROOT / "eval.toml", work / "eval.toml")  # the repo's floors: all 0
+    # The repo's rules with every floor and the threshold at 0: nothing can fail on quality.
+    rules = (ROOT / "eval.toml").read_text(encoding="utf-8")
+    rules = re.sub(r"(floor|threshold) = [0-9.]+", r"\1 = 0.0", rules)
+    (work / "eval.toml").write_text(rules, encoding="utf-8")
     recorded = record(work, model, no_baseline=True)
     baseline = work / "fixtures" / "baseline.json"  # where the repo's eval.toml points
     baseline.parent.mkdir()
