@@ -13,7 +13,7 @@ STEP = 0.05  # floors are written in steps of 0.05: a floor is a judgement, not 
 
 
 def _down(value: float) -> float:
-    return max(0.0, math.floor(round(value / STEP, 6)) * STEP)
+    return max(0.0, round(math.floor(round(value / STEP, 6)) * STEP, 2))
 
 
 def suggested_floors(run: RunResult, margin: float) -> tuple[float, dict[str, float]]:

@@ -28,6 +28,8 @@ def test_cli_exit_codes_follow_the_verdict(work: Path, model: ModelServer) -> No
     ok = runner.invoke(app, [*common, *live, "--no-baseline", "--junit", "j.xml"])
     assert ok.exit_code == 0, ok.output
     assert "PASS: 5 case(s)" in ok.output and (work / "j.xml").is_file()
+    # The run's costs: the test double's usage is 10 + 5 tokens an answer, one per article.
+    assert "tokens: 50 prompt + 25 completion = 75; re-asks 0" in " ".join(ok.output.split())
     stale = runner.invoke(app, [*common, "--prompt", str(worse_prompt(work)), "--no-baseline"])
     assert stale.exit_code == 2 and "stale recording" in stale.output
     assert "--record-missing" in stale.output

@@ -130,6 +130,27 @@ def test_each_cell_records_into_its_own_folder_and_replays_from_it(
         )
 
 
+def test_the_baseline_judges_only_the_cell_of_its_prompt_and_model(
+    work: Path, server: ModelServer
+) -> None:
+    single = evaluate_all(
+        options(
+            work,
+            mode=RecordingMode.RECORD_MISSING,
+            base_url=server.base_url,
+            model=MODEL,
+            no_baseline=True,
+        )
+    )
+    baseline = single.cells[0].outcome.report.as_baseline()
+    (work / "baseline.json").write_text(baseline.model_dump_json(), encoding="utf-8")
+    evaluated = matrix(work, server, no_baseline=False)
+    compared = [c.spec.label for c in evaluated.cells if c.outcome.report.comparison]
+    assert compared == [f"extract x {MODEL}"]
+    first = evaluated.cells[0].outcome.report.comparison
+    assert first is not None and first.count("unchanged") == 5
+
+
 def test_a_model_served_elsewhere_is_called_at_its_own_base_url(work: Path) -> None:
     with (
         ModelServer(responder=matrix_model) as first,
@@ -164,6 +185,7 @@ def test_reports_put_the_cells_side_by_side(work: Path, server: ModelServer) -> 
     data = json.loads(text)
     assert [c["stats"]["reasks"] > 0 for c in data["cells"]] == [False, False, True, True]
     assert set(data["goldens"]) == set(data["articles"]) and len(data["articles"]) == 5
+    assert all(set(c["outputs"]) == set(data["articles"]) for c in data["cells"])
 
     root = ET.fromstring(matrix_junit(report))
     suites = root.findall("testsuite")
