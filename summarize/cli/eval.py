@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from summarize.evaluation.matrix_results import CellStats, MatrixReport
     from summarize.evaluation.results import Comparison, Report
-    from summarize.evaluation.run import CellOutcome, EvalOptions, Evaluated, Outcome
+    from summarize.evaluation.run import EvalOptions, Evaluated, Outcome
 
 EVAL_HELP = """
 Score the current prompt and schema against the golden briefs (prompt
@@ -240,7 +240,7 @@ def run_eval_command(
     if options.is_matrix:
         code = _matrix_outputs(options, evaluated, console, err)
     else:
-        code = _single_outputs(options, evaluated.cells[0], console, err, confirm)
+        code = _single_outputs(options, evaluated, console, err, confirm)
     if suggest_floors:
         from summarize.evaluation.floors import floors_toml
 
@@ -260,7 +260,7 @@ def _write(outputs: list[tuple[Path | None, Callable[[], str]]], err: Console) -
 
 def _single_outputs(
     options: EvalOptions,
-    cell: CellOutcome,
+    evaluated: Evaluated,
     console: Console,
     err: Console,
     confirm: ConfirmFn | None,
@@ -268,16 +268,21 @@ def _single_outputs(
     from summarize.evaluation.baseline import write_baseline
     from summarize.evaluation.reports import junit_xml, render_report, report_json
 
+    cell = evaluated.cells[0]
     outcome = cell.outcome
     report = outcome.report
+    # The outputs next to the goldens: the --against prompt's first, as in the score tables.
+    outputs = [("candidate", outcome.briefs)]
+    if outcome.reference_briefs:
+        outputs.insert(0, ("reference (--against)", outcome.reference_briefs))
     print_report(report, console)
     console.print(escape(stats_line(cell.stats)), highlight=False)
     _write(
         [
             (options.report, lambda: report_json(report)),
             (options.junit, lambda: junit_xml(report)),
-            (options.html, lambda: render_report(report, "html")),
-            (options.markdown, lambda: render_report(report, "md")),
+            (options.html, lambda: render_report(report, "html", outputs, evaluated.goldens)),
+            (options.markdown, lambda: render_report(report, "md", outputs, evaluated.goldens)),
         ],
         err,
     )

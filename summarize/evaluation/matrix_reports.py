@@ -107,6 +107,7 @@ def render_matrix(report: MatrixReport, fmt: Literal["html", "md"]) -> str:
         fields=fields,
         articles=articles,
         views=views,
+        column_labels=[c.label for c in cells],
         verdicts=[case_verdict_class(cell) for cell in cells],
     )
 

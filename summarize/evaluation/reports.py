@@ -5,10 +5,13 @@ command line's (cli/eval.py), writing files the caller's."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from summarize.core.brief import Brief
 from summarize.evaluation.cell_plan import slug
 from summarize.evaluation.results import CaseChange, CaseResult, Report
+from summarize.evaluation.side_by_side import article_views
 from summarize.rendering import environment
 
 
@@ -137,8 +140,21 @@ def _testcase(
     return "ok"
 
 
-def render_report(report: Report, fmt: Literal["html", "md"]) -> str:
+def render_report(
+    report: Report,
+    fmt: Literal["html", "md"],
+    outputs: Sequence[tuple[str, Mapping[str, Brief]]] = (),
+    goldens: Mapping[str, Brief] | None = None,
+) -> str:
+    """The report page; with `outputs` (a label and the briefs by article id, for each run)
+    and the `goldens`, it ends with each article's outputs next to its golden."""
     template = environment().get_template(f"eval_report.{fmt}.j2")
+    views = []
+    if outputs and goldens is not None:
+        ids = [c.article_id for c in report.run.cases]
+        views = article_views(
+            ids, goldens, [o for _, o in outputs], [{}] * len(outputs), report.config
+        )
     cases = []
     for case in report.run.cases:
         change = report.comparison.case(case.article_id) if report.comparison else None
@@ -157,4 +173,10 @@ def render_report(report: Report, fmt: Literal["html", "md"]) -> str:
     removed = [
         c for c in (report.comparison.cases if report.comparison else []) if c.status == "removed"
     ]
-    return template.render(report=report, cases=cases, removed=removed)
+    return template.render(
+        report=report,
+        cases=cases,
+        removed=removed,
+        views=views,
+        column_labels=[label for label, _ in outputs],
+    )

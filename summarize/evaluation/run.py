@@ -124,6 +124,8 @@ class Outcome:
     report: Report
     briefs: dict[str, Brief] = field(default_factory=dict)
     baseline_path: Path | None = None
+    # The --against prompt's briefs, to show next to the candidate's.
+    reference_briefs: dict[str, Brief] = field(default_factory=dict)
 
 
 def _git(*args: str) -> str | None:
@@ -568,6 +570,8 @@ def _evaluate_all(options: EvalOptions) -> Evaluated:
                         options, config, reference, Path(scratch), "reference", server
                     )
                 outcome = _judge(options, config, config_file, current, against)
+                if against is not None:
+                    outcome.reference_briefs = against.briefs
                 evaluated.cells.append(
                     CellOutcome(
                         cell,

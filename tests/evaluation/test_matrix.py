@@ -15,6 +15,7 @@ from eval_workspace import (
     matrix_model,
     options,
     quiet,
+    worse_prompt,
 )
 from lxml import html as lxml_html  # type: ignore[import-untyped]
 from model_server import ModelServer
@@ -248,3 +249,35 @@ def test_matrix_options_that_take_one_cell_are_refused(work: Path) -> None:
     with pytest.raises(UsageError, match="leave out --base-url and --model"):
         evaluate_all(options(work, local=True, models=(MODEL,), mode=RecordingMode.LIVE))
     assert run_eval_command(options(work, local=True), quiet(), quiet()) == 2
+
+
+def test_against_shows_both_prompts_outputs_next_to_the_golden(
+    work: Path, model: ModelServer
+) -> None:
+    page = work / "against.html"
+    chosen = options(
+        work,
+        mode=RecordingMode.LIVE,
+        base_url=model.base_url,
+        model=MODEL,
+        prompt=worse_prompt(work),
+        against=SHIPPED,
+        html=page,
+        markdown=work / "against.md",
+    )
+    assert run_eval_command(chosen, quiet(), quiet()) == 1
+    tree = lxml_html.fromstring(page.read_text(encoding="utf-8"))
+    sections = tree.xpath("//section[@class='article']")
+    assert len(sections) == 5
+    header = [th.text_content() for th in sections[0].xpath(".//table[@class='side']//tr[1]/th")]
+    assert header == ["golden", "reference (--against)", "candidate"]
+    columns = sections[0].xpath(".//table[@class='side']//tr[3]/td")
+    reference, candidate = columns[1], columns[2]
+    assert reference.xpath(".//li[@data-mark='match']") and not reference.xpath(
+        ".//li[@data-mark='missed']"
+    )
+    # The worse prompt leaves the participants out: each is marked missed.
+    missed = [li.text_content() for li in candidate.xpath(".//li[@data-mark='missed']")]
+    assert "Vladimir Putin" in " ".join(missed)
+    text = (work / "against.md").read_text(encoding="utf-8")
+    assert "| | golden | reference (--against) | candidate |" in text
