@@ -26,7 +26,11 @@ ModelOption = Annotated[str | None, typer.Option(help="Model name at the endpoin
 # Repeatable forms, for commands that take several (eval's matrix of prompts x models).
 ModelsOption = Annotated[
     list[str] | None,
-    typer.Option("--model", help="Model name at the endpoint; repeat it for several models."),
+    typer.Option(
+        "--model",
+        metavar="<str>",
+        help="Model name at the endpoint; repeat it for several models.",
+    ),
 ]
 ModeOption = Annotated[
     InstructorMode | None,
@@ -64,6 +68,7 @@ PromptsOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--prompt",
+        metavar="<path>",
         help="Prompt template to use instead of the shipped one; repeat it for several prompts.",
     ),
 ]
