@@ -107,6 +107,7 @@ def eval_(
     model: opt.ModelsOption = None,
     recordings: opt.RecordingsOption = None,
     concurrency: opt.ConcurrencyOption = None,
+    mode: opt.ModeOption = None,
     timeout: opt.TimeoutOption = None,
     max_reasks: opt.MaxReasksOption = None,
     max_output_tokens: opt.MaxOutputTokensOption = None,
@@ -170,7 +171,7 @@ def eval_(
         raise fail("choose one of --live, --record-missing (default: replay)")
     if model_path is not None and not local:
         raise fail("--model-path goes with --local")
-    mode = (
+    recording = (
         RecordingMode.LIVE
         if live
         else RecordingMode.RECORD_MISSING
@@ -185,7 +186,8 @@ def eval_(
         prompts=tuple(prompt or ()),
         against=against,
         against_recordings=against_recordings,
-        mode=mode,
+        mode=recording,
+        instructor_mode=mode,
         base_url=base_url,
         models=tuple(model or ()),
         recordings=recordings,

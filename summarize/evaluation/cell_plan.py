@@ -11,6 +11,7 @@ replaces the folder it starts from.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -106,7 +107,6 @@ def plan_cells(
 
 
 def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
+    # Compared as written (made absolute), without reading the disk: a prompt reached through
+    # a symlink counts as another prompt, and gets a folder of its own.
+    return os.path.normpath(a.absolute()) == os.path.normpath(b.absolute())

@@ -50,6 +50,7 @@ from summarize.run.session import open_run
 from summarize.run.store import OutputLockedError, OutputStore
 from summarize.settings import (
     REPLAY_URL,
+    InstructorMode,
     RecordingMode,
     Settings,
     SettingsError,
@@ -80,6 +81,7 @@ class EvalOptions:
     models: tuple[str, ...] = ()
     # The model settings `summarize run` takes; None: flags > environment > summarize.toml.
     timeout: float | None = None
+    instructor_mode: InstructorMode | None = None
     max_reasks: int | None = None
     max_output_tokens: int | None = None
     # Start the bundled llama.cpp server for the cells that call a model.
@@ -182,6 +184,9 @@ def rerecord_command(
     if recordings is not None:
         rest += ["--recordings", str(recordings)]
     rest += ["--max-output-tokens", str(settings.max_output_tokens)]
+    if options.instructor_mode is not None:
+        # How the schema is sent is part of the request (tools or response_format).
+        rest += ["--mode", settings.mode.value]
     if settings.max_reasks != Settings.model_fields["max_reasks"].default:
         rest += ["--max-reasks", str(settings.max_reasks)]
     if options.local:
@@ -320,6 +325,7 @@ def _settings(options: EvalOptions, cell: CellSpec, server: LocalServer | None) 
         recording=options.mode,
         recordings_dir=cell.recordings,
         concurrency=options.concurrency,
+        mode=options.instructor_mode,
         timeout=options.timeout,
         max_reasks=options.max_reasks,
         max_output_tokens=options.max_output_tokens,

@@ -27,7 +27,7 @@ from summarize.evaluation.run import EvalOptions, evaluate, git_state, rerecord_
 from summarize.model.local_server import LocalServerError, default_model_path
 from summarize.model.prompts import load_prompt
 from summarize.model.recording import with_replay_endpoint
-from summarize.settings import RecordingMode, load_settings
+from summarize.settings import InstructorMode, RecordingMode, load_settings
 
 # -- replay, recordings and setup errors --------------------------------------------------------
 
@@ -235,3 +235,12 @@ def test_the_bundled_model_is_offered_with_the_cap_replay_asks_for() -> None:
     assert local.startswith("summarize eval --record-missing --local")
     assert "--max-output-tokens 2048" in local and "--model" not in local
     assert "summarize run" not in fix
+
+
+def test_a_given_structured_output_mode_is_part_of_the_fix(isolated: Path) -> None:
+    chosen = EvalOptions(instructor_mode=InstructorMode.TOOLS, max_output_tokens=512)
+    settings = load_settings(
+        None, recording=RecordingMode.REPLAY, model="m", mode="tools", max_output_tokens=512
+    )
+    fix = rerecord_command(chosen, with_replay_endpoint(settings), None, None)
+    assert "--mode tools" in fix and "--max-output-tokens 512" in fix
