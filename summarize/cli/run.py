@@ -93,12 +93,7 @@ def run(
     mode: opt.ModeOption = None,
     concurrency: opt.ConcurrencyOption = None,
     timeout: opt.TimeoutOption = None,
-    max_reasks: Annotated[
-        int | None,
-        typer.Option(
-            metavar="N", help="Re-asks after an invalid or ungrounded answer (default 2)."
-        ),
-    ] = None,
+    max_reasks: opt.MaxReasksOption = None,
     max_output_tokens: opt.MaxOutputTokensOption = None,
     max_chars: Annotated[
         int | None,
@@ -113,18 +108,8 @@ def run(
     record: opt.RecordOption = False,
     record_missing: opt.RecordMissingOption = False,
     recordings: opt.RecordingsOption = None,
-    local: Annotated[
-        bool,
-        opt.flag(
-            "--local",
-            help="Start the bundled llama.cpp server (extra 'local') for this run, then stop it; "
-            "fits --concurrency, --timeout and --max-output-tokens to it unless given.",
-        ),
-    ] = False,
-    model_path: Annotated[
-        Path | None,
-        typer.Option(metavar="FILE", help="With --local: a GGUF file instead of SmolLM2-135M."),
-    ] = None,
+    local: opt.LocalOption = False,
+    model_path: opt.ModelPathOption = None,
     memo: Annotated[
         Path | None,
         typer.Option(
