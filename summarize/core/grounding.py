@@ -144,18 +144,57 @@ class ArticleText:
 
 def supports(evidence: Evidence, name: str) -> bool:
     """Whether the cited text mentions `name` (any identifying part of it), compared across
-    case, diacritics and script: "Putin" is supported by "Путина", "Xi" by "习近平"."""
+    case, diacritics and script: "Putin" is supported by "Путина", "Xi" by "习近平".
+
+    Word by word: a part must start a word of the cited text, and end it or be followed by
+    no more than an inflection ("Путина", "Putins"), so "put in" does not name Putin and
+    "axis" does not name Xi. Scripts written without spaces (Chinese, Japanese) have no
+    words to respect: there a part may sit anywhere.
+    """
     quotes = [span.quote for span in evidence.spans()]
     # As written first: "トランプ" cited for a participant the model also wrote in katakana.
     needle = _normalise(name)
-    if needle and any(needle in _normalise(q) for q in quotes):
+    if needle and any(_written_in(needle, _normalise(q)) for q in quotes):
         return True
     parts = name_parts(name)
     if not parts:
         return False
-    cited = "".join(_ascii_fold(q) for q in quotes)
-    cited = "".join(_NAME_PARTS.findall(cited))
-    return any(part in cited for part in parts)
+    words: set[str] = set()
+    unspaced: list[str] = []
+    for quote in quotes:
+        for run in _UNSPACED.split(quote):
+            words.update(_NAME_PARTS.findall(_ascii_fold(run)))
+        unspaced += ["".join(_NAME_PARTS.findall(_ascii_fold(r))) for r in _UNSPACED.findall(quote)]
+    return any(
+        any(part in blob for blob in unspaced) or any(_names(word, part) for word in words)
+        for part in parts
+    )
+
+
+# Scripts written without spaces between words: CJK ideographs, kana, hangul.
+_UNSPACED = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]+")
+# What an inflected name may add to its stem: Путин-ым, Putin-s, Лавров-ым.
+_MAX_INFLECTION = 3
+
+
+def _names(word: str, part: str) -> bool:
+    """Whether `word` is the name part `part`, or (for a part long enough to say who is
+    meant) the part with an inflection."""
+    if word == part:
+        return True
+    return (
+        len(part) >= _MIN_NAME_PART
+        and word.startswith(part)
+        and len(word) - len(part) <= _MAX_INFLECTION
+    )
+
+
+def _written_in(needle: str, text: str) -> bool:
+    """Whether normalised `needle` occurs in `text` as whole words (anywhere, for a needle
+    in a script written without spaces)."""
+    if _UNSPACED.search(needle):
+        return needle in text
+    return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", text) is not None
 
 
 def article_text(article: Article) -> ArticleText:
