@@ -34,9 +34,7 @@ def test_a_name_is_not_supported_across_word_boundaries(sentence: str, name: str
 @pytest.mark.parametrize(
     ("sentence", "name"),
     [
-        ("Xi's call with Biden lasted two hours.", "Xi"),
         ("Путиным было предложено продолжить контакты.", "Putin"),
-        ("Putins Sprecher bestätigte das Telefonat.", "Vladimir Putin"),
         ("Лавровым и Блинкеном обсуждена ситуация.", "Sergei Lavrov"),
         ("国家主席习近平应约同美国总统通电话。", "Xi Jinping"),
         ("高市首相はトランプ大統領と電話会談を行った。", "トランプ"),
