@@ -16,6 +16,7 @@ from summarize.model.prompts import PromptTemplate
 from summarize.run.ledger import Ledger
 from summarize.run.store import OutputStore
 from summarize.settings import Settings, shown_url
+from summarize.sources.urls import without_credentials
 
 
 class Counts(BaseModel):
@@ -109,7 +110,7 @@ def build_manifest(
         started_at=summary.started.isoformat(timespec="seconds"),
         interrupted=summary.interrupted,
         budget_stop=summary.budget_stop,
-        source=str(source),
+        source=without_credentials(str(source)),
         model=settings.model,
         base_url=shown_url(settings.base_url),
         instructor_mode=settings.resolved_mode().value,

@@ -31,6 +31,7 @@ from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.prompts import PromptTemplate, article_messages
 from summarize.run.session import RunSession
 from summarize.run.store import OutputStore
+from summarize.sources.fetch import FetchInterrupted
 
 
 def _failed(article: Article, stage: Stage, cause: str, **fields: Any) -> ArticleResult:
@@ -73,7 +74,8 @@ async def _process(
         attempts=result.attempts,
         article_sha256=article.sha256,
     )
-    brief = assemble_brief(result.extraction, article, provenance)
+    # An endpoint that echoes the key or Basic credentials into its answer: not kept.
+    brief = client.masked(assemble_brief(result.extraction, article, provenance))
     instructions = article_messages(prompt, article)[0]["content"]
     leak = leaked_instructions(brief, instructions, article.text)
     if leak is not None:
@@ -157,6 +159,11 @@ async def run_articles(
         # Writing a brief failed (disk full, a read-only folder): every later one would too.
         summary.interrupted = f"could not write to the output folder: {exc}"
         raise
+    except FetchInterrupted:
+        # Told to stop while pages were awaited: the signal's cancellation, delivered here.
+        summary.interrupted = "cancelled (Ctrl-C or SIGTERM)"
+        await asyncio.sleep(0)
+        raise asyncio.CancelledError from None
     except asyncio.CancelledError:
         summary.interrupted = "cancelled (Ctrl-C or SIGTERM)"
         raise
