@@ -217,7 +217,7 @@ def names(texts: Iterable[str], name: str) -> bool:
     for text in texts:
         words = [m.group(0) for m in _WORD.finditer(unicodedata.normalize("NFC", text))]
         for i, word in enumerate(words):
-            # "Xi's", "Erdoğan'ı": a possessive or a case suffix after an apostrophe.
+            # "Xi's", "Erdoğan'a": a possessive or a case suffix after an apostrophe.
             forms = romanisations(word) | romanisations(_APOSTROPHE.split(word)[0])
             for part in parts:
                 if not (_spells(part, word, forms) or _sounds_like(part, word, forms)):

@@ -130,8 +130,9 @@ def test_a_surname_followed_by_a_capitalised_title_is_still_the_person() -> None
 
 @pytest.mark.parametrize(
     ("text", "name"),
-    [("Xi's visit to Moscow", "Xi Jinping"), ("Erdoğan'ı aradı", "Recep Tayyip Erdoğan")],
+    # The short name a brief gives ("Xi") is checked as the name is.
+    [("Xi's visit to Moscow", "Xi"), ("Erdoğan'ı aradı", "Recep Tayyip Erdoğan")],
 )
 def test_a_name_before_an_apostrophe_suffix_is_named(text: str, name: str) -> None:
     assert names([text], name)
-    assert not names(["the axis's end"], "Xi Jinping")
+    assert not names(["the axis's end"], "Xi")
