@@ -10,7 +10,7 @@ import logging
 
 import typer
 
-from summarize.cli import batch, log, memo, review, run, schema, serve
+from summarize.cli import batch, export, log, memo, review, run, schema, serve
 from summarize.cli import eval as eval_command
 from summarize.cli.output import handles_errors
 
@@ -37,6 +37,11 @@ app.command("run", help=run.RUN_HELP, short_help="Extract a brief per article in
 app.command("memo", help=memo.MEMO_HELP, short_help="Write a briefing memo from briefs.")(
     handles_errors(memo.memo)
 )
+app.command(
+    "export",
+    help=export.EXPORT_HELP,
+    short_help="Export the events as CSV, Excel, SQLite or JSONL.",
+)(handles_errors(export.export))
 app.command("log", short_help="Show the runs, articles and model exchanges of a folder.")(
     handles_errors(log.log)
 )
