@@ -181,3 +181,34 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
         assert headline.data_type == "s" and headline.value.startswith("@SUM(1+1)")
     finally:
         book.close()
+
+
+def test_pandas_reads_every_format_as_is(tmp_path: Path) -> None:
+    """What an analyst types: read_csv, read_excel, read_sql, read_json(lines=True), with no
+    options about encodings or sheets; the event ids and dates come through."""
+    pd = pytest.importorskip("pandas", reason="pandas is not installed")
+    briefs = list(corpus_briefs())
+    events = expected(briefs)
+    ids = [e.id for e in events]
+    for name in ("e.csv", "e.xlsx", "e.sqlite", "e.jsonl"):
+        write_export(briefs, tmp_path / name)
+    from_csv = pd.read_csv(tmp_path / "e.csv")
+    assert list(from_csv["event_id"]) == ids  # the byte-order mark is not in the column name
+    from_xlsx = pd.read_excel(tmp_path / "e.xlsx")  # the first sheet: events
+    assert list(from_xlsx["event_id"]) == ids
+    db = sqlite3.connect(tmp_path / "e.sqlite")
+    try:
+        joined = pd.read_sql(
+            "SELECT e.event_id, e.date, p.name FROM events e JOIN participants p USING (event_id)",
+            db,
+        )
+        flat = pd.read_sql("SELECT * FROM events_flat", db)
+    finally:
+        db.close()
+    assert set(joined["event_id"]) == {e.id for e in events if e.participants}
+    assert list(flat["event_id"]) == ids
+    dated = pd.to_datetime(flat["date"]).dropna()
+    assert len(dated) == sum(1 for e in events if e.date)
+    lines = pd.read_json(tmp_path / "e.jsonl", lines=True)
+    assert sorted(lines["article_id"]) == sorted(b.article_id for b in briefs)
+    assert lines["reviewed"].dtype == bool
