@@ -55,6 +55,7 @@ class Pair:
     first_date: str
     last_date: str
     bar: float  # bar length in the pairs chart
+    label: str = ""  # the pair by short names ("Trump - Putin", en dash), to fit the chart
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +176,10 @@ def _pairs(events: Sequence[MergedEvent]) -> tuple[tuple[Pair, ...], int]:
     """The pairs of participants who meet most often: a dyad table, busiest first."""
     counts: Counter[tuple[str, str]] = Counter()
     dates: dict[tuple[str, str], list[dt.date]] = {}
+    short: dict[str, str] = {}
     for e in events:
+        for p in e.participants:
+            short.setdefault(p.name, p.short or p.name)
         names = sorted({p.name for p in e.participants})
         for pair in itertools.combinations(names, 2):
             counts[pair] += 1
@@ -192,6 +196,7 @@ def _pairs(events: Sequence[MergedEvent]) -> tuple[tuple[Pair, ...], int]:
                 first_date=format_date(min(dates[(a, b)])) if (a, b) in dates else "undated",
                 last_date=format_date(max(dates[(a, b)])) if (a, b) in dates else "undated",
                 bar=round(CHART_WIDTH * 0.45 * counts[(a, b)] / most, 2),
+                label=f"{short[a]} \u2013 {short[b]}",
             )
             for a, b in top
         ),
