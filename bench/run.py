@@ -836,6 +836,7 @@ def bench_sources(quick: bool) -> Result:
     kept_empty = sum(corpus.resolved(c, c.anchor) is None for c in unresolvable)
     per_call_us, cold_ms = _resolve_speed(cases, 20 if quick else 200)
     n = len(entries)
+    by_language = _per_language(corpus, resolvable)
     shares = {
         "outlet": outlet_ok / n,
         "publication date": published_ok / n,
@@ -874,6 +875,7 @@ def bench_sources(quick: bool) -> Result:
             f"in the text the model reads: {sent_before} with the code of {SOURCES_BEFORE}, "
             f"{sent_after} now, of {furniture_total}. Non-blank lines sent in all: "
             f"{lines_before} -> {lines_after}.",
+            *by_language,
             f"resolve_date: {per_call_us:.0f} us a call warm (all {len(cases)} corpus phrases, "
             f"{20 if quick else 200} rounds); the first call in a fresh process takes "
             f"{cold_ms:.0f} ms (importing dateparser and loading its locale tables), paid once "
@@ -893,6 +895,30 @@ def bench_sources(quick: bool) -> Result:
             "resolve_cold_ms": cold_ms,
         },
     )
+
+
+def _per_language(corpus: Any, resolvable: list[Any]) -> list[str]:
+    """Per language: event dates of the main corpus, then names and dates of the extension
+    corpus (fixtures/corpus-languages), as notes."""
+    dates: dict[str, list[bool]] = {}
+    for c in resolvable:
+        language = c.ref.split("_")[1]
+        dates.setdefault(language, []).append(corpus.resolved(c, c.anchor) == c.expected)
+    main = ", ".join(f"{lang} {sum(ok)}/{len(ok)}" for lang, ok in sorted(dates.items()))
+    lines = [f"Event dates right per language (main corpus, annotated anchor): {main}."]
+    extension = load_tests_module("language_corpus").scores()
+    lines.append(
+        "Extension corpus (fixtures/corpus-languages, real articles in 9 languages), per "
+        "language: correct participants not flagged weak / absent leaders still weak / "
+        "resolvable event dates resolved right: "
+        + "; ".join(
+            f"{s.language} {s.supported}/{s.participants}, {s.still_weak}/{s.absent}, "
+            f"{s.dates_right}/{s.dates}"
+            for s in extension
+        )
+        + "."
+    )
+    return lines
 
 
 def _old_article_end() -> Callable[[str], int]:

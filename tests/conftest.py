@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from model_server import ModelServer, ReceivedRequest, Reply, chat_completion
 
 from summarize.core.article import Article
@@ -24,6 +25,11 @@ from summarize.core.restate import restate
 from summarize.sources.read import iter_articles
 
 pytest_plugins = ["eval_workspace"]  # the eval tests' shared fixtures
+
+# Property tests assert behaviour, never speed: the first example of a test may load
+# dateparser's locales or a language model of py3langid, which takes seconds on a busy machine.
+settings.register_profile("summarize", deadline=None)
+settings.load_profile("summarize")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_001 = ROOT / "seeds" / "001_9e3b4aafea83a794.txt"

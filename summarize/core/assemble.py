@@ -114,7 +114,9 @@ def _event(
         id=f"{article.id}#{i + 1}",
         event_type=x.event_type,
         status=x.status,
-        date=resolve_date(date_text, published.published_date, status=x.status),
+        date=resolve_date(
+            date_text, published.published_date, status=x.status, context=g.text.text
+        ),
         date_text=date_text,
         location=_clean(x.location),
         participants=participants,
@@ -202,7 +204,7 @@ def _follow_ups(
                     due_text=due,
                     # A follow-up is announced for later: its date resolves forward.
                     due_date=resolve_date(
-                        due, published.published_date, status=EventStatus.PLANNED
+                        due, published.published_date, EventStatus.PLANNED, context=g.text.text
                     ),
                     evidence=ev,
                 )

@@ -187,12 +187,16 @@ def resolve_date(
     anchor: dt.date | None,
     status: EventStatus = EventStatus.UNCLEAR,
     languages: tuple[str, ...] | None = None,
+    context: str | None = None,
 ) -> dt.date | None:
     """The calendar date meant by `date_text`, read against the publication date `anchor`.
 
     Dates written in full need no anchor; everything else does, and without one gives None
     (never today's date). Words are read in `languages` (dateparser locale names), or, when
-    not given, in the languages of the scripts the text uses.
+    not given, first in the usual languages of the scripts the text uses, then in every
+    language dateparser knows that is written in those scripts (a word two of them read
+    differently is left out), then, for such a word, in the language of `context` (the
+    article the date was written in, else the date itself) as py3langid identifies it.
 
     Which way a date without a year or week resolves depends on the contact's `status`:
     PLANNED looks forward from the anchor ("on Thursday" in a Monday preview is three days
@@ -208,19 +212,39 @@ def resolve_date(
     """
     if not date_text or not date_text.strip():
         return None
-    date_text = ascii_digits(date_text)
+    date_text = date_words.normalise(ascii_digits(date_text))
     if full_dates(date_text):
         return parse_date(date_text)
     if anchor is None or _UNPLACEABLE.search(date_text):
         return None
-    words = date_words.vocabulary(languages or date_words.languages_for(date_text))
+    for tier, words in enumerate(date_words.vocabularies(date_text, languages, context)):
+        # Numbers alone are read by the first; the others are tried only for their words.
+        if tier and not words.may_read(date_text):
+            continue
+        found = _resolve_in(date_text, anchor, status, words)
+        # Once a language reads a date word here, its verdict stands, even "no date"
+        # (a weekday that disagrees with its day): other languages are tried only for
+        # text the earlier ones could not read at all.
+        if found is not None or words.reads(date_text):
+            return found
+    return None
+
+
+def _resolve_in(
+    date_text: str, anchor: dt.date, status: EventStatus, words: date_words.Vocabulary
+) -> dt.date | None:
     direction = _DIRECTIONS[status]
     # A day and month without a year is near the anchor either way, unless told which way.
     month_direction = 0 if status in (EventStatus.UNCLEAR, EventStatus.CANCELLED) else direction
+    # The usual languages' month names were tried on the whole text already.
+    usual = words.languages == date_words.languages_for(date_text)
+    if not usual and (full := full_dates(date_text, languages=words.languages)):
+        return _first_of_range({f.date for f in full})
     weekdays, word_ends = _weekday_dates(date_text, anchor, direction, words)
     relative, relative_ends = _relative_dates(date_text, anchor, words)
     years = _year_offsets(date_text, words)
-    numbered = _month_day_dates(month_days(date_text), anchor, month_direction, years)
+    written = month_days(date_text, None if usual else words.languages)
+    numbered = _month_day_dates(written, anchor, month_direction, years)
     days = lone_days(date_text, word_ends + relative_ends)
     numbered |= {d for day in days if (d := _day_date(day, anchor, direction)) is not None}
     if numbered:

@@ -19,16 +19,14 @@ from dataclasses import dataclass, field
 
 from summarize.core.article import Article
 from summarize.core.brief import Evidence, Span
+from summarize.core.names import names
 from summarize.core.sentences import Sentence, split_sentences
 
 _QUOTE_MARKS = frozenset(
     "\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a"
 )
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
-# Name parts shorter than this ("de", "da", "al") say nothing about who is meant; a name made
-# only of such parts ("Xi") is checked whole.
-_MIN_NAME_PART = 3
-_NAME_PARTS = re.compile(r"[a-z]+")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _clusters(text: str) -> list[tuple[int, int]]:
@@ -64,22 +62,6 @@ def _normalise(text: str) -> str:
             # "e" + combining acute and "é" are one text to a reader (NFD vs NFC): compose.
             chars.append(unicodedata.normalize("NFC", text[start:end]).lower())
     return "".join(chars)
-
-
-def _ascii_fold(text: str) -> str:
-    """Lower-case ASCII letters of `text`: diacritics dropped, other scripts transliterated."""
-    from anyascii import anyascii  # only needed when checking support: not at start-up
-
-    return anyascii(text).lower()
-
-
-def name_parts(name: str) -> list[str]:
-    """The parts of a name that identify someone, folded to ASCII."""
-    parts = _NAME_PARTS.findall(_ascii_fold(name))
-    long = [p for p in parts if len(p) >= _MIN_NAME_PART]
-    if long or not parts:
-        return long
-    return ["".join(parts)]
 
 
 @dataclass
@@ -143,19 +125,15 @@ class ArticleText:
 
 
 def supports(evidence: Evidence, name: str) -> bool:
-    """Whether the cited text mentions `name` (any identifying part of it), compared across
-    case, diacritics and script: "Putin" is supported by "Путина", "Xi" by "习近平"."""
+    """Whether the cited text names `name`, in any script or inflection (`names.names`):
+    "Putin" is supported by "Путина" and "بوتين", "Xi" by "习近平", "Biden" by "바이든과"."""
     quotes = [span.quote for span in evidence.spans()]
-    # As written first: "トランプ" cited for a participant the model also wrote in katakana.
+    # As written first, where words have no spaces to bound them: "トランプ" cited for a
+    # participant the model also wrote in katakana. Elsewhere a name must be a whole word.
     needle = _normalise(name)
-    if needle and any(needle in _normalise(q) for q in quotes):
+    if needle and _UNSPACED.search(needle) and any(needle in _normalise(q) for q in quotes):
         return True
-    parts = name_parts(name)
-    if not parts:
-        return False
-    cited = "".join(_ascii_fold(q) for q in quotes)
-    cited = "".join(_NAME_PARTS.findall(cited))
-    return any(part in cited for part in parts)
+    return names(quotes, name)
 
 
 def article_text(article: Article) -> ArticleText:

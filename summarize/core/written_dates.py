@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from summarize.core.date_words import month_names
+from summarize.core.date_words import month_names, vocabulary
 
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
@@ -21,16 +21,18 @@ _RANGE_END = r"(?:\s*(?:-|\u2013|\u2014|/|and|to|y|und|et|и|e)\s*[0-3]?\d(?:st|
 # Japanese era names in official datelines ("平成29年10月30日"): the year before each era's
 # first year. Neither dateparser nor the standard library reads them.
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
+# Korean writes the same numbered forms with its own syllables: 2024년 9월 6일.
 _CJK_FULL = re.compile(
-    r"(?:(?P<era>" + "|".join(_ERAS) + r")(?P<era_year>\d{1,2}|元)|" + _YEAR + r")\s*年\s*"
-    r"(?P<month_n>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*日"
+    r"(?:(?P<era>" + "|".join(_ERAS) + r")(?P<era_year>\d{1,2}|元)|" + _YEAR + r")\s*[年년]\s*"
+    r"(?P<month_n>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日일]"
 )
 # Not after a year ("2025年10月30日" is a full date), but after "昨年" (last year).
 _CJK_MONTH_DAY = re.compile(
-    r"(?<!\d)(?<!\d年)(?P<month_n>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*[日号]"
+    r"(?<!\d)(?<!\d[年년])(?<!\d\s[年년])(?P<month_n>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日号일]"
 )
-# "24日", "(24日)" (full-width brackets too): a day of the month alone, in Japanese and Chinese.
-_CJK_DAY = re.compile(r"(?<![\d月])(?P<day>[0-3]?\d)\s*[日号](?!本)")
+# "24日", "(24日)" (full-width brackets too), "6일": a day of the month alone, in Japanese,
+# Chinese and Korean ("日本" and "일본" are Japan, not a day).
+_CJK_DAY = re.compile(r"(?<![\d月월])(?<![\d月월]\s)(?P<day>[0-3]?\d)\s*(?:[日号](?!本)|일(?!본))")
 # "(6)", "(23)", ", 22" after a weekday: how Portuguese and Spanish news give the day.
 _PAREN_DAY = re.compile(r"\(\s*(?P<day>[0-3]?\d)\s*\)")
 _FULLWIDTH = {0xFF10 + i: ord("0") + i for i in range(10)}  # full-width 0-9
@@ -62,15 +64,20 @@ def make_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _months(languages: tuple[str, ...] | None) -> dict[str, int]:
+    """Month names of `languages`, or of the usual Latin and Cyrillic ones when not given."""
+    return vocabulary(languages).months if languages else month_names()
+
+
 @cache
-def _month_alternation() -> str:
-    names = sorted(month_names(), key=len, reverse=True)
+def _month_alternation(languages: tuple[str, ...] | None) -> str:
+    names = sorted(_months(languages), key=len, reverse=True)
     return "(?P<month>" + "|".join(re.escape(n) for n in names) + ")"
 
 
 @cache
-def _full_patterns() -> tuple[re.Pattern[str], ...]:
-    month = _month_alternation()
+def _full_patterns(languages: tuple[str, ...] | None = None) -> tuple[re.Pattern[str], ...]:
+    month = _month_alternation(languages)
     return tuple(
         re.compile(p, re.IGNORECASE)
         for p in (
@@ -98,8 +105,8 @@ def _full_patterns() -> tuple[re.Pattern[str], ...]:
 
 
 @cache
-def _partial_patterns() -> tuple[re.Pattern[str], ...]:
-    month = _month_alternation()
+def _partial_patterns(languages: tuple[str, ...] | None = None) -> tuple[re.Pattern[str], ...]:
+    month = _month_alternation(languages)
     return tuple(
         re.compile(p, re.IGNORECASE)
         for p in (
@@ -120,11 +127,15 @@ def _slash_date(first: int, second: int, year: int, day_first: bool) -> dt.date 
     return make_date(year, second, first) if day_first else None
 
 
-def full_dates(text: str, *, day_first: bool = False) -> list[Found]:
-    """Every date with day, month and year written out, left to right, without overlaps."""
+def full_dates(
+    text: str, *, day_first: bool = False, languages: tuple[str, ...] | None = None
+) -> list[Found]:
+    """Every date with day, month and year written out, left to right, without overlaps;
+    month names are those of `languages` (default: the usual Latin and Cyrillic ones)."""
     text = ascii_digits(text)
+    months = _months(languages)
     found: list[Found] = []
-    for pattern in _full_patterns():
+    for pattern in _full_patterns(languages):
         for m in pattern.finditer(text):
             groups = m.groupdict()
             year = int(groups["year"])
@@ -132,7 +143,7 @@ def full_dates(text: str, *, day_first: bool = False) -> list[Found]:
                 date = _slash_date(int(groups["first"]), int(groups["second"]), year, day_first)
             else:
                 month_text = groups.get("month")
-                number = month_names()[month_text.lower()] if month_text else None
+                number = months[month_text.lower()] if month_text else None
                 date = make_date(year, number or int(groups["month_n"]), int(groups["day"]))
             if date is not None:
                 found.append(Found(m.start(), m.end(), date))
@@ -157,13 +168,14 @@ def _without_overlaps(found: list[Found]) -> list[Found]:
     return kept
 
 
-def month_days(text: str) -> list[MonthDay]:
+def month_days(text: str, languages: tuple[str, ...] | None = None) -> list[MonthDay]:
     """Day-and-month dates without a year: "June 17", "19 сентября", "10月30日"."""
     text = ascii_digits(text)
+    months = _months(languages)
     out: list[MonthDay] = []
-    for pattern in _partial_patterns():
+    for pattern in _partial_patterns(languages):
         for m in pattern.finditer(text):
-            month = month_names()[m.group("month").lower()]
+            month = months[m.group("month").lower()]
             out.append(MonthDay(m.start(), month, int(m.group("day"))))
     for m in _CJK_MONTH_DAY.finditer(text):
         out.append(MonthDay(m.start(), int(m.group("month_n")), int(m.group("day"))))

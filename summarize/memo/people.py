@@ -6,18 +6,21 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from summarize.core.names import romanisations, skeleton, spelled_without_vowels
 from summarize.memo.folding import fold
 
 # Fuzzy thresholds (rapidfuzz ratio, 0-100).
 GIVEN_NAME_SIMILARITY = 80.0
 # Surnames shorter than this must match exactly (Rice/Price, Bush/Rush).
 MIN_FUZZY_SURNAME = 5
+# Consonant classes a name needs before its skeleton alone may match it across scripts.
+MIN_SKELETON = 3
 
 # Leading words that are titles, not names ("President Putin", "Secretary of State Kerry").
 _HONORIFICS = frozenset(
@@ -126,6 +129,10 @@ class PersonKey:
 
     surname: str
     given: tuple[str, ...] = ()
+    # For a name written in a script that does not spell vowels as Latin letters do (Arabic,
+    # Korean, kana, Devanagari): the consonant skeletons of its romanisations, by which it
+    # is matched with the Latin spelling (بايدن / Biden).
+    sounds: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def is_bare(self) -> bool:
@@ -179,7 +186,13 @@ def person_key(name: str) -> PersonKey:
         tokens.pop(0)
     if not tokens:
         return PersonKey(surname=fold(name) or name.strip().lower())
-    return PersonKey(surname=tokens[-1], given=tuple(tokens[:-1]))
+    sounds: tuple[str, ...] = ()
+    if spelled_without_vowels(name):
+        # Any word may be the family name (기시다 후미오 is Kishida Fumio), or all of them.
+        words = (*name.split(), "".join(name.split()))
+        found = {skeleton(r) for word in words for r in romanisations(word)}
+        sounds = tuple(sorted(s for s in found if len(s) >= MIN_SKELETON))
+    return PersonKey(surname=tokens[-1], given=tuple(tokens[:-1]), sounds=sounds)
 
 
 @lru_cache(maxsize=65536)
@@ -267,9 +280,27 @@ def _exonym(a: PersonKey, b: PersonKey) -> bool:
 
 def same_person(a: PersonKey, b: PersonKey) -> bool:
     """Whether two names can denote the same person ("Putin" ~ "Vladimir Putin")."""
-    return (_same_surname(a.surname, b.surname) and _given_compatible(a.given, b.given)) or _exonym(
-        a, b
+    return (
+        (_same_surname(a.surname, b.surname) and _given_compatible(a.given, b.given))
+        or _exonym(a, b)
+        or _sound_alike(a, b)
     )
+
+
+def _sound_alike(a: PersonKey, b: PersonKey) -> bool:
+    """A name in Arabic, Korean, kana or Devanagari and one in Latin letters with the same
+    consonant skeleton (بايدن / Biden, 문재인 / Moon Jae-in): see `summarize.core.names`."""
+    if bool(a.sounds) == bool(b.sounds):
+        return False
+    sounded, spelled = (a, b) if a.sounds else (b, a)
+    return bool(set(sounded.sounds) & _latin_sounds(spelled))
+
+
+def _latin_sounds(key: PersonKey) -> set[str]:
+    """Skeletons of a Latin-spelled name's surname, and of the whole name written as one
+    word (Korean writes 문재인 for Moon Jae-in)."""
+    found = {skeleton(key.surname), skeleton("".join((*key.given, key.surname)))}
+    return {s for s in found if len(s) >= MIN_SKELETON}
 
 
 def same_any(a: Sequence[PersonKey], b: Sequence[PersonKey]) -> bool:
@@ -377,7 +408,23 @@ def cluster_people(keys: Sequence[PersonKey]) -> list[list[int]]:
                     groups.union(i, first_of[(other, other_given)])
     _join_exonyms(first_of, groups)
     _join_bare_surnames(keys, bare, first_of, given_by_surname, neighbours, groups)
+    _join_across_scripts(keys, groups)
     return groups.groups()
+
+
+def _join_across_scripts(keys: Sequence[PersonKey], groups: Groups) -> None:
+    """A name written in Arabic, Korean, kana or Devanagari joins the one person spelled in
+    Latin letters whose skeleton it shares; with two candidates it stays apart."""
+    by_sound: dict[str, set[int]] = defaultdict(set)
+    for i, key in enumerate(keys):
+        if not key.sounds:
+            for sound in _latin_sounds(key):
+                by_sound[sound].add(i)
+    for i, key in enumerate(keys):
+        if key.sounds:
+            roots = {groups.find(j) for sound in key.sounds for j in by_sound.get(sound, ())}
+            if len(roots) == 1:
+                groups.union(i, roots.pop())
 
 
 def _join_exonyms(first_of: dict[tuple[str, str], int], groups: Groups) -> None:

@@ -67,3 +67,33 @@ def test_attributions_map_to_the_side_they_speak_for(stated_by: str, side: str) 
 )
 def test_an_outlets_own_reporting_is_no_party(stated_by: str) -> None:
     assert side_of(stated_by, [], ["CNN"]) == (OUTLET_SIDE, False)
+
+
+# Names as the real articles of fixtures/corpus-languages and fixtures/corpus write them.
+@pytest.mark.parametrize(
+    ("written", "latin"),
+    [
+        ("جو بايدن", "Joe Biden"),
+        ("فلاديمير بوتين", "Vladimir Putin"),
+        ("رجب طیب اردوغان", "Recep Tayyip Erdoğan"),
+        ("문재인", "Moon Jae-in"),
+        ("기시다 후미오", "Fumio Kishida"),
+        ("ドナルド・トランプ", "Donald Trump"),
+        ("プーチン", "Vladimir Putin"),
+    ],
+)
+def test_a_name_in_a_script_without_latin_vowels_joins_its_latin_spelling(
+    written: str, latin: str
+) -> None:
+    others = ["Emmanuel Macron", "Xi Jinping", "Olaf Scholz", latin]
+    keys = [person_key(n) for n in [written, *others]]
+    assert same_person(keys[0], keys[-1])
+    groups = cluster_people(keys)
+    assert [0, len(keys) - 1] in groups
+    assert all(not same_person(keys[0], person_key(n)) for n in others[:-1])
+
+
+def test_a_name_two_latin_spellings_could_own_stays_apart() -> None:
+    # بايدن (b-d-n) could be Biden or Baden: with two owners it joins neither.
+    keys = [person_key(n) for n in ["جو بايدن", "Joe Biden", "Anna Baden"]]
+    assert [0] in cluster_people(keys)
