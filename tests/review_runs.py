@@ -103,3 +103,30 @@ def cli_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*command, *map(str, args)], capture_output=True, text=True, env=env, check=False
     )
+
+
+CORPUS = ROOT / "fixtures" / "corpus"
+
+
+def corpus_run(tmp_path: Path, count: int) -> Path:
+    """A run output over `count` real articles of fixtures/corpus, laid out as `summarize run`
+    lays it out, whose briefs are the corpus's hand annotations (fixtures/corpus/golden):
+    a test double for a model's briefs, for reviewing many articles with no recording."""
+    names = sorted(p.stem for p in (CORPUS / "golden").glob("*.json"))[:count]
+    if len(names) < count:
+        raise ValueError(f"the corpus has {len(names)} annotated articles, not {count}")
+    out = tmp_path / "out"
+    (out / "briefs").mkdir(parents=True)
+    entries = []
+    for name in names:
+        folder = tmp_path / "articles" / name
+        folder.mkdir(parents=True)
+        shutil.copy(CORPUS / name / "capture.txt", folder / "capture.txt")
+        golden = (CORPUS / "golden" / f"{name}.json").read_bytes()
+        brief = Brief.model_validate_json(golden)
+        (out / "briefs" / f"{brief.article_id}.json").write_bytes(golden)
+        entries.append(
+            {"id": brief.article_id, "file": str(folder / "capture.txt"), "status": "done"}
+        )
+    (out / "run.json").write_text(json.dumps({"source": str(tmp_path), "articles": entries}))
+    return out

@@ -20,7 +20,8 @@ from summarize.batch.lines import IngestPlan, first_line
 from summarize.core.article import Article
 from summarize.core.assemble import assemble_brief
 from summarize.core.brief import Brief, Provenance, Usage
-from summarize.core.extraction import Extraction
+from summarize.core.extraction import Extraction, GroundingCheck, checking
+from summarize.core.grounding import article_text
 from summarize.core.results import Stage
 from summarize.model.client import usage_of
 from summarize.settings import InstructorMode
@@ -33,11 +34,14 @@ _MODES: Final = {
 
 
 class AnswerError(Exception):
-    """An answer that cannot become a brief; `stage` names the step, as in errors.jsonl."""
+    """An answer that cannot become a brief; `stage` names the step, as in errors.jsonl.
 
-    def __init__(self, stage: Stage, message: str) -> None:
+    `usage` is what the answer cost: a failed answer is paid for too."""
+
+    def __init__(self, stage: Stage, message: str, usage: Usage | None = None) -> None:
         super().__init__(message)
         self.stage = stage
+        self.usage = usage or Usage()
 
 
 def parse_extraction(
@@ -65,14 +69,21 @@ def parse_extraction(
         raise AnswerError(
             Stage.MODEL,
             f"the answer was cut off {cap}: raise --max-output-tokens and prepare again",
+            usage_of(completion),
         ) from None
     except (ValidationError, ValueError, InstructorError, AttributeError, IndexError) as exc:
         # A batch has one answer per request: no re-ask can repair it here.
         raise AnswerError(
-            Stage.VALIDATION, f"no valid answer (batch: 1 attempt, no re-ask): {_first(exc)}"
+            Stage.VALIDATION,
+            f"no valid answer (batch: 1 attempt, no re-ask): {_first(exc)}",
+            usage_of(completion),
         ) from None
     if not isinstance(parsed, Extraction):
-        raise AnswerError(Stage.VALIDATION, f"the answer parsed as {type(parsed).__name__}")
+        raise AnswerError(
+            Stage.VALIDATION,
+            f"the answer parsed as {type(parsed).__name__}",
+            usage_of(completion),
+        )
     return parsed, usage_of(completion)
 
 
@@ -84,7 +95,9 @@ def brief_from_completion(
     The grounding check only re-asks while attempts remain; a batch answer is the last one,
     so ungrounded items are dropped by assembly and listed as warnings.
     """
-    extraction, usage = parse_extraction(body, plan.mode, max_output_tokens)
+    # Read as `run` reads its last attempt: tolerantly, with nothing left to re-ask.
+    with checking(GroundingCheck(article_text(article), max_attempts=1, attempts=1)):
+        extraction, usage = parse_extraction(body, plan.mode, max_output_tokens)
     provenance = Provenance(
         prompt_version=plan.prompt_version,
         model=plan.model,
@@ -96,4 +109,10 @@ def brief_from_completion(
 
 
 def _first(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError) and exc.errors():
+        # Its first line only says how many errors there are; the first error says what.
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        return first_line(f"{where}: {message}" if where else message, type(exc).__name__)
     return first_line(str(exc), type(exc).__name__)

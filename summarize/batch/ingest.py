@@ -185,6 +185,8 @@ def _ingest_one(
             seconds=time.perf_counter() - started,
             error=error,
             sha256=item.sha256,
+            usage=exc.usage,  # the answer is paid for even when it fails
+            attempts=1,
         )
     written = session.store.write_brief(brief)
     return ArticleResult(

@@ -217,7 +217,8 @@ def assemble_brief(
 ) -> brief.Brief:
     """Ground, resolve and stamp one extraction; ungrounded items become warnings."""
     text = article_text(article)
-    grounder = _Grounder(text=text, warnings=[])
+    # What reading the answer changed comes first: it happened first.
+    grounder = _Grounder(text=text, warnings=x.warnings())
     source = _source(x.source, article, text)
     unique: list[extraction.Event] = []
     for n, e in enumerate(x.events):

@@ -159,16 +159,25 @@ class Event(_Model):
     summary: str
 
 
+# What a warning says happened: dropped (the item is not in the brief), weak (kept, but its
+# cited sentences do not name it), repeated (an event given twice, kept once), normalised
+# (kept, read differently from how the model wrote it), cut (a list or text kept up to a hard
+# limit, the rest left out). See `reading.py` for what each covers.
+WarningKind = Literal["dropped", "weak", "repeated", "normalised", "cut"]
+
+
 class GroundingWarning(_Model):
-    """An item dropped for want of evidence, or kept on weak evidence."""
+    """An item dropped, cut or normalised when the answer was read, or kept on weak evidence."""
 
     path: str = Field(description="Where the item stands, e.g. 'events[0].outcomes[2]'.")
     quote: str = Field(description="What the model gave: cited text, or a value as written.")
     reason: str
-    kind: Literal["dropped", "weak", "repeated"] = Field(
+    kind: WarningKind = Field(
         "dropped",
-        description="weak: kept, but its cited sentences do not mention it; repeated: an "
-        "event the model gave twice word for word, kept once.",
+        description="dropped: not kept; weak: kept, but its cited sentences do not mention "
+        "it; repeated: an event the model gave twice word for word, kept once; normalised: "
+        "kept, read differently from how the model wrote it ('4' as 4, an unknown status as "
+        "unclear); cut: a list or text kept up to summarize's hard limit, the rest left out.",
     )
 
 
@@ -210,7 +219,7 @@ class Brief(_Model):
     warnings: list[GroundingWarning] = Field(default_factory=list)
     provenance: Provenance
 
-    def warned(self, kind: Literal["dropped", "weak", "repeated"]) -> int:
+    def warned(self, kind: WarningKind) -> int:
         """How many warnings of this kind the brief carries."""
         return sum(w.kind == kind for w in self.warnings)
 

@@ -11,18 +11,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
-from summarize.core.brief import EventStatus, EventType, OutcomeKind
+from summarize.core.brief import EventStatus, EventType, GroundingWarning, OutcomeKind
 from summarize.core.grounding import ArticleText
 
 _CITE = "Numbers of the article sentences that state this (one to three)."
 
 # Bounds on every string and list. Grammar-constrained decoding (llama.cpp, vLLM) turns them
 # into hard limits, which is what stops a small model looping inside one string or list until
-# the token cap; for any model they keep briefs readable. A longer answer is re-asked.
+# the token cap; for any model they keep briefs readable. They bound what is *asked*: an
+# answer is read against the looser hard limits of `reading.py` (see `checking`).
 # tests/test_extraction.py checks the hand-annotated goldens fit with room to spare.
 NAME, PHRASE, SENTENCE = 80, 120, 400
 FEW, SOME = 6, 12
@@ -129,11 +137,41 @@ class Extraction(BaseModel):
         None, max_length=SENTENCE, description="Why events is empty, if it is."
     )
 
-    @model_validator(mode="after")
-    def _evidence_is_in_the_article(self) -> Extraction:
+    # What reading the answer changed (normalised, cut, dropped): not part of the schema;
+    # assembly puts them into the brief's warnings.
+    _warnings: list[GroundingWarning] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_tolerantly(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Extraction]
+    ) -> Extraction:
+        """Strict validation, unless a model's answer is being read (`checking`): then an
+        answer that fits the asked schema is checked as always (`enforce`), and one that does
+        not is read tolerantly (`reading.py`, `read`) instead of failing."""
         check = _grounding.get()
-        if check is not None:
-            check.enforce(self)
+        if check is None or _built_in_code(data):
+            return handler(data)
+        try:
+            strict = handler(data)
+        except ValidationError:
+            pass
+        else:
+            # An answer that fits what was asked is checked as it always was, so recorded
+            # exchanges (re-asks included) replay unchanged.
+            check.enforce(strict)
+            return strict
+        read = check.read(data)
+        answer = cls.model_construct(**dict(read))
+        answer._warnings = read.warnings()
+        return answer
+
+    def warnings(self) -> list[GroundingWarning]:
+        """What reading the model's answer changed, each as a warning."""
+        return list(self._warnings)
+
+    def with_warnings(self, warnings: list[GroundingWarning]) -> Extraction:
+        self._warnings = list(warnings)
         return self
 
 
@@ -148,6 +186,17 @@ def evidence_items(extraction: Extraction) -> Iterator[tuple[str, list[int]]]:
             yield f"events[{i}].outcomes[{j}]", outcome.evidence
         for j, follow_up in enumerate(event.follow_ups):
             yield f"events[{i}].follow_ups[{j}]", follow_up.evidence
+
+
+def _built_in_code(data: Any) -> bool:
+    """Whether `data` was put together from these classes in code (`restate`), not decoded
+    from an answer: that is validated as it is built."""
+    if isinstance(data, BaseModel):
+        return True
+    if not isinstance(data, dict):
+        return False
+    values = [*data.values(), *(v for x in data.values() if isinstance(x, list) for v in x)]
+    return any(isinstance(v, BaseModel) for v in values)
 
 
 # The check reaches the validator through a context variable, not instructor's `context=`:
@@ -167,21 +216,35 @@ def checking(check: GroundingCheck) -> Iterator[GroundingCheck]:
         _grounding.reset(token)
 
 
+# How the reading's verdict on an answer with nothing to keep begins; the client's error for a
+# failed article quotes the rest.
+NOTHING_USABLE = "Nothing in the answer could be used: "
+
+
 @dataclass
 class GroundingCheck:
-    """Validation context that turns citations of sentences the article does not have into
-    re-asks while attempts remain.
+    """Validation context for a model's answer about one article: it turns what a re-ask may
+    repair (a citation of no sentence, an item that cannot stand) into re-asks while attempts
+    remain. An answer that fits the asked schema is checked by `enforce`, as it always was;
+    one that does not is read tolerantly by `read` (`reading.py`) rather than failed.
 
     `attempts` is advanced by the client once per model response, before validation; on the
-    last attempt the check lets the answer through and assembly drops what cites nothing.
+    last attempt every usable answer is let through, its unusable items dropped with
+    warnings. `usable` keeps the last answer that had anything to keep, so that a later
+    answer with nothing usable cannot cost the article.
     """
 
     article: ArticleText
     max_attempts: int
     attempts: int = 0
-    rejected: int = 0
+    rejected: int = 0  # re-asks for citations of no sentence
+    usable: Extraction | None = None
 
     def enforce(self, extraction: Extraction) -> None:
+        """An answer that fits the asked schema: re-asked while attempts remain if it cites
+        no sentence or a number outside the article; on the last attempt assembly drops
+        those items."""
+        self.usable = extraction
         wrong = [
             (path, numbers)
             for path, numbers in evidence_items(extraction)
@@ -190,10 +253,45 @@ class GroundingCheck:
         if not wrong or self.attempts >= self.max_attempts:
             return
         self.rejected += 1
-        count = len(self.article.sentences)
         lines = "\n".join(f"- {path}: {numbers}" for path, numbers in wrong)
-        raise ValueError(
-            f"The article has sentences [1] to [{count}]. These items cite none of them or "
-            f"a number outside that range; cite the numbers of the sentences that state "
-            f"each item, or remove it:\n{lines}"
+        raise ValueError(f"{self._miscited_header()}\n{lines}")
+
+    def _miscited_header(self) -> str:
+        return (
+            f"The article has sentences [1] to [{len(self.article.sentences)}]. These items "
+            "cite none of them or a number outside that range; cite the numbers of the "
+            "sentences that state each item, or remove it:"
         )
+
+    def read(self, data: Any) -> Extraction:
+        # Imported here: the reading builds this module's classes.
+        from summarize.core.reading import read_answer
+
+        reading = read_answer(data, len(self.article.sentences))
+        if reading.extraction is None:
+            raise ValueError(f"{NOTHING_USABLE}{reading.unusable}")
+        answer = reading.extraction.with_warnings(reading.warnings)
+        self.usable = answer
+        if not reading.fixable or self.attempts >= self.max_attempts:
+            return answer
+        # Counted as a grounding re-ask only when citations are at fault, as always.
+        self.rejected += bool(reading.miscited)
+        raise ValueError(self._feedback(reading.fixable, reading.miscited, reading.warnings))
+
+    def _feedback(
+        self, fixable: list[str], miscited: list[str], warnings: list[GroundingWarning]
+    ) -> str:
+        parts = []
+        if miscited:
+            parts.append(self._miscited_header() + "\n" + "\n".join(miscited))
+        others = [line for line in fixable if line not in miscited]
+        if others:
+            parts.append("These parts could not be used as given:\n" + "\n".join(others))
+        read_as = [
+            f"- {w.path}: {w.quote!r} {w.reason}" for w in warnings if w.kind == "normalised"
+        ]
+        if read_as:
+            parts.append(
+                "These were read differently from how they were given:\n" + "\n".join(read_as)
+            )
+        return "\n\n".join(parts)

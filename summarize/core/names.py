@@ -206,11 +206,13 @@ def names(texts: Iterable[str], name: str) -> bool:
     parts = name_parts(name)
     if not parts:
         return False
+    # A namesake shares a given name; the last part and the whole name are the person's own.
+    own = {parts[-1]}
     # The whole name as one word too: Korean writes a name without spaces (문재인, Moon Jae-in).
     whole = "".join(_LATIN_LETTERS.findall(_ascii(name)))
     if whole not in parts:
         parts = [*parts, whole]
-    last = parts[-2] if whole != parts[-1] else parts[-1]
+    own.add(whole)
     for text in texts:
         words = [m.group(0) for m in _WORD.finditer(unicodedata.normalize("NFC", text))]
         for i, word in enumerate(words):
@@ -219,7 +221,7 @@ def names(texts: Iterable[str], name: str) -> bool:
                 if not (_spells(part, word, forms) or _sounds_like(part, word, forms)):
                     continue
                 following = words[i + 1] if i + 1 < len(words) else ""
-                if part in (last, whole) or not _namesake(following, parts):
+                if part in own or not _namesake(following, parts):
                     return True
     return False
 

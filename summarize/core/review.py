@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from summarize.core.brief import Brief
-from summarize.core.corrections import Correction, CorrectionError, apply
+from summarize.core.corrections import Correction, CorrectionError, apply, checked
 
 REVIEW_FORMAT = 1
 
@@ -73,14 +73,20 @@ def start_review(
     )
 
 
-def corrected(review: Review, correction: Correction, text: str) -> Review:
-    """The review with one more correction. A change after "reviewed" withdraws the mark:
-    what was reviewed is no longer what is stored."""
+def corrected(
+    review: Review, correction: Correction, text: str, *, keep_reviewed: bool = False
+) -> Review:
+    """The review with one more correction. A change after "reviewed" withdraws the mark
+    (what was reviewed is no longer what is stored) unless the reviewer chose to keep it;
+    the page says which happened."""
     brief = apply(review.brief, correction, text)
-    return _changed(review, brief, [*review.corrections, correction], correction.by, correction.at)
+    corrections = [*review.corrections, correction]
+    return _changed(review, brief, corrections, correction.by, correction.at, keep_reviewed)
 
 
-def undone(review: Review, text: str, by: str, at: dt.datetime) -> Review:
+def undone(
+    review: Review, text: str, by: str, at: dt.datetime, *, keep_reviewed: bool = False
+) -> Review:
     """The review without its last correction: the others replayed on the model's brief."""
     if not review.corrections:
         raise CorrectionError("there is no correction to undo")
@@ -88,23 +94,39 @@ def undone(review: Review, text: str, by: str, at: dt.datetime) -> Review:
     brief = review.model_brief
     for correction in kept:
         brief = apply(brief, correction, text)
-    return _changed(review, brief, kept, by, at)
+    return _changed(review, brief, kept, by, at, keep_reviewed)
 
 
 def _changed(
-    review: Review, brief: Brief, corrections: list[Correction], by: str, at: dt.datetime
+    review: Review,
+    brief: Brief,
+    corrections: list[Correction],
+    by: str,
+    at: dt.datetime,
+    keep_reviewed: bool,
 ) -> Review:
+    keep = keep_reviewed and review.reviewed
     return review.model_copy(
         update={
             "brief": brief,
             "corrections": corrections,
             "updated_by": by,
             "updated_at": at,
-            "reviewed": False,
-            "reviewed_by": None,
-            "reviewed_at": None,
+            "reviewed": keep,
+            "reviewed_by": review.reviewed_by if keep else None,
+            "reviewed_at": review.reviewed_at if keep else None,
         }
     )
+
+
+def checked_items(review: Review | None) -> set[str]:
+    """The paths of the items the reviewer accepted (marked checked), as they stand now."""
+    return checked(review.corrections) if review else set()
+
+
+def edits(review: Review | None) -> int:
+    """How many corrections change the brief (accepting an item changes nothing in it)."""
+    return sum(c.op != "check" for c in review.corrections) if review else 0
 
 
 def marked(review: Review, reviewed: bool, by: str, at: dt.datetime) -> Review:

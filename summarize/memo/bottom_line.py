@@ -213,7 +213,11 @@ def caution(briefs: Sequence[Brief]) -> str | None:
         if approximate
         else ""
     )
-    if not dropped and not weak:
+    # Reading the model's answers may have cut long lists or texts and read some values
+    # differently ("4" as sentence 4, an unknown status as unclear): said, never hidden.
+    cut = sum(b.warned("cut") for b in briefs)
+    normalised = sum(b.warned("normalised") for b in briefs)
+    if not dropped and not weak and not cut and not normalised:
         return older.strip() or None
     affected = sum(1 for b in briefs if any(w.kind != "repeated" for w in b.warnings))
     models = sorted({b.provenance.model for b in briefs if b.provenance.model})
@@ -222,13 +226,28 @@ def caution(briefs: Sequence[Brief]) -> str | None:
     if dropped:
         parts.append(
             f"{dropped} item{'s were' if dropped != 1 else ' was'} dropped for citing no "
-            "sentence of the article (or no date the article writes)"
+            "sentence of the article (or no date the article writes, or a form that cannot "
+            "stand, such as a participant without a name)"
         )
     if weak:
         parts.append(
             f"{weak} participant{'s are' if weak != 1 else ' is'} kept on weak evidence "
             "(the cited sentences do not name them), marked below"
         )
+    if cut:
+        parts.append(
+            f"{cut} list{'s' if cut != 1 else ''} or text{'s were' if cut != 1 else ' was'} "
+            "cut at summarize's hard limits"
+        )
+    if normalised:
+        were, them = ("s were", "them") if normalised != 1 else (" was", "it")
+        parts.append(
+            f"{normalised} value{were} read differently from how the model wrote {them} "
+            "(each listed in its brief's warnings)"
+        )
+    if not dropped and not weak and not cut:
+        # Only the form of some answers was repaired: nothing was lost or doubted.
+        return f"In {affected} of {len(briefs)} briefs, {parts[0]}.{by}{older}"
     return (
         f"In {affected} of {len(briefs)} briefs, {'; '.join(parts)}. The extraction was "
         f"unreliable.{by} Check details against the sources before relying on them.{older}"

@@ -11,7 +11,7 @@ import email.utils
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx2
@@ -30,7 +30,7 @@ from tenacity import (
 
 from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION, Usage
-from summarize.core.extraction import Extraction, GroundingCheck, checking
+from summarize.core.extraction import NOTHING_USABLE, Extraction, GroundingCheck, checking
 from summarize.core.grounding import article_text
 from summarize.core.results import Stage
 from summarize.model import instructor_shims
@@ -71,11 +71,47 @@ MAX_RETRY_AFTER = 120.0
 
 
 class ModelError(Exception):
-    """The model could not produce a brief for one article; `stage` says where it failed."""
+    """The model could not produce a brief for one article; `stage` says where it failed.
+
+    `usage` and `attempts` are what the article cost before it failed (set by `extract`):
+    every answer is paid for, a rejected one too.
+    """
 
     def __init__(self, stage: Stage, message: str) -> None:
         super().__init__(message)
         self.stage = stage
+        self.usage = Usage()
+        self.attempts = 0
+
+
+@dataclass
+class Spent:
+    """One article's answers, over every response the server sent: re-asks, answers that
+    failed validation, and whole extractions redone after a transport fault. It also keeps
+    the last usable answer, so that a later failure (an unusable answer, a cut-off, a fault)
+    cannot cost the article what an earlier attempt gave."""
+
+    usage: Usage = field(default_factory=Usage)
+    answers: int = 0
+    grounding_reasks: int = 0
+    answered_by: str | None = None
+    usable: Extraction | None = None
+
+    def add(self, completion: Any) -> None:
+        self.usage += usage_of(completion)
+        self.answers += 1
+        self.answered_by = getattr(completion, "model", None) or None
+
+    def result(self, extraction: Extraction) -> ExtractionResult:
+        attempts = max(self.answers, 1)
+        return ExtractionResult(
+            extraction=extraction,
+            usage=self.usage,
+            attempts=attempts,
+            reasks=attempts - 1,
+            grounding_reasks=self.grounding_reasks,
+            answered_by=self.answered_by,
+        )
 
 
 class FatalModelError(ModelError):
@@ -252,8 +288,25 @@ class ModelClient:
         await self._openai.close()
 
     async def extract(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
-        """One article's extraction; failures are `ModelError`s with the key redacted."""
-        return await self._guarded(lambda: self._extract_once(article, prompt))
+        """One article's extraction; failures are `ModelError`s with the key redacted, and
+        carry the tokens the article cost.
+
+        An attempt that failed after an earlier answer was usable returns that answer: an
+        article is never lost while it has something to keep. A replay miss is the exception:
+        it means the recordings are stale, which must not pass unseen.
+        """
+        spent = Spent()
+        try:
+            return await self._guarded(lambda: self._extract_once(article, prompt, spent))
+        except ModelError as exc:
+            usable = spent.usable
+            if usable is None or isinstance(exc, FatalModelError) or exc.stage == Stage.REPLAY:
+                exc.usage, exc.attempts = spent.usage, spent.answers
+                raise
+            _log.info(
+                "%s: kept an earlier usable answer; the last attempt failed: %s", article.id, exc
+            )
+            return spent.result(usable)
 
     async def structured(
         self,
@@ -356,32 +409,32 @@ class ModelClient:
             )
         return ModelError(Stage.TRANSPORT, f"connection to {url} {what}")
 
-    async def _extract_once(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
+    async def _extract_once(
+        self, article: Article, prompt: PromptTemplate, spent: Spent
+    ) -> ExtractionResult:
         check = GroundingCheck(
             article=article_text(article), max_attempts=self.settings.max_reasks + 1
         )
 
-        def count_response(*_: Any, **__: Any) -> None:
+        def count_response(completion: Any, *_: Any, **__: Any) -> None:
+            # Called before instructor folds this response's usage into its running total.
             check.attempts += 1
+            spent.add(completion)
 
         hooks = Hooks()
         hooks.on("completion:response", count_response)
-        with checking(check):
-            extraction, completion = await self._create(
-                Extraction,
-                article_messages(prompt, article),
-                hooks,
-                RequestTag(key=article.id, content_sha256=article.sha256, prompt=prompt),
-            )
-        attempts = max(check.attempts, 1)
-        return ExtractionResult(
-            extraction=extraction,
-            usage=usage_of(completion),
-            attempts=attempts,
-            reasks=attempts - 1,
-            grounding_reasks=check.rejected,
-            answered_by=getattr(completion, "model", None) or None,
-        )
+        try:
+            with checking(check):
+                extraction, _ = await self._create(
+                    Extraction,
+                    article_messages(prompt, article),
+                    hooks,
+                    RequestTag(key=article.id, content_sha256=article.sha256, prompt=prompt),
+                )
+        finally:
+            spent.usable = check.usable or spent.usable
+            spent.grounding_reasks += check.rejected
+        return spent.result(extraction)
 
     async def _create(
         self,
@@ -481,6 +534,12 @@ def _last_problem(exc: InstructorRetryException) -> str:
     last: BaseException = attempts[-1].exception if attempts else exc
     if isinstance(last, pydantic.ValidationError) and last.errors():
         first, *others = last.errors()
+        verdict = str(first["msg"]).removeprefix("Value error, ")
+        if verdict.startswith(NOTHING_USABLE):
+            # The tolerant reading's own verdict (`reading.py`): it says what was wrong.
+            return "answer had nothing usable: " + _first_line(
+                ValueError(verdict.removeprefix(NOTHING_USABLE))
+            )
         message = _first_line(ValueError(first["msg"]))
         if first["type"] == "json_invalid":
             return f"answer is not valid JSON ({message})"

@@ -72,7 +72,8 @@ class Guard:
                 headers["content-security-policy"] = _POLICY
                 headers["x-content-type-options"] = "nosniff"
                 headers["referrer-policy"] = "no-referrer"
-                headers["cache-control"] = "no-store"
+                # Pages and answers are never kept; the static files say otherwise themselves.
+                headers.setdefault("cache-control", "no-store")
             await send(message)
 
         return with_headers

@@ -73,6 +73,77 @@ def dropped(brief: Brief) -> list[Any]:
     return [w for w in brief.warnings if getattr(w, "kind", "dropped") != "weak"]
 
 
+@dataclass(frozen=True)
+class DroppedGroup:
+    """What the model gave and the brief does not keep, for one cause, with what to do."""
+
+    cause: str
+    title: str
+    advice: str
+    warnings: tuple[Any, ...]
+
+
+# Each cause's title and advice; a repeat is not a grounding failure and is not re-added.
+_CAUSES = {
+    "evidence": (
+        "Dropped: no evidence in the article",
+        "The model gave these without citing a sentence of the article, so the brief does not "
+        "keep them. If the article does state one, select its words and press 1 "
+        "(participant), 2 (outcome) or 3 (follow-up): the selection becomes its evidence.",
+    ),
+    "as_written": (
+        "Dates the article does not write",
+        "The model gave a date \u201cas written\u201d that is not in the text, so it was not "
+        "used. If the article gives the date, copy its words into \u201cdate text\u201d; for a "
+        "date you worked out, set the date itself.",
+    ),
+    "repeated": (
+        "Events the model repeated",
+        "The model gave these events twice, word for word; each is kept once. Nothing is "
+        "missing: there is nothing to add back.",
+    ),
+    "normalised": (
+        "Read differently from how the model wrote them",
+        "Kept: a sentence number written as text, an unknown status or type, read as the "
+        "brief's nearest value. Check each against the article; edit it if the reading is "
+        "wrong.",
+    ),
+    "cut": (
+        "Cut at summarize's limit",
+        "A list or a text longer than summarize keeps: the rest was left out. If an item "
+        "past the limit matters, add it by selecting its words.",
+    ),
+    "other": (
+        "Dropped for another reason",
+        "The reason is given with each. If the article does state one, add it back by "
+        "selecting its words.",
+    ),
+}
+
+
+def _cause(warning: Any) -> str:
+    if warning.kind in ("repeated", "normalised", "cut"):
+        return str(warning.kind)
+    reason = warning.reason
+    if reason.startswith(("no sentence cited", "cites no sentence")):
+        return "evidence"
+    if reason.startswith("not written in the article"):
+        return "as_written"
+    return "other"
+
+
+def dropped_by_cause(brief: Brief) -> list[DroppedGroup]:
+    """The dropped panel: one group per cause, in a fixed order, empty groups left out."""
+    groups: dict[str, list[Any]] = {cause: [] for cause in _CAUSES}
+    for w in dropped(brief):
+        groups[_cause(w)].append(w)
+    return [
+        DroppedGroup(cause, *_CAUSES[cause], tuple(found))
+        for cause, found in groups.items()
+        if found
+    ]
+
+
 def marks(brief: Brief, text: str) -> list[Mark]:
     """Every evidence span of the brief, in brief order, numbered e1, e2, ..."""
     weak = weak_paths(brief)

@@ -57,7 +57,15 @@ async def _process(
     except FatalModelError:
         raise
     except ModelError as exc:
-        return _failed(article, exc.stage, str(exc), seconds=time.perf_counter() - started)
+        # Every answer the article got is paid for, the failed ones too.
+        return _failed(
+            article,
+            exc.stage,
+            str(exc),
+            seconds=time.perf_counter() - started,
+            usage=exc.usage,
+            attempts=exc.attempts,
+        )
     provenance = Provenance(
         prompt_version=prompt.version,
         model=client.settings.model,
@@ -187,12 +195,16 @@ async def _drain(
                 session.record(task.result(), row)
                 continue
             # What stops the run (a rejected key, a full disk) failed this article too.
+            spent: dict[str, Any] = {}
             if isinstance(failure, ModelError):
                 stage = failure.stage
+                spent = {"usage": failure.usage, "attempts": failure.attempts}
             else:
                 stage = Stage.WRITE if isinstance(failure, OSError) else Stage.INTERNAL
             error = ErrorRecord(task.get_name(), file, stage, str(failure))
-            session.record(ArticleResult(task.get_name(), file, Status.FAILED, error=error), row)
+            session.record(
+                ArticleResult(task.get_name(), file, Status.FAILED, error=error, **spent), row
+            )
             fatal = fatal or failure
         if fatal is not None:
             raise fatal

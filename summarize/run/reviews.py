@@ -33,11 +33,15 @@ class ReviewError(SummarizeError):
 class VersionConflict(SummarizeError):
     """The review changed since the reviewer loaded it: their change was not saved."""
 
-    def __init__(self, current: Review) -> None:
+    def __init__(self, current: Review | None) -> None:
         super().__init__(
             f"this brief was changed by {current.updated_by} at "
             f"{current.updated_at:%Y-%m-%d %H:%M:%S} since you opened it; your change was "
-            "not saved",
+            "not saved"
+            if current is not None
+            # A version above 0 with no review file: the file was removed, or never was.
+            else "there is no saved review of this brief at the version you saw (was its "
+            "file removed?); your change was not saved",
             hint="reload to see the current version, then make your change again",
         )
         self.current = current
@@ -71,18 +75,42 @@ class ReviewStore:
             raise ReviewError(f"{path} is not a review file: {exc.errors()[0]['msg']}") from exc
 
     def all(self) -> dict[str, Review]:
-        """Every readable review by article id; files that are not reviews are left out."""
+        """Every readable review by article id; files that are not reviews are left out
+        (`damaged` names them)."""
+        return self.read()[0]
+
+    def read(
+        self, load: Callable[[Path], Review | None] | None = None
+    ) -> tuple[dict[str, Review], dict[str, str]]:
+        """Every readable review by article id, and why each damaged review file is not one
+        (`load` reads one file, as `load` does; the review app's keeps what it parsed).
+
+        Only `*.json` is read: the temp files of a write cut short are never taken for one.
+        """
         reviews: dict[str, Review] = {}
+        damaged: dict[str, str] = {}
         if not self.dir.is_dir():
-            return reviews
+            return reviews, damaged
         for path in sorted(self.dir.glob("*.json")):
+            if not valid_id(path.stem):
+                continue
             try:
-                review = self.load(path.stem)
-            except ReviewError:
+                review = load(path) if load else self.load(path.stem)
+            except ReviewError as exc:
+                damaged[path.stem] = str(exc)
                 continue
             if review is not None and review.article_id == path.stem:
                 reviews[path.stem] = review
-        return reviews
+            elif review is not None:
+                damaged[path.stem] = f"{path} holds the review of {review.article_id}"
+        return reviews, damaged
+
+    def tidy(self) -> None:
+        """Remove the temp files of saves a kill cut short (under the lock: none is under
+        way)."""
+        if self.dir.is_dir():
+            with self._locked():
+                pass
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -91,6 +119,9 @@ class ReviewStore:
         fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
+            # Under the lock no write is under way: temp files here are from a killed one.
+            for tmp in self.dir.glob(".*.json.*.tmp"):
+                tmp.unlink(missing_ok=True)
             yield
         finally:
             os.close(fd)
@@ -106,7 +137,6 @@ class ReviewStore:
         with self._locked():
             current = self.load(article_id)
             if (current.version if current else 0) != seen_version:
-                assert current is not None  # version 0 is only ever "no file yet"
                 raise VersionConflict(current)
             changed = change(current)
             changed = changed.model_copy(update={"version": seen_version + 1})

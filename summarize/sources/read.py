@@ -350,6 +350,15 @@ def _read(
         yield _error(path, f"{_shown(path)} {cause}")
 
 
+def read_page_copy(
+    copy: Path, charset: str | None, origin: str, url: str
+) -> Iterator[Article | IngestError]:
+    """The articles of a page stored by an earlier run, read as that run read them when it
+    fetched `origin` (and was sent on to `url`): the review app's text of a URL's article."""
+    for item in _read(copy, None, charset=charset):
+        yield replace(item, url=url, origin=origin) if isinstance(item, Article) else item
+
+
 def _listed(folder: Path) -> list[str] | IngestError:
     """The names in `folder` to look at, sorted; hidden ones are skipped."""
     try:

@@ -249,7 +249,7 @@ def test_schema_violation_then_valid_answer_recovers(
     reply_with: ReplyWith,
 ) -> None:
     broken = json.loads(json.dumps(answer001))
-    broken["events"][0]["outcomes"][0]["kind"] = "hoped"
+    del broken["events"][0]["outcomes"][0]["statement"]  # an outcome that cannot stand
     server.enqueue(reply_with(broken), reply_with(answer001))
     out = tmp_path / "out"
 
@@ -258,6 +258,33 @@ def test_schema_violation_then_valid_answer_recovers(
     assert result.exit_code == 0, result.output
     assert read_brief(out, seed001.id).events[0].outcomes[0].kind == "agreed"
     assert read_manifest(out)["quality"]["reasks"] == 1
+
+
+def test_an_unknown_value_with_one_clear_reading_is_normalised_without_a_reask(
+    tmp_path: Path,
+    server: ModelServer,
+    src001: Path,
+    seed001: Article,
+    answer001: dict[str, Any],
+    reply_with: ReplyWith,
+) -> None:
+    answer001["events"][0]["outcomes"][0]["kind"] = "hoped"
+    server.enqueue(reply_with(answer001))
+    out = tmp_path / "out"
+
+    result = live(server, src001, out)
+
+    assert result.exit_code == 0, result.output
+    brief = read_brief(out, seed001.id)
+    assert brief.events[0].outcomes[0].kind == "claimed"
+    (warning,) = brief.warnings
+    assert (warning.path, warning.kind, warning.quote) == (
+        "events[0].outcomes[0].kind",
+        "normalised",
+        "hoped",
+    )
+    assert read_manifest(out)["quality"]["reasks"] == 0
+    assert len(server.requests) == 1
 
 
 def test_rate_limit_with_retry_after_zero_is_retried(

@@ -12,6 +12,7 @@ import pytest
 
 from summarize.core.brief import EventStatus
 from summarize.core.dates import resolve_date
+from summarize.core.names import names
 
 MANIFEST = corpus.manifest()
 ARTICLES: list[dict[str, Any]] = MANIFEST["articles"]
@@ -113,3 +114,15 @@ def test_a_word_languages_of_one_script_read_differently_is_read_in_the_article_
     assert resolve_date("12 listopada", june, EventStatus.PLANNED, context=context) == dt.date(
         2022, 11, 12
     )
+
+
+def test_a_surname_followed_by_a_capitalised_title_is_still_the_person() -> None:
+    # From a real arrivals list (tests/articles/arab_league_summit_arrivals.txt): the word
+    # after a surname is often a title, which must not make the surname a namesake's.
+    listing = (
+        "Mohammad Al Gergawi, Minister of Cabinet Affairs and The Future; Sultan Al Mansouri, "
+        "Minister of Economy; Reem Al Hashimy, Minister of State for International Co-operation"
+    )
+    for name in ("Mohammad Al Gergawi", "Sultan Al Mansouri", "Reem Al Hashimy"):
+        assert names([listing], name), name
+    assert not names([listing], "Mohammad Bin Salman")

@@ -121,3 +121,20 @@ def test_the_latest_period_names_each_pair_once() -> None:
     (line,) = [x for x in render_memo(briefs, "md").splitlines() if "Latest period" in x]
     assert "Putin and Trump" in line
     assert "Trump and Putin" not in line
+
+
+def test_what_reading_the_answers_changed_is_said_in_the_caution() -> None:
+    briefs = [Brief.model_validate_json(p.read_bytes()) for p in sorted(GOLDEN.glob("*.json"))]
+    normalised = GroundingWarning(
+        path="events[0].status", quote="", reason="missing; read as unclear", kind="normalised"
+    )
+    only_normalised = briefs[0].model_copy(update={"warnings": [normalised, normalised]})
+    text = render_memo([only_normalised, *briefs[1:]], "md")
+    assert "In 1 of 5 briefs, 2 values were read differently from how the model wrote them" in text
+    assert "unreliable" not in text, "a repaired form loses nothing"
+    cut = GroundingWarning(path="events[0].topics", quote="45 items", reason="45 given", kind="cut")
+    with_cut = briefs[0].model_copy(update={"warnings": [cut, normalised]})
+    text = render_memo([with_cut, *briefs[1:]], "md")
+    assert "1 list or text was cut at summarize's hard limits" in text
+    assert "1 value was read differently from how the model wrote it" in text
+    assert "The extraction was unreliable" in text

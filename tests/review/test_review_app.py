@@ -26,8 +26,16 @@ def client(out: Path) -> TestClient:
     return TestClient(create_app(RunFolder.open(out), "Ana", TOKEN), base_url="http://127.0.0.1")
 
 
+def base_of(c: TestClient, aid: str) -> str:
+    """The model brief the article page shows, as its script sends it with every change."""
+    found = re.search(r'data-base="([0-9a-f]*)"', c.get(f"/article/{aid}").text)
+    return found[1] if found else ""
+
+
 def post(c: TestClient, aid: str, what: str, body: dict[str, Any], **headers: str) -> Any:
+    """A change as the page sends it (with the brief it shows, unless `body` names one)."""
     sent = {"x-review-token": TOKEN, "content-type": "application/json", **headers}
+    body = {"base": base_of(c, aid), **body}
     return c.post(f"/api/article/{aid}/{what}", content=json.dumps(body), headers=sent)
 
 
@@ -61,7 +69,7 @@ def test_a_correction_is_saved_apart_from_the_model_brief_and_shown(out: Path) -
         {"version": 0, "op": "set", "path": "events[0].participants[0].name", "value": "Putin"},
     )
     assert answer.status_code == 200, answer.text
-    assert answer.json() == {"version": 1, "reviewed": False}
+    assert answer.json()["version"] == 1 and answer.json()["reviewed"] is False
     assert (out / "briefs" / f"{aid}.json").read_bytes() == model_file
     saved = json.loads((out / "reviews" / f"{aid}.json").read_text())
     assert saved["created_by"] == "Ana" and saved["version"] == 1
@@ -203,13 +211,42 @@ def test_what_grounding_dropped_is_listed_and_evidence_is_marked_in_the_text(out
     weak = [w for w in brief.warnings if w.kind == "weak"]
     assert dropped and weak
     page = client(out).get(f"/article/{aid}").text
-    assert f"Dropped by grounding ({len(dropped)})" in page
+    no_evidence = [w for w in dropped if w.reason.startswith(("no sentence", "cites no"))]
+    assert no_evidence, "the seed call has items dropped for citing nothing"
+    assert f"Dropped: no evidence in the article ({len(no_evidence)})" in page
     assert page.count('class="badge badge-weak"') == len(weak)
     assert page.count('<div class="item weak"') == len(weak)
     (span,) = item_spans(brief.events[0].participants[0])
-    assert 'data-item="events[0].participants[0]" data-ev="e1"' in page
+    assert re.search(r'data-item="events\[0\]\.participants\[0\]"[^>]* data-ev="e1"', page)
     segment = re.search(f'data-s="{span.start}" class="ev(?: weak)?" data-ev="([^"]*)"', page)
     assert segment is not None and "e1" in segment[1].split()
+
+
+def test_what_reading_the_answer_changed_is_listed_with_its_kind(out: Path) -> None:
+    aid = article_id(out, SEED_CALL)
+    path = out / "briefs" / f"{aid}.json"
+    brief = json.loads(path.read_text())
+    brief["warnings"] += [
+        {
+            "path": "events[0].status",
+            "quote": "",
+            "reason": "missing; read as unclear",
+            "kind": "normalised",
+        },
+        {
+            "path": "events[0].topics",
+            "quote": "45 items",
+            "reason": "45 given (12 asked for): kept the first 40, the most summarize accepts",
+            "kind": "cut",
+        },
+    ]
+    path.write_text(json.dumps(brief, indent=2))
+    page = client(out).get(f"/article/{aid}").text
+    assert "Read differently from how the model wrote them (1)" in page
+    assert "Cut at summarize&#39;s limit (1)" in page
+    assert '<span class="badge badge-normalised">normalised</span> <code>events[0].status' in page
+    assert '<span class="badge badge-cut">cut</span> <code>events[0].topics' in page
+    assert "kept the first 40" in page
 
 
 def test_undo_takes_back_the_last_correction_only(out: Path) -> None:
@@ -223,7 +260,8 @@ def test_undo_takes_back_the_last_correction_only(out: Path) -> None:
     assert post(c, aid, "change", {"version": 1, **drop}).status_code == 200
     assert post(c, aid, "reviewed", {"version": 2, "reviewed": True}).status_code == 200
     answer = post(c, aid, "undo", {"version": 3})
-    assert answer.json() == {"version": 4, "reviewed": False}
+    assert answer.json()["version"] == 4 and answer.json()["reviewed"] is False
+    assert answer.json()["reviewed_withdrawn"] is True
     saved = json.loads((out / "reviews" / f"{aid}.json").read_text())
     assert [x["op"] for x in saved["corrections"]] == ["set"]
     event = saved["brief"]["events"][0]
