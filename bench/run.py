@@ -6,7 +6,7 @@ the analysis outside them is kept.
 
     python bench/run.py                    everything (a few minutes on 2 cores)
     python bench/run.py --only memo,tokens some of: overhead concurrency replay memo memory tokens
-                                           startup sources
+                                           startup sources memo_browser
     python bench/run.py --quick            smaller sizes, for trying the script out
     python bench/run.py --profile replay   one benchmark under cProfile (writes no report)
 """
@@ -561,6 +561,66 @@ def bench_memo(quick: bool) -> Result:
             + (f"; {events:,} event blocks in the HTML." if events else ".")
         ],
         data=totals,
+    )
+
+
+# -- 4b. the memo in a browser -------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def bench_memo_browser(quick: bool) -> Result:
+    """How fast Debian's Chromium opens the HTML memo of a folder of 1,000+ events, and how
+    fast its filter box answers (issue 25). No target was set: measured, with the page size."""
+    from playwright.sync_api import sync_playwright
+
+    from summarize.memo.load import write_memo
+
+    large_folder = load_tests_module("large_folder")
+    count = 26 * (10 if quick else 40)
+    rows: list[tuple[str, ...]] = [("run", "to the load event", "filter by one leader")]
+    loads: list[float] = []
+    with workdir() as tmp:
+        briefs = large_folder.corpus_copies(count)
+        memo = tmp / "memo.html"
+        write_memo(briefs, memo, fmt=None, title="bench", as_of=None)
+        size = memo.stat().st_size
+        with sync_playwright() as p:
+            for run in range(1, 4):
+                browser = p.chromium.launch(
+                    executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"]
+                )
+                try:
+                    page = browser.new_page(viewport={"width": 1100, "height": 900})
+                    page.goto(memo.as_uri(), wait_until="load", timeout=600_000)
+                    loaded = page.evaluate(
+                        "performance.getEntriesByType('navigation')[0].loadEventEnd"
+                    )
+                    n_events = page.locator("article.event").count()
+                    started = time.perf_counter()
+                    page.fill("#event-filter input[name=actor]", "putin")
+                    page.locator("#timeline tbody tr:not([hidden])").first.wait_for()
+                    filtered = time.perf_counter() - started
+                finally:
+                    browser.close()
+                loads.append(loaded / 1000)
+                rows.append((str(run), f"{loaded / 1000:.2f} s", f"{filtered:.2f} s"))
+    best = min(loads)
+    return Result(
+        name="memo_browser",
+        title=f"4b. Memo in Chromium: {n_events:,} events ({count:,} briefs)",
+        target="opens fast (no number set)",
+        measured=f"load event after {best:.2f} s (best of 3), {size / 1e6:.1f} MB page",
+        ratio=None,
+        met=None,
+        table=rows,
+        notes=[
+            "The corpus goldens repeated round after round, 10 days apart "
+            "(tests/large_folder.py); headless Debian chromium via Playwright, a fresh "
+            "browser each run; time to the navigation's loadEventEnd, then to the first "
+            "visible row after typing one leader in the filter box."
+        ],
+        data={"load_s": loads, "bytes": size, "events": n_events},
     )
 
 
@@ -1176,6 +1236,7 @@ BENCHES: dict[str, Callable[[bool], Result]] = {
     "concurrency": bench_concurrency,
     "replay": bench_replay,
     "memo": bench_memo,
+    "memo_browser": bench_memo_browser,
     "memory": bench_memory,
     "tokens": bench_tokens,
     "startup": bench_startup,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, ClassVar
@@ -62,6 +63,15 @@ def shown_url(url: str | None) -> str | None:
     host = parts.netloc.rpartition("@")[2]
     password = ":***" if parts.password is not None else ""
     return urlunsplit(parts._replace(netloc=f"{user}{password}@{host}"))
+
+
+# `//user:password@` in any text (a URL, or a command-line word holding one).
+_PASSWORD_IN_URL = re.compile(r"(//[^/\s:@?#]*):[^/\s@?#]*@")
+
+
+def masked_passwords(text: str) -> str:
+    """`text` with the password of every `//user:password@` in it shown as `***`."""
+    return _PASSWORD_IN_URL.sub(r"\1:***@", text)
 
 
 class SettingsError(UsageError):

@@ -24,7 +24,7 @@ from summarize.core.grounding import article_text
 from summarize.core.restate import restate
 from summarize.sources.read import iter_articles
 
-pytest_plugins = ["eval_workspace"]  # the eval tests' shared fixtures
+pytest_plugins = ["eval_workspace", "ci_honesty"]  # eval fixtures; browser skips fail in CI
 
 # Property tests assert behaviour, never speed: the first example of a test may load
 # dateparser's locales or a language model of py3langid, which takes seconds on a busy machine.

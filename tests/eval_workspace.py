@@ -4,6 +4,11 @@ temporary folder, and a loopback model that answers each seed from its golden br
 The loopback model's faithful answer scores 1.0; it honours one rule a prompt may add, "Leave
 the participants list empty.", which is how a deliberately worse prompt produces worse briefs.
 Recordings are made by the record mode into temporary folders, never written by hand.
+
+For the matrix, `matrix_model` answers differently per model and per prompt (a test double,
+never stored as a recording): TERSE_MODEL leaves out outcomes and follow-ups, and a prompt
+without the evidence rules (tests/fixtures/prompts/no_evidence_rules.j2) gets evidence citing
+sentences the article does not have, as a model told nothing about the numbering would.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ GOLDENS = {p.stem: Brief.model_validate_json(p.read_bytes()) for p in GOLDEN.glo
 ARTICLES = {a.id: a for a in map(read_article, sorted(SEEDS.glob("*.txt")))}
 WORSE_RULE = "- Leave the participants list empty."
 MODEL = "loopback-model"
+TERSE_MODEL = "loopback-terse"
+NO_EVIDENCE_PROMPT = ROOT / "tests" / "fixtures" / "prompts" / "no_evidence_rules.j2"
+# What the shipped prompt says of evidence, and the broken one leaves out.
+EVIDENCE_RULE = "Every evidence field is a list of\n  the numbers of the sentences"
 
 # Floors that a faithful answer meets and an answer without participants does not.
 STRICT_CONFIG = """
@@ -62,6 +71,38 @@ def golden_model(request: ReceivedRequest) -> Reply:
     """Answers each article from its golden brief; obeys the worse prompt's rule."""
     obey = WORSE_RULE not in request.json()["messages"][0]["content"]
     return golden_answer(article_id_of(request), participants=obey)
+
+
+def _cite_nothing(answer: dict[str, Any]) -> None:
+    """Every evidence list of `answer` cites a sentence number past the article's end."""
+    for event in answer["events"]:
+        for key in ("participants", "outcomes", "follow_ups"):
+            for item in event[key]:
+                item["evidence"] = [9999]
+        if event["initiator"].get("evidence"):
+            event["initiator"]["evidence"] = [9999]
+
+
+def matrix_answer(request: ReceivedRequest) -> dict[str, Any]:
+    """The test double's extraction for one request: by its model and its prompt."""
+    body = request.json()
+    article_id = article_id_of(request)
+    system = body["messages"][0]["content"]
+    answer = extraction_of(
+        GOLDENS[article_id], ARTICLES[article_id], participants=WORSE_RULE not in system
+    )
+    if body["model"] == TERSE_MODEL:
+        for event in answer["events"]:
+            event["outcomes"], event["follow_ups"] = [], []
+    if EVIDENCE_RULE not in system:
+        _cite_nothing(answer)
+    return answer
+
+
+def matrix_model(request: ReceivedRequest) -> Reply:
+    """Answers as `matrix_answer` says, naming the model it was asked for."""
+    model = request.json()["model"]
+    return Reply.json(chat_completion(json.dumps(matrix_answer(request)), model=model))
 
 
 def golden_model_server() -> ModelServer:

@@ -55,6 +55,8 @@ class Reply:
     delay: float = 0.0  # seconds to wait before answering
     drop: bool = False  # close the connection without sending anything
     drip: float = 0.0  # seconds between the body's bytes (headers go at once)
+    header_drip: float = 0.0  # seconds between the status line's and headers' bytes
+    sized: bool = True  # send Content-Length (else the body ends when the connection does)
 
     def after(self, seconds: float) -> Reply:
         """This reply, sent only after `seconds` (cut short when the server stops)."""
@@ -63,6 +65,14 @@ class Reply:
     def dripping(self, seconds: float) -> Reply:
         """This reply with its body sent one byte every `seconds`, after prompt headers."""
         return replace(self, drip=seconds)
+
+    def slow_headers(self, seconds: float) -> Reply:
+        """This reply with its status line and headers sent one byte every `seconds`."""
+        return replace(self, header_drip=seconds)
+
+    def unsized(self) -> Reply:
+        """This reply without Content-Length: only the bytes say how big the body is."""
+        return replace(self, sized=False)
 
     @classmethod
     def hang_up(cls) -> Reply:
@@ -222,7 +232,18 @@ class ModelServer:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
-                    self.send_header("content-length", str(len(reply.body)))
+                    if reply.sized:
+                        self.send_header("content-length", str(len(reply.body)))
+                    if reply.header_drip > 0:
+                        # Held back and sent a byte at a time: each read of the client gets
+                        # something, so only a deadline for the whole answer stops it.
+                        head = b"".join(self._headers_buffer)
+                        self._headers_buffer = []
+                        for byte in head:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            if server._stopping.wait(reply.header_drip):
+                                return
                     self.end_headers()
                     if reply.drip <= 0:
                         self.wfile.write(reply.body)

@@ -25,3 +25,20 @@ def test_failed_write_keeps_old_file_and_leaves_no_temp(tmp_path: Path) -> None:
         write_text_atomic(target, "bad \udc80 surrogate")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+
+
+def test_replacing_renames_a_finished_file_and_drops_a_failed_one(tmp_path: Path) -> None:
+    from summarize.atomic import replacing
+
+    target = tmp_path / "events.sqlite"
+    target.write_text("old\n")
+    with pytest.raises(RuntimeError), replacing(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("writer failed")
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["events.sqlite"]
+    with replacing(target) as tmp:
+        assert tmp.parent == tmp_path and tmp != target
+        tmp.write_text("new\n")
+    assert target.read_text() == "new\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["events.sqlite"]

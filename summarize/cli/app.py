@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from summarize.cli import batch, log, memo, review, run, schema, serve
+from summarize.cli import batch, export, log, memo, review, run, schema, serve
 from summarize.cli import eval as eval_command
 from summarize.cli.options import HELP_OPTIONS, WordsCommand, names
 from summarize.cli.output import handles_errors
@@ -74,6 +74,12 @@ app.command(
 app.command(
     "memo", cls=WordsCommand, help=memo.MEMO_HELP, short_help="Write a briefing memo from briefs."
 )(handles_errors(memo.memo))
+app.command(
+    "export",
+    cls=WordsCommand,
+    help=export.EXPORT_HELP,
+    short_help="Export the events as CSV, Excel, SQLite or JSONL.",
+)(handles_errors(export.export))
 app.command(
     "log", cls=WordsCommand, short_help="Show the runs, articles and model exchanges of a folder."
 )(handles_errors(log.log))

@@ -86,6 +86,15 @@ BaseUrlOption = Annotated[
 ModelOption = Annotated[
     str | None, typer.Option(*names("--model"), metavar="NAME", help="Model name at the endpoint.")
 ]
+# Repeatable forms, for commands that take several (eval's matrix of prompts x models).
+ModelsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        *names("--model"),
+        metavar="NAME",
+        help="Model name at the endpoint; repeat it for several models.",
+    ),
+]
 ModeOption = Annotated[
     InstructorMode | None,
     typer.Option(help="Structured-output mode; auto: tools on OpenAI, json_schema elsewhere."),
@@ -103,6 +112,23 @@ TimeoutOption = Annotated[
 MaxOutputTokensOption = Annotated[
     int | None, typer.Option(metavar="N", help="Output token cap per answer (default 2048).")
 ]
+MaxReasksOption = Annotated[
+    int | None,
+    typer.Option(metavar="N", help="Re-asks after an invalid or ungrounded answer (default 2)."),
+]
+LocalOption = Annotated[
+    bool,
+    flag(
+        "--local",
+        help="Start the bundled llama.cpp server (extra 'local') for this command, then stop "
+        "it; fits --concurrency, --timeout and (unless recording) --max-output-tokens to it "
+        "unless given.",
+    ),
+]
+ModelPathOption = Annotated[
+    Path | None,
+    typer.Option(metavar="FILE", help="With --local: a GGUF file instead of SmolLM2-135M."),
+]
 PromptOption = Annotated[
     Path | None,
     typer.Option(
@@ -116,6 +142,14 @@ ForceOption = Annotated[
 ]
 QuietOption = Annotated[
     bool, flag(*names("--quiet"), help="Print only errors: no progress, no summary.")
+]
+PromptsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        *names("--prompt"),
+        metavar="FILE",
+        help="Prompt template to use instead of the shipped one; repeat it for several prompts.",
+    ),
 ]
 RecordingsOption = Annotated[
     Path | None,

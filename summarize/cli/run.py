@@ -31,11 +31,16 @@ Reads .txt, .md, .html/.htm, .pdf (its text layer: no OCR), .docx, .eml
 (Subject as title, Date as publication date), .json and .jsonl. Other files in
 a folder are listed as not read, with why, at the end and in run.json.
 
-A .txt file is a URL list when every line that is not blank or a # comment is
-one http(s) URL. Each page is fetched once (--fetch-timeout, a size cap from
---max-chars, at most 5 redirects) into --out's pages/ folder, with a sidecar
-naming the final URL; later runs read the stored copy. A page that cannot be
-fetched (timeout, 404, not HTML, PDF or Word) fails with the reason.
+A .txt file is a URL list when, blank lines and # comments aside, it is read
+line by line as http(s) URLs: every line one word, or most lines URLs; each
+other line is reported (file and line number) and skipped. Each page is
+fetched once (--fetch-timeout for connect, headers and body together, a size
+cap from --max-chars, at most 5 redirects, a few pages at once and at most two
+from one host) into --out's pages/ folder, with a sidecar naming the final URL
+and any redirect; later runs read the stored copy (--refetch fetches anew). A
+page that cannot be fetched (timeout, 404, not HTML, PDF or Word, a redirect
+into a private network) fails with the reason. user:password@ in a URL is sent
+for that page only and never stored or shown.
 
 Writes, under --out:
 
@@ -90,12 +95,7 @@ def run(
     mode: opt.ModeOption = None,
     concurrency: opt.ConcurrencyOption = None,
     timeout: opt.TimeoutOption = None,
-    max_reasks: Annotated[
-        int | None,
-        typer.Option(
-            metavar="N", help="Re-asks after an invalid or ungrounded answer (default 2)."
-        ),
-    ] = None,
+    max_reasks: opt.MaxReasksOption = None,
     max_output_tokens: opt.MaxOutputTokensOption = None,
     max_chars: Annotated[
         int | None,
@@ -110,18 +110,8 @@ def run(
     record: opt.RecordOption = False,
     record_missing: opt.RecordMissingOption = False,
     recordings: opt.RecordingsOption = None,
-    local: Annotated[
-        bool,
-        opt.flag(
-            "--local",
-            help="Start the bundled llama.cpp server (extra 'local') for this run, then stop it; "
-            "fits --concurrency, --timeout and --max-output-tokens to it unless given.",
-        ),
-    ] = False,
-    model_path: Annotated[
-        Path | None,
-        typer.Option(metavar="FILE", help="With --local: a GGUF file instead of SmolLM2-135M."),
-    ] = None,
+    local: opt.LocalOption = False,
+    model_path: opt.ModelPathOption = None,
     memo: Annotated[
         Path | None,
         typer.Option(
@@ -145,6 +135,13 @@ def run(
         float | None,
         typer.Option(metavar="SECONDS", help="Seconds to download one URL's page (default 30)."),
     ] = None,
+    refetch: Annotated[
+        bool,
+        opt.flag(
+            "--refetch",
+            help="Fetch every URL's page anew instead of reading the copy in --out's pages/.",
+        ),
+    ] = False,
     json_out: Annotated[
         bool,
         opt.flag(
@@ -199,9 +196,13 @@ def run(
     store = OutputStore(out)
     shown = Shown(json=json_out, quiet=quiet)
     if local:
-        code = _run_with_local_server(source, store, settings, template, model_path, force, shown)
+        code = _run_with_local_server(
+            source, store, settings, template, model_path, force, shown, refetch=refetch
+        )
     else:
-        code = asyncio.run(_run(source, store, endpoint(settings), template, force, shown))
+        code = asyncio.run(
+            _run(source, store, endpoint(settings), template, force, shown, refetch=refetch)
+        )
     raise typer.Exit(_write_run_memo(store, memo, code, quiet=quiet))
 
 
@@ -244,6 +245,8 @@ def _run_with_local_server(
     path: Path | None,
     force: bool,
     shown: Shown,
+    *,
+    refetch: bool = False,
 ) -> int:
     import time
 
@@ -278,6 +281,7 @@ def _run_with_local_server(
                     summary=summary,
                     counted=counted,
                     finished=beat.pause,
+                    refetch=refetch,
                 )
             )
             model = server.model
@@ -299,6 +303,7 @@ async def _run(
     summary: RunSummary | None = None,
     counted: Callable[[RunSummary], None] | None = None,
     finished: Callable[[], None] | None = None,
+    refetch: bool = False,
 ) -> int:
     """`counted`, when given, hears of the inputs once they are counted (`--local` states its
     expectations then) and takes over the terminal: the progress shows as plain lines;
@@ -325,6 +330,7 @@ async def _run(
     try:
         async with stack:
             session = stack.enter_context(open_run(store, src, settings, template, summary=summary))
+            session.refetch = refetch
             client = ModelClient(settings, tap=LedgerTap(session.ledger, session.run_id))
             stack.push_async_callback(client.aclose)  # closes the transport too
             session.count_inputs()
@@ -370,14 +376,16 @@ def report_run(
     from summarize.cli.summary import print_json, show_not_read, show_summary
     from summarize.outdir.closing import Note, closing_summary, noted
     from summarize.sources.read import SUPPORTED_SUFFIXES
+    from summarize.sources.urls import without_credentials
 
     counts = manifest.counts
     if not summary.total and code is None:
         say(
             "error:",
             "bold red",
-            f"no articles found in {src}: summarize reads {', '.join(sorted(SUPPORTED_SUFFIXES))} "
-            "files (hidden files and folders are skipped)",
+            f"no articles found in {without_credentials(str(src))}: summarize reads "
+            f"{', '.join(sorted(SUPPORTED_SUFFIXES))} files (hidden files and folders are "
+            "skipped)",
         )
         show_not_read(summary.skipped_files)
         return EXIT_USAGE
@@ -412,9 +420,12 @@ def _typed_args() -> list[str] | None:
     """The arguments summarize was started with; None when it was not started as a command."""
     import sys
 
+    from summarize.settings import masked_passwords
+
     if Path(sys.argv[0]).name != "summarize":
         return None
-    return sys.argv[1:]
+    # A password typed into a URL (the source's, --base-url's) is shown as ***.
+    return [masked_passwords(a) for a in sys.argv[1:]]
 
 
 @contextmanager
@@ -464,13 +475,16 @@ def _stop_on_sigterm(received: list[signal.Signals]) -> Callable[[], object]:
     """
     loop, task = asyncio.get_running_loop(), asyncio.current_task()
 
-    def terminate() -> None:
+    def terminate(signum: int, frame: object) -> None:
+        # A plain signal handler, as asyncio's own for Ctrl-C: it runs even while the loop
+        # waits on something that is not an await (pages being fetched).
         received.append(signal.SIGTERM)
         if task is not None:
             task.cancel()
+        loop.call_soon_threadsafe(lambda: None)  # wake the loop to deliver it
 
     try:
-        loop.add_signal_handler(signal.SIGTERM, terminate)
-    except (NotImplementedError, RuntimeError, ValueError):
+        before = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:
         return lambda: None  # not the main thread: SIGTERM keeps its default
-    return lambda: loop.remove_signal_handler(signal.SIGTERM)
+    return lambda: signal.signal(signal.SIGTERM, before if before is not None else signal.SIG_DFL)

@@ -84,6 +84,7 @@ _CLASSES = (
     ("l", "R"), ("r", "R"),
 )  # fmt: skip
 _VOWELS = frozenset("aeiouy")
+_APOSTROPHE = re.compile("['\u2019\u02bc]")
 # Arabic and Persian write "and", "so", "by", "for", "as" as a letter joined to the next word.
 _CLITICS = frozenset("\u0648\u0641\u0628\u0644\u0643")
 _CLASS_PATTERN = re.compile("|".join(re.escape(s) for s, _ in _CLASSES))
@@ -216,7 +217,8 @@ def names(texts: Iterable[str], name: str) -> bool:
     for text in texts:
         words = [m.group(0) for m in _WORD.finditer(unicodedata.normalize("NFC", text))]
         for i, word in enumerate(words):
-            forms = romanisations(word)
+            # "Xi's", "Erdoğan'a": a possessive or a case suffix after an apostrophe.
+            forms = romanisations(word) | romanisations(_APOSTROPHE.split(word)[0])
             for part in parts:
                 if not (_spells(part, word, forms) or _sounds_like(part, word, forms)):
                     continue

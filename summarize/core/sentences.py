@@ -31,6 +31,18 @@ _STOPWORDS_TEXT = {
     "pt": "o a os as e do da que em com por uma não",
 }
 _STOPWORDS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS_TEXT.items()}
+# Titles and abbreviations that sentencex's lists lack and wire copy puts before a name or a
+# word: a piece ending in one runs on into the next ("M. Macron", "o Pres. Lula").
+_ABBREVIATIONS_TEXT = {
+    "en": "Pres. Gov. Sen. Rep. Amb. Gen. Adm. Lt. Col. Sgt. Capt. Maj. Rev. Hon. Sec. Dep.",
+    "fr": "M. MM. Mme. Mmes. Mlle. Mgr. Me. Pr. Dr. Gal. Cdt. Lt. Col.",
+    "es": "Sr. Sra. Srta. Pres. Gral. Gob. Dr. Dra. Lic. Ing. Excmo. Excma. Dña. Dn.",
+    "pt": "Sr. Sra. Srta. Pres. Gov. Dep. Sen. Min. Gen. Dr. Dra. Exmo. Exma. Profa. Prof.",
+    "de": "Hr. Fr. Dr. Prof. Min. Präs. Bundespräs. Abg. St. Gen.",
+    # Not the year or "and so on" abbreviations: they end sentences too.
+    "ru": "тов. ген. проф. акад.",
+}
+_ABBREVIATIONS = {lang: frozenset(text.split()) for lang, text in _ABBREVIATIONS_TEXT.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +100,10 @@ def split_sentences(
     end = len(text) if end is None else end
     language = language or guess_language(text[start:end])
     spans: list[tuple[int, int]] = []
+    abbreviations = _ABBREVIATIONS.get(language, frozenset())
     for line in _LINE.finditer(text, start, end):
         at = line.start()
+        pieces: list[tuple[int, int]] = []
         for piece in sentencex.segment(language, line.group()):
             # sentencex returns consecutive slices of its input: walk them to get offsets.
             found = text.find(piece, at, line.end()) if piece else -1
@@ -97,6 +111,20 @@ def split_sentences(
                 continue
             s, e = _stripped(text, found, found + len(piece))
             at = found + len(piece)
-            if s < e:
-                spans.extend(_capped(text, s, e))
+            if s >= e:
+                continue
+            if pieces and _runs_on(text[pieces[-1][0] : pieces[-1][1]], abbreviations):
+                pieces[-1] = (pieces[-1][0], e)
+            else:
+                pieces.append((s, e))
+        for s, e in pieces:
+            spans.extend(_capped(text, s, e))
     return tuple(Sentence(n, s, e) for n, (s, e) in enumerate(spans, start=1))
+
+
+def _runs_on(piece: str, abbreviations: frozenset[str]) -> bool:
+    """Whether a piece ends in an abbreviation of the language, so the sentence goes on."""
+    words = piece.rsplit(None, 1)
+    last = words[-1] if words else ""
+    # "(M." or "«Pres." : the abbreviation without what opens it.
+    return last.lstrip("(\"'«\u201c\u2018[") in abbreviations

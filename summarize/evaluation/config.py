@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from summarize.core.errors import EXIT_USAGE, SummarizeError
+from summarize.evaluation.cell_plan import ModelEndpoint
 
 DEFAULT_CONFIG = Path("eval.toml")
 
@@ -97,13 +98,30 @@ class ConfigError(SummarizeError):
 
 def config_from_mapping(data: Mapping[str, Any], source: str = "<config>") -> ScoringConfig:
     """Validate a parsed eval.toml; fields it leaves out keep their defaults."""
+    # [models] says where the matrix's models are served: not a scoring rule (load_endpoints).
+    rules = {key: value for key, value in data.items() if key != "models"}
     try:
-        return ScoringConfig.model_validate(dict(data))
+        return ScoringConfig.model_validate(rules)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}" for e in exc.errors()
         )
         raise ConfigError(f"{source}: {problems}") from None
+
+
+def load_endpoints(path: Path | None) -> dict[str, ModelEndpoint]:
+    """eval.toml's `[models."name"]` tables: each model's base_url and recordings folder."""
+    if path is None:
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("models", {})
+        return {str(name): ModelEndpoint.model_validate(value) for name, value in table.items()}
+    except (OSError, tomllib.TOMLDecodeError, AttributeError) as exc:
+        raise ConfigError(f"{path}: cannot read [models]: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: [models] {where}: {first['msg']}") from None
 
 
 def load_config(path: Path | None) -> tuple[ScoringConfig, Path | None]:

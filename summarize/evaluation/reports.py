@@ -1,17 +1,17 @@
-"""The report in every form it is read: the plain-text diff of a case, JSON, JUnit XML, the
-HTML and Markdown pages (templates in summarize/templates) and the terminal table. Each returns
-text or prints to the console it is given; writing files is the caller's job."""
+"""The report in every form it is read: the plain-text diff of a case, JSON, JUnit XML and the
+HTML and Markdown pages (templates in summarize/templates). Each returns text; printing is the
+command line's (cli/eval.py), writing files the caller's."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
-from summarize.evaluation.results import CaseChange, CaseResult, Comparison, Report
+from summarize.core.brief import Brief
+from summarize.evaluation.cell_plan import slug
+from summarize.evaluation.results import CaseChange, CaseResult, Report
+from summarize.evaluation.side_by_side import article_views
 from summarize.rendering import environment
 
 
@@ -65,10 +65,25 @@ def report_json(report: Report) -> str:
 
 def junit_xml(report: Report) -> str:
     """One testcase per article; a failure's text is the readable diff."""
+    suite = junit_suite(report, "summarize eval")
+    root = ET.Element(
+        "testsuites",
+        name="summarize eval",
+        tests=suite.get("tests", "0"),
+        failures=suite.get("failures", "0"),
+        errors=suite.get("errors", "0"),
+    )
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def junit_suite(report: Report, name: str) -> ET.Element:
+    """The test suite of one run (one prompt with one model): a testcase per article."""
     run = report.run
-    suite = ET.Element("testsuite", name="summarize eval")
+    suite = ET.Element("testsuite", name=name)
     props = ET.SubElement(suite, "properties")
-    for name, value in (
+    for key, value in (
         ("git_commit", report.git_commit),
         ("prompt_file", report.prompt_file),
         ("prompt_version", report.prompt_version),
@@ -77,48 +92,36 @@ def junit_xml(report: Report) -> str:
         ("recording", report.recording),
         ("verdict", report.verdict.headline),
     ):
-        ET.SubElement(props, "property", name=name, value=str(value or ""))
+        ET.SubElement(props, "property", name=key, value=str(value or ""))
     failures = errors = 0
+    classname = f"summarize.eval.{slug(run.label)}"
     for case in run.cases:
         change = report.comparison.case(case.article_id) if report.comparison else None
-        counted = _testcase(suite, case, change, run.label)
+        counted = _testcase(suite, case, change, classname)
         failures += counted == "failure"
         errors += counted == "error"
     for error in report.setup_errors:
         if error.article_id is None or run.case(error.article_id) is None:
             errors += 1
             element = ET.SubElement(
-                suite,
-                "testcase",
-                classname=f"summarize.eval.{run.label}",
-                name=f"setup:{error.kind}",
+                suite, "testcase", classname=classname, name=f"setup:{error.kind}"
             )
             ET.SubElement(element, "error", message=error.message).text = error.fix
-    tests = len(suite.findall("testcase"))
-    suite.set("tests", str(tests))
+    suite.set("tests", str(len(suite.findall("testcase"))))
     suite.set("failures", str(failures))
     suite.set("errors", str(errors))
     suite.set("skipped", "0")
-    root = ET.Element(
-        "testsuites",
-        name="summarize eval",
-        tests=str(tests),
-        failures=str(failures),
-        errors=str(errors),
-    )
-    root.append(suite)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return suite
 
 
 def _testcase(
-    suite: ET.Element, case: CaseResult, change: CaseChange | None, label: str
+    suite: ET.Element, case: CaseResult, change: CaseChange | None, classname: str
 ) -> Literal["failure", "error", "ok"]:
     """Add one article's testcase to `suite`; says which JUnit count it adds to."""
     element = ET.SubElement(
         suite,
         "testcase",
-        classname=f"summarize.eval.{label}",
+        classname=classname,
         name=case.article_id,
         file=case.file or "",
     )
@@ -137,8 +140,21 @@ def _testcase(
     return "ok"
 
 
-def render_report(report: Report, fmt: Literal["html", "md"]) -> str:
+def render_report(
+    report: Report,
+    fmt: Literal["html", "md"],
+    outputs: Sequence[tuple[str, Mapping[str, Brief]]] = (),
+    goldens: Mapping[str, Brief] | None = None,
+) -> str:
+    """The report page; with `outputs` (a label and the briefs by article id, for each run)
+    and the `goldens`, it ends with each article's outputs next to its golden."""
     template = environment().get_template(f"eval_report.{fmt}.j2")
+    views = []
+    if outputs and goldens is not None:
+        ids = [c.article_id for c in report.run.cases]
+        views = article_views(
+            ids, goldens, [o for _, o in outputs], [{}] * len(outputs), report.config
+        )
     cases = []
     for case in report.run.cases:
         change = report.comparison.case(case.article_id) if report.comparison else None
@@ -157,94 +173,10 @@ def render_report(report: Report, fmt: Literal["html", "md"]) -> str:
     removed = [
         c for c in (report.comparison.cases if report.comparison else []) if c.status == "removed"
     ]
-    return template.render(report=report, cases=cases, removed=removed)
-
-
-def print_report(report: Report, console: Console) -> None:
-    """The terminal view: the case table, the diffs worth reading, metrics and the verdict."""
-    run, comparison = report.run, report.comparison
-    console.print(_case_table(report))
-    for case in run.cases:
-        change = comparison.case(case.article_id) if comparison else None
-        regressed = change is not None and change.status == "regressed"
-        if case.status == "scored" and case.passed and not regressed and not case.flaky:
-            continue
-        if case.status == "setup_error":
-            continue
-        console.print(escape(describe_case(case, change)), highlight=False)
-    if comparison is not None:
-        _print_added_and_removed(comparison, console)
-    for error in report.setup_errors:
-        console.print(
-            f"[yellow]{escape(error.kind.replace('_', ' '))}[/] "
-            f"{escape(error.article_id or '')}: {escape(error.message)}\n"
-            f"  fix: {escape(error.fix)}",
-            highlight=False,
-        )
-    metrics = run.metrics
-    if metrics:
-        shown = ("grounding_rate", "initiator_accuracy", "invented_initiator_rate")
-        parts = []
-        for name in shown:
-            value = metrics.get(name)
-            parts.append(
-                f"{name.replace('_', ' ')} " + ("n/a" if value is None else f"{value:.2f}")
-            )
-        console.print("metrics: " + escape("; ".join(parts)), highlight=False)
-    final = report.verdict
-    colour = {"pass": "green", "fail": "red", "setup_error": "yellow"}[final.status]
-    if not final.quality_floor:
-        colour = "yellow"
-    console.print(f"[bold {colour}]{escape(final.headline)}[/] (exit {final.exit_code})")
-
-
-def _case_table(report: Report) -> Table:
-    run, comparison = report.run, report.comparison
-    title = (
-        f"summarize eval: prompt {run.prompt_version} ({run.prompt_file}), model {run.model}, "
-        f"{run.recording}" + (f" x{run.repeat}" if run.repeat > 1 else "")
+    return template.render(
+        report=report,
+        cases=cases,
+        removed=removed,
+        views=views,
+        column_labels=[label for label, _ in outputs],
     )
-    table = Table(title=escape(title), title_justify="left")
-    table.add_column("article")
-    table.add_column("score", justify="right")
-    table.add_column("threshold", justify="right")
-    table.add_column("verdict")
-    if comparison is not None:
-        table.add_column("vs reference")
-    table.add_column("failing fields")
-    for case in run.cases:
-        change = comparison.case(case.article_id) if comparison else None
-        if case.status == "setup_error":
-            verdict = "[yellow]SETUP[/]"
-        elif case.passed and not case.has_quality_floor():
-            verdict = "[yellow]NO FLOOR[/]"
-        elif case.passed:
-            verdict = "[green]PASS[/]"
-        else:
-            verdict = "[red]FAIL[/]"
-        failing = ", ".join(f.field for f in case.fields if not f.passed)
-        row = [
-            escape(case.article_id),
-            f"{case.weighted_score:.2f}" if case.status != "setup_error" else "-",
-            f"{case.threshold:.2f}" if case.status != "setup_error" else "-",
-            verdict,
-        ]
-        if comparison is not None:
-            status = change.status if change else "-"
-            colour = {"regressed": "red", "improved": "green"}.get(status, "white")
-            row.append(f"[{colour}]{status}[/]")
-        if case.status == "setup_error":
-            kinds = {e.kind for e in report.setup_errors if e.article_id == case.article_id}
-            failing = ", ".join(sorted(k.replace("_", " ") for k in kinds)) or "setup error"
-        row.append(escape(failing or "-"))
-        table.add_row(*row)
-    return table
-
-
-def _print_added_and_removed(comparison: Comparison, console: Console) -> None:
-    removed = [c.article_id for c in comparison.cases if c.status == "removed"]
-    added = [c.article_id for c in comparison.cases if c.status == "added"]
-    if added:
-        console.print(f"new cases (not in the reference): {escape(', '.join(added))}")
-    if removed:
-        console.print(f"cases gone since the reference: {escape(', '.join(removed))}")

@@ -15,9 +15,9 @@ import os
 import shlex
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Protocol
@@ -33,11 +33,14 @@ from summarize.evaluation.cases import (
     score_case,
     setup_error_case,
 )
+from summarize.evaluation.cell_plan import CellSpec, plan_cells, slug
 from summarize.evaluation.compare import compare_runs, decide
-from summarize.evaluation.config import ConfigError, ScoringConfig, load_config
+from summarize.evaluation.config import ConfigError, ScoringConfig, load_config, load_endpoints
 from summarize.evaluation.goldens import load_golden, write_reviewed_goldens
+from summarize.evaluation.matrix_results import CellStats, cell_stats
 from summarize.evaluation.results import CaseResult, Comparison, Report, RunResult, SetupError
 from summarize.model.client import FatalModelError, ModelClient
+from summarize.model.local_server import LocalServer, LocalServerError, default_model_path
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.model.recording import with_replay_endpoint
 from summarize.model.transports import LedgerTap
@@ -47,6 +50,7 @@ from summarize.run.pipeline import run_articles
 from summarize.run.session import open_run
 from summarize.settings import (
     REPLAY_URL,
+    InstructorMode,
     RecordingMode,
     Settings,
     SettingsError,
@@ -72,6 +76,17 @@ class EvalOptions:
     model: str | None = None
     recordings: Path | None = None
     concurrency: int | None = None
+    # The matrix: every prompt with every model (with `prompt` and `model` first, if given).
+    prompts: tuple[Path, ...] = ()
+    models: tuple[str, ...] = ()
+    # The model settings `summarize run` takes; None: flags > environment > summarize.toml.
+    timeout: float | None = None
+    instructor_mode: InstructorMode | None = None
+    max_reasks: int | None = None
+    max_output_tokens: int | None = None
+    # Start the bundled llama.cpp server for the cells that call a model.
+    local: bool = False
+    model_path: Path | None = None
     baseline: Path | None = None
     no_baseline: bool = False
     update_baseline: bool = False
@@ -88,6 +103,21 @@ class EvalOptions:
     # Shows each run's progress (the command line's bar or plain lines); None: silent.
     watch: Callable[[RunSummary], Watcher] | None = None
 
+    def cell_prompts(self) -> list[Path | None]:
+        """The prompts of the matrix, in order, each once; [None]: the shipped prompt."""
+        given = ([self.prompt] if self.prompt is not None else []) + list(self.prompts)
+        return list(dict.fromkeys(given)) or [None]
+
+    def cell_models(self) -> list[str | None]:
+        """The models of the matrix, in order, each once; [None]: the configured one (in
+        replay: the one the recordings were made with)."""
+        given = ([self.model] if self.model is not None else []) + list(self.models)
+        return list(dict.fromkeys(given)) or [None]
+
+    @property
+    def is_matrix(self) -> bool:
+        return len(self.cell_prompts()) * len(self.cell_models()) > 1
+
 
 @dataclass
 class Outcome:
@@ -96,6 +126,8 @@ class Outcome:
     report: Report
     briefs: dict[str, Brief] = field(default_factory=dict)
     baseline_path: Path | None = None
+    # The --against prompt's briefs, to show next to the candidate's.
+    reference_briefs: dict[str, Brief] = field(default_factory=dict)
 
 
 def _git(*args: str) -> str | None:
@@ -125,33 +157,57 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def rerecord_command(options: EvalOptions, settings: Settings, prompt: Path | None) -> str:
-    """The command that records what a replay missed, in the user's own terms."""
-    recordings = options.recordings
-    if prompt is not None and recordings is None:
-        # Recording another prompt into the default folder would replace the shipped
-        # prompt's recordings article by article; give it a folder of its own.
-        recordings = settings.recordings_dir.parent / f"recordings-{prompt.stem}"
-    parts = ["summarize", "eval", "--record-missing"]
-    url = shown_url(settings.base_url) if settings.base_url != REPLAY_URL else None
-    parts += ["--base-url", url or "<endpoint>"]
-    parts += ["--model", settings.model or "<model>"]
-    if prompt is not None:
-        parts += ["--prompt", str(prompt)]
-    if recordings is not None:
-        parts += ["--recordings", str(recordings)]
+def rerecord_command(
+    options: EvalOptions, settings: Settings, prompt: Path | None, recordings: Path | None
+) -> str:
+    """The command that records what a replay missed, with exactly the settings the replay
+    asked for (the output cap and re-asks are part of what is recorded), in the user's terms."""
+    parts = ["summarize", "eval"]
     if options.src != DEFAULT_SOURCE:
-        parts.insert(2, str(options.src))
-    command = " ".join(shlex.quote(p) if not p.startswith("<") else p for p in parts)
-    if url is None:
-        # Without a known endpoint, the bundled local model (extra 'local') can record too.
-        local = ["summarize", "run", str(options.src), "--record-missing", "--local"]
-        if prompt is not None:
-            local += ["--prompt", str(prompt)]
-        if recordings is not None:
-            local += ["--recordings", str(recordings)]
-        command += f" (or, with the bundled local model: {shlex.join(local)})"
+        parts.append(str(options.src))
+    parts.append("--record-missing")
+    if options.reviewed is not None:
+        parts += ["--reviewed", str(options.reviewed)]
+    elif options.golden != DEFAULT_GOLDEN:
+        parts += ["--golden", str(options.golden)]
+    for flag, path in (
+        ("--eval-config", options.eval_config),
+        ("--config", options.settings_config),
+    ):
+        if path is not None:
+            parts += [flag, str(path)]
+    url = shown_url(settings.base_url) if settings.base_url != REPLAY_URL else None
+    endpoint = ["--base-url", url or "<endpoint>", "--model", settings.model or "<model>"]
+    rest: list[str] = []
+    if prompt is not None:
+        rest += ["--prompt", str(prompt)]
+    if recordings is not None:
+        rest += ["--recordings", str(recordings)]
+    rest += ["--max-output-tokens", str(settings.max_output_tokens)]
+    if options.instructor_mode is not None:
+        # How the schema is sent is part of the request (tools or response_format).
+        rest += ["--mode", settings.mode.value]
+    if settings.max_reasks != Settings.model_fields["max_reasks"].default:
+        rest += ["--max-reasks", str(settings.max_reasks)]
+    if options.local:
+        return _command([*parts, "--local", *rest])
+    command = _command([*parts, *endpoint, *rest])
+    if url is None and settings.model in (None, _bundled_model()):
+        # Without a known endpoint, the bundled local model (extra 'local') records too.
+        command += f" (or, with the bundled local model: {_command([*parts, '--local', *rest])})"
     return command
+
+
+def _command(parts: list[str]) -> str:
+    return " ".join(p if p.startswith("<") else shlex.quote(p) for p in parts)
+
+
+def _bundled_model() -> str | None:
+    """The name the bundled local server gives its model, when the extra is installed."""
+    try:
+        return default_model_path().stem
+    except LocalServerError:
+        return None
 
 
 class Watcher(Protocol):
@@ -261,15 +317,23 @@ def _score_results(
     return scored
 
 
-def _settings(options: EvalOptions, recordings: Path | None) -> Settings:
+def _settings(options: EvalOptions, cell: CellSpec, server: LocalServer | None) -> Settings:
     settings = load_settings(
         options.settings_config,
-        base_url=options.base_url,
-        model=options.model,
+        base_url=cell.base_url,
+        model=cell.model,
         recording=options.mode,
-        recordings_dir=recordings,
+        recordings_dir=cell.recordings,
         concurrency=options.concurrency,
+        mode=options.instructor_mode,
+        timeout=options.timeout,
+        max_reasks=options.max_reasks,
+        max_output_tokens=options.max_output_tokens,
     )
+    if server is not None:
+        # Fitted where nobody set a value; when recording, the output cap stays the one a
+        # replay asks for (fit_settings), so what is recorded replays.
+        settings = server.settings_for(settings)
     return with_replay_endpoint(settings)
 
 
@@ -278,6 +342,8 @@ class _RunOutput:
     run: RunResult
     briefs: dict[str, Brief]
     errors: list[SetupError]
+    stats: CellStats = field(default_factory=CellStats)
+    settings: Settings | None = None
 
 
 def _unscored(
@@ -292,20 +358,21 @@ def _unscored(
         recording=settings.recording.value,
         cases=[],
     )
-    return _RunOutput(run, {}, [error])
+    return _RunOutput(run, {}, [error], settings=settings)
 
 
-def _evaluate_prompt(
+def evaluate_cell(
     options: EvalOptions,
     config: ScoringConfig,
-    prompt_path: Path | None,
-    recordings: Path | None,
-    label: str,
+    cell: CellSpec,
     work: Path,
+    label: str,
+    server: LocalServer | None = None,
 ) -> _RunOutput:
-    settings = _settings(options, recordings)
-    template = load_prompt(prompt_path)
-    fix = rerecord_command(options, settings, prompt_path)
+    """One prompt with one model over every article: produced, scored, counted."""
+    settings = _settings(options, cell, server)
+    template = load_prompt(cell.prompt)
+    fix = rerecord_command(options, settings, cell.prompt, cell.recordings)
     if settings.model is None:
         error = SetupError(
             kind="missing_recording",
@@ -316,11 +383,13 @@ def _evaluate_prompt(
     if not settings.base_url:
         raise UsageError(
             f"--{settings.recording.value} needs a model endpoint: pass --base-url and --model "
-            "(or set SUMMARIZE_BASE_URL and SUMMARIZE_MODEL)"
+            "(or set SUMMARIZE_BASE_URL and SUMMARIZE_MODEL, or [models] in eval.toml), "
+            "or --local"
         )
     repeats: list[_Scored] = []
+    stats: CellStats | None = None
     for n in range(options.repeat):
-        out = options.out / label if options.out is not None else work / f"{label}-{n}"
+        out = options.out / slug(label) if options.out is not None else work / f"{slug(label)}-{n}"
         try:
             results = produce_briefs(options.src, settings, template, out, options.watch)
         except FatalModelError as exc:
@@ -330,6 +399,11 @@ def _evaluate_prompt(
                 fix="check --base-url, --model and OPENAI_API_KEY",
             )
             return _unscored(label, template, settings, settings.model, error)
+        if stats is None:
+            price = settings.prices.get(settings.model)
+            priced = (price.prompt, price.completion) if price is not None else None
+            replayed = settings.recording is RecordingMode.REPLAY
+            stats = cell_stats(results, priced, replayed)
         only_reviewed = options.reviewed is not None
         repeats.append(_score_results(results, options.golden, config, fix, only_reviewed))
     first = repeats[0]
@@ -349,7 +423,7 @@ def _evaluate_prompt(
         cases=cases,
         metrics=run_metrics(cases),
     )
-    return _RunOutput(run, first.briefs, first.errors)
+    return _RunOutput(run, first.briefs, first.errors, stats or CellStats(), settings)
 
 
 def _check_options(options: EvalOptions) -> None:
@@ -376,6 +450,22 @@ def _check_options(options: EvalOptions) -> None:
         )
     if options.reviewed is not None and options.bless:
         raise UsageError("--bless writes goldens; --reviewed reads them from reviews: choose one")
+    if options.is_matrix and (options.against is not None or options.update_baseline):
+        raise UsageError(
+            "several --prompt or --model make a matrix whose cells are compared side by side; "
+            "--against and --update-baseline take one prompt with one model"
+        )
+    if options.is_matrix and options.bless:
+        raise UsageError("--bless copies one cell's outputs: give one --prompt and one --model")
+    if options.local and (options.base_url is not None or options.cell_models() != [None]):
+        raise UsageError(
+            "--local starts its own server and model: leave out --base-url and --model"
+        )
+    if options.local and options.mode is RecordingMode.REPLAY:
+        raise UsageError(
+            "--local calls the bundled model: add --record-missing (record what is not "
+            "recorded) or --live (record nothing); a replay needs no server"
+        )
     if options.bless and os.environ.get("CI"):
         raise UsageError("--bless is never run in CI: goldens change only on a person's request")
 
@@ -410,35 +500,103 @@ def _against_prompt(current: RunResult, reference: _RunOutput, tolerance: float)
     return _Reference(reference.run, comparison, errors)
 
 
-def _produce_and_score(
-    options: EvalOptions, config: ScoringConfig
-) -> tuple[_RunOutput, _RunOutput | None]:
-    """The candidate prompt's run, and the --against prompt's when there is one."""
+@dataclass
+class CellOutcome:
+    """One cell of the matrix, judged: its spec, outcome (report and briefs) and costs."""
+
+    spec: CellSpec
+    outcome: Outcome
+    stats: CellStats
+    endpoint: str | None
+
+
+@dataclass
+class Evaluated:
+    """Every cell of an evaluation, with the goldens they were scored against."""
+
+    cells: list[CellOutcome]
+    config: ScoringConfig
+    config_file: Path | None
+    goldens: dict[str, Brief] = field(default_factory=dict)
+
+
+def evaluate(options: EvalOptions) -> Outcome:
+    """Produce, score and compare one prompt with one model (the first cell, when the options
+    ask for a matrix: see `evaluate_all`); raises UsageError/ConfigError for what stops before
+    scoring."""
+    return evaluate_all(options).cells[0].outcome
+
+
+def evaluate_all(options: EvalOptions) -> Evaluated:
+    """Every prompt with every model on the same articles, each cell judged on its own."""
+    _check_options(options)
+    if options.reviewed is None:
+        return _evaluate_all(options)
+    with tempfile.TemporaryDirectory(prefix="summarize-reviewed-") as goldens:
+        write_reviewed_goldens(options.reviewed, Path(goldens))
+        return _evaluate_all(_with_reviewed_goldens(options, options.reviewed, Path(goldens)))
+
+
+@contextmanager
+def _local_server(options: EvalOptions) -> Iterator[LocalServer | None]:
+    """The bundled model server for the cells to call, with --local; stopped at the end."""
+    if not options.local:
+        yield None
+        return
+    with LocalServer(options.model_path) as server:
+        yield server
+
+
+def _evaluate_all(options: EvalOptions) -> Evaluated:
+    config, config_file = load_config(options.eval_config)
     try:
-        with tempfile.TemporaryDirectory(prefix="summarize-eval-") as scratch:
-            work = Path(scratch)
-            current = _evaluate_prompt(
-                options, config, options.prompt, options.recordings, "candidate", work
-            )
-            if options.against is None:
-                return current, None
-            recordings = options.against_recordings or options.recordings
-            reference = _evaluate_prompt(
-                options, config, options.against, recordings, "reference", work
-            )
-            return current, reference
+        default_recordings = load_settings(options.settings_config).recordings_dir
+        cells = plan_cells(
+            options.cell_prompts(),
+            options.cell_models(),
+            shipped_prompt=load_prompt().path,
+            recordings=options.recordings,
+            default_recordings=default_recordings,
+            base_url=options.base_url,
+            endpoints=load_endpoints(config_file),
+        )
+        evaluated = Evaluated([], config, config_file)
+        with (
+            _local_server(options) as server,
+            tempfile.TemporaryDirectory(prefix="summarize-eval-") as scratch,
+        ):
+            for cell in cells:
+                label = cell.label if options.is_matrix else "candidate"
+                current = evaluate_cell(options, config, cell, Path(scratch), label, server)
+                against = None
+                if options.against is not None:
+                    recordings = options.against_recordings or options.recordings
+                    reference = replace(cell, prompt=options.against, recordings=recordings)
+                    against = evaluate_cell(
+                        options, config, reference, Path(scratch), "reference", server
+                    )
+                outcome = _judge(options, config, config_file, current, against)
+                if against is not None:
+                    outcome.reference_briefs = against.briefs
+                evaluated.cells.append(
+                    CellOutcome(
+                        cell,
+                        outcome,
+                        current.stats,
+                        shown_url(current.settings.base_url) if current.settings else None,
+                    )
+                )
+        evaluated.goldens = _goldens(options.golden, evaluated.cells)
+        return evaluated
     except (SettingsError, PromptError, OutputLockedError) as exc:
         raise UsageError(str(exc)) from None
 
 
-def evaluate(options: EvalOptions) -> Outcome:
-    """Produce, score and compare; raises UsageError/ConfigError for what stops before scoring."""
-    _check_options(options)
-    if options.reviewed is None:
-        return _evaluate(options)
-    with tempfile.TemporaryDirectory(prefix="summarize-reviewed-") as goldens:
-        write_reviewed_goldens(options.reviewed, Path(goldens))
-        return _evaluate(_with_reviewed_goldens(options, options.reviewed, Path(goldens)))
+def _goldens(folder: Path, cells: Sequence[CellOutcome]) -> dict[str, Brief]:
+    """The goldens of the scored articles, to show next to the outputs."""
+    ids = dict.fromkeys(c.article_id for cell in cells for c in cell.outcome.report.run.cases)
+    found = {aid: load_golden(folder, aid, None) for aid in ids}
+    return {aid: g for aid, g in found.items() if isinstance(g, Brief)}
 
 
 def _with_reviewed_goldens(options: EvalOptions, folder: Path, goldens: Path) -> EvalOptions:
@@ -458,9 +616,15 @@ def _with_reviewed_goldens(options: EvalOptions, folder: Path, goldens: Path) ->
     )
 
 
-def _evaluate(options: EvalOptions) -> Outcome:
-    config, config_file = load_config(options.eval_config)
-    current, against = _produce_and_score(options, config)
+def _judge(
+    options: EvalOptions,
+    config: ScoringConfig,
+    config_file: Path | None,
+    current: _RunOutput,
+    against: _RunOutput | None,
+) -> Outcome:
+    """A cell's verdict: its floors, and the --against prompt or the baseline. In a matrix
+    the baseline judges only the cell of its own prompt and model."""
     tolerance = config.baseline.tolerance
     base = baseline_path(config, config_file, options.baseline, options.no_baseline)
     reference = _Reference()
@@ -468,6 +632,13 @@ def _evaluate(options: EvalOptions) -> Outcome:
         reference = _against_prompt(current.run, against, tolerance)
     elif base is not None and (base.is_file() or options.baseline is not None):
         reference = _against_baseline(current.run, base, tolerance)
+        old = reference.run
+        if (
+            options.is_matrix
+            and old is not None
+            and ((old.prompt_version, old.model) != (current.run.prompt_version, current.run.model))
+        ):
+            reference = _Reference()
     errors = current.errors + reference.errors
     commit, dirty = git_state()
     report = Report(

@@ -20,6 +20,7 @@ from summarize.memo.events import MergedEvent
 from summarize.memo.follow_ups import TrackedFollowUp, track_follow_ups
 from summarize.memo.links import Anchors, event_anchors, safe_url
 from summarize.memo.merging import merge_briefs
+from summarize.memo.overview import overview
 from summarize.memo.same_contact import possibly_same
 from summarize.memo.view import (
     ArticleRow,
@@ -103,6 +104,7 @@ def build_memo(
         unsummarised_note=unsummarised_note,
         unsummarised=unsummarised,
         n_reviewed=sum(1 for b in ordered if b.article_id in reviewed),
+        overview=overview(events, anchors),
     )
 
 

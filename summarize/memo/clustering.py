@@ -152,12 +152,18 @@ def _published_match(a: _Profile, b: _Profile, same_type: bool) -> bool:
 
 
 class _Clusters:
-    """Union-find over mentions that never joins two events of one article."""
+    """Union-find over mentions that never joins two events of one article, nor two
+    contacts dated more than a day apart (an undated report close to both must not bridge
+    them)."""
 
     def __init__(self, mentions: Sequence[Mention]) -> None:
         self.parent = list(range(len(mentions)))
         self.articles: list[set[str]] = [{m.article_id} for m in mentions]
         self.rules: list[set[str]] = [set() for _ in mentions]
+        # Each cluster's earliest and latest event date (None while it has no dated event).
+        self.dates: list[tuple[int, int] | None] = [
+            (m.event.date.toordinal(),) * 2 if m.event.date is not None else None for m in mentions
+        ]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -170,7 +176,13 @@ class _Clusters:
         if ri == rj or self.articles[ri] & self.articles[rj]:
             # An article's extractor already said its events are distinct.
             return
+        spans = [d for d in (self.dates[ri], self.dates[rj]) if d is not None]
+        if spans:
+            first, last = min(d[0] for d in spans), max(d[1] for d in spans)
+            if last - first > DATE_TOLERANCE_DAYS:
+                return  # two contacts, not one: dates further apart than reports differ by
         keep, drop = min(ri, rj), max(ri, rj)
+        self.dates[keep] = (first, last) if spans else None
         self.parent[drop] = keep
         self.articles[keep] |= self.articles[drop]
         self.articles[drop] = set()
@@ -244,7 +256,8 @@ def _join_undated_to_dated(
     profiles: Sequence[_Profile],
     clusters: _Clusters,
 ) -> None:
-    """An undated event reported with, or shortly after, a dated one of the same contact."""
+    """An undated event reported with, or shortly after, a dated one of the same contact:
+    the nearest such contact before its publication (`_Clusters` keeps it from joining two)."""
     for i in undated:
         published = mentions[i].source.published_date
         if published is None:

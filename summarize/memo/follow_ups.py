@@ -61,6 +61,8 @@ def track_follow_ups(events: Sequence[MergedEvent], as_of: dt.date) -> list[Trac
         if day is not None:
             by_day[day.toordinal()].append(e)
 
+    # Each event's last report date, once: overdue checks compare every event with it.
+    last_of = {e.id: last_reported(e) for e in events}
     tracked: list[TrackedFollowUp] = []
     for event in events:
         for fu in event.follow_ups:
@@ -69,7 +71,7 @@ def track_follow_ups(events: Sequence[MergedEvent], as_of: dt.date) -> list[Trac
                 status = FollowUpStatus.MET
             elif fu.due_date is None or fu.due_date >= as_of:
                 status = FollowUpStatus.OPEN
-            elif _later_report(event, fu, fu.due_date, events):
+            elif _later_report(event, fu, fu.due_date, events, last_of):
                 status = FollowUpStatus.OVERDUE
             else:
                 status = FollowUpStatus.NO_LATER_REPORT
@@ -90,15 +92,16 @@ def _shares(who: Sequence[tuple[PersonKey, ...]], e: MergedEvent) -> bool:
 
 
 def _later_report(
-    event: MergedEvent, fu: MergedFollowUp, due: dt.date, events: Sequence[MergedEvent]
+    event: MergedEvent,
+    fu: MergedFollowUp,
+    due: dt.date,
+    events: Sequence[MergedEvent],
+    last_of: dict[str, dt.date | None],
 ) -> bool:
     """Whether another event about the contact's parties is reported after the due date."""
     who = _parties(event, fu)
     return any(
-        e.id != event.id
-        and (last := last_reported(e)) is not None
-        and last > due
-        and _shares(who, e)
+        e.id != event.id and (last := last_of[e.id]) is not None and last > due and _shares(who, e)
         for e in events
     )
 

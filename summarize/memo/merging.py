@@ -273,10 +273,12 @@ def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
         members = [rows[i] for i in group]
         names = tuple(r.name.strip() for r in members)
         name = best_name(names)
+        in_group = set(group)
+        others = [r.name for i, r in enumerate(rows) if i not in in_group]
         shorts = tuple(
             s
             for r in members
-            if (s := valid_short(r.short, r.name, [r.evidence.quote] if r.evidence else []))
+            if (s := valid_short(r.short, r.name, [r.evidence.quote] if r.evidence else [], others))
         )
         affiliations = Counter(
             a for a in (canonical_affiliation(r.affiliation) for r in members) if a is not None

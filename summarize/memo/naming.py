@@ -24,13 +24,23 @@ def is_latin(text: str) -> bool:
     return all(ord(c) < 0x250 for c in text)
 
 
-def valid_short(short: str | None, name: str, quotes: Iterable[str]) -> str | None:
+def valid_short(
+    short: str | None, name: str, quotes: Iterable[str], others: Iterable[str] = ()
+) -> str | None:
     """The short name if the name or one of the person's quotes contains it, else None:
-    a short form the article never uses is not how it calls the person."""
+    a short form the article never uses is not how it calls the person. Nor is one that is
+    part of another person's name in the same account ("Lavrov and Blinken spoke" cites
+    both: Blinken is not Lavrov's short name)."""
     if not short or not short.strip():
         return None
     folded = fold(short)
     if not folded:
+        return None
+    own = f" {folded} " in f" {fold(name)} " or (is_han(short) and short in name)
+    if not own and any(
+        f" {folded} " in f" {fold(other)} " or (is_han(short) and short in other)
+        for other in others
+    ):
         return None
     for text in (name, *quotes):
         if f" {folded} " in f" {fold(text)} " or (is_han(short) and short in text):

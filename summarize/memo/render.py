@@ -3,7 +3,9 @@ templates in `summarize/templates/`."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -82,7 +84,31 @@ def _memo_environment() -> jinja2.Environment:
         "html_event_links": html_event_links,
         "html_badge": html_badge,
     }
+    script = memo_script(env)
+    env.globals = {
+        **env.globals,
+        "memo_script": Markup(script),
+        "memo_script_hash": script_hash(script),
+    }
     return env
+
+
+def memo_script(env: jinja2.Environment) -> str:
+    """The filter's script, as the page will hold it: lines without trailing blanks and no
+    runs of blank lines (what `render_view` tidies), so that its hash stays true."""
+    assert env.loader is not None
+    text = env.loader.get_source(env, "memo_filter.js")[0]
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+    script = _BLANK_RUNS.sub("\n\n", "\n".join(lines))
+    if "</" in script:  # would end the <script> element early
+        raise ValueError("memo_filter.js must not contain '</'")
+    return "\n" + script + "\n"
+
+
+def script_hash(script: str) -> str:
+    """The content security policy's source for an inline script: 'sha256-<base64>'."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
 # --- filters -------------------------------------------------------------------------------

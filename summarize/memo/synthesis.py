@@ -35,4 +35,6 @@ async def synthesize(
     tag = RequestTag(key=f"memo-{digest[:16]}", content_sha256=digest, prompt=prompt)
     with citing([e.id for e in events]):
         answer, usage, _ = await client.structured(MemoSynthesis, messages, tag=tag)
+        # Masked while the event ids are known: the copy is validated as the answer was.
+        answer = client.masked(answer)
     return answer, usage

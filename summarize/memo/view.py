@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from summarize.memo.citations import CitedSentence
+from summarize.memo.overview import Overview
 
 # An event link: (event id, HTML anchor, Markdown anchor).
 EventRef = tuple[str, str, str]
@@ -230,3 +231,5 @@ class MemoView:
     unsummarised: tuple[UnsummarisedRow, ...]
     # Articles whose brief a reviewer checked (summarize review) and the memo used.
     n_reviewed: int = 0
+    # The HTML memo's charts and filter data (issue 25).
+    overview: Overview | None = None

@@ -301,6 +301,11 @@ class ModelClient:
     async def aclose(self) -> None:
         await self._openai.close()
 
+    def masked(self, answer: M) -> M:
+        """`answer` (a brief made of an answer, a synthesis) as it may be stored: any
+        credential the endpoint echoed into it is masked."""
+        return self._secrets.masked(answer)
+
     async def extract(self, article: Article, prompt: PromptTemplate) -> ExtractionResult:
         """One article's extraction; failures are `ModelError`s with the key redacted, and
         carry the tokens the article cost.
@@ -494,7 +499,9 @@ class ModelClient:
             if isinstance(exc.__cause__, ReplayMissError):
                 raise self._replay_miss(exc.__cause__) from None
             if isinstance(exc.__cause__, NotAnOpenAIEndpoint):
-                # Every article would meet the same page: stop the run.
+                if self._contact.completed:
+                    raise self._bad_answer(exc.__cause__) from None
+                # Nothing has worked yet: every article would meet the same page, stop the run.
                 raise FatalModelError(
                     Stage.CONFIG,
                     f"{exc.__cause__}; check --base-url (it usually ends in /v1)",
@@ -506,6 +513,16 @@ class ModelClient:
             ) from None
         self._check_model(completion)
         return answer, completion
+
+    def _bad_answer(self, exc: NotAnOpenAIEndpoint) -> ModelError:
+        """One bad 200 (a proxy's error page, JSON cut short) from an endpoint that has
+        answered well in this run: that article fails, the run goes on."""
+        what = str(exc).split(": it is not an OpenAI-compatible API")[0]
+        return ModelError(
+            Stage.TRANSPORT,
+            f"{what}, though it answered well before (a proxy's error page or an answer cut "
+            "short?); this article failed, the others go on: run again to retry it",
+        )
 
     def _replay_miss(self, miss: ReplayMissError) -> ModelError:
         """The article's failure; the first article with no recording at all also gets one

@@ -8,7 +8,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from summarize.settings import Settings
+from summarize.settings import RecordingMode, Settings
 
 # llama-cpp-python's server keeps one model behind one lock: it answers one request at a time,
 # and a request it has started runs to its end even after its client gave up on it (so a
@@ -97,9 +97,16 @@ def fit_settings(settings: Settings, profile: ServerProfile) -> Settings:
 
     A value counts as set when it came from a flag, a `SUMMARIZE_*` variable or the config
     file (pydantic-settings puts those in `model_fields_set`); set values are never changed.
+    When recording, the output cap is never fitted: a replay of the recordings asks for the
+    configured one.
     """
     given = {name: getattr(settings, name) for name in FITTED_SETTINGS}
-    given = {name: value for name, value in given.items() if name in settings.model_fields_set}
+    kept = set(settings.model_fields_set)
+    if settings.recording in (RecordingMode.RECORD, RecordingMode.RECORD_MISSING):
+        # The output cap is part of every recorded request, and a replay asks the configured
+        # one: recording with a fitted cap would make recordings no replay can use.
+        kept.add("max_output_tokens")
+    given = {name: value for name, value in given.items() if name in kept}
     fit = fit_run(profile, **given)
     return settings.model_copy(update=dataclasses.asdict(fit))
 

@@ -14,7 +14,9 @@ import logging
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel
 
 from summarize.settings import Settings, url_credentials
 
@@ -22,6 +24,7 @@ from summarize.settings import Settings, url_credentials
 # anyway ("x", "EMPTY", "null", "not-set"), and they occur in ordinary text.
 MIN_SECRET_CHARS: Final = 8
 MASK: Final = "***"
+M = TypeVar("M", bound=BaseModel)
 
 
 def _basic_parts(user: str, password: str) -> list[str]:
@@ -74,6 +77,14 @@ class Secrets:
         for value in self.values:
             text = text.replace(value, MASK)
         return text
+
+    def masked(self, answer: M) -> M:
+        """A parsed answer with every secret in its text masked: what is stored (a brief, a
+        memo's synthesis). The answer was parsed as the server sent it; only the kept copy
+        changes, and only when a secret was echoed into it."""
+        dumped = answer.model_dump_json()
+        masked = self.redact(dumped)
+        return answer if masked == dumped else type(answer).model_validate_json(masked)
 
     def redact_bytes(self, content: bytes) -> bytes:
         for value in self.values:

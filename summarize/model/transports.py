@@ -54,6 +54,9 @@ class Contact:
     """Whether the endpoint has answered any request over the network yet (any status)."""
 
     answered: bool = False
+    # Whether it has sent a chat completion: after that, an answer that is none (a proxy's
+    # error page, JSON cut short) is that request's fault, not a wrong URL.
+    completed: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ def build_transport(
     when the network first answers.
     """
     transport = network if network is not None else _WithoutTags(httpx2.AsyncHTTPTransport())
-    transport = _ChatCompletionsOnly(_Deadline(transport, settings.timeout, contact or Contact()))
+    contact = contact or Contact()
+    transport = _ChatCompletionsOnly(_Deadline(transport, settings.timeout, contact), contact)
     if settings.recording is not RecordingMode.LIVE:
         transport = AsyncRecordingTransport(
             settings.recording, settings.recordings_dir, inner=transport
@@ -98,8 +102,9 @@ class NotAnOpenAIEndpoint(openai.OpenAIError):
 class _ChatCompletionsOnly(httpx2.AsyncBaseTransport):
     """Refuses a 2xx answer that is not a chat completion (see `NotAnOpenAIEndpoint`)."""
 
-    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+    def __init__(self, inner: httpx2.AsyncBaseTransport, contact: Contact) -> None:
         self._inner = inner
+        self._contact = contact
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await self._inner.handle_async_request(request)
@@ -107,6 +112,7 @@ class _ChatCompletionsOnly(httpx2.AsyncBaseTransport):
             return response  # errors have their own shapes; the client reads them
         body = _decoded(await response.aread())
         if isinstance(body, dict) and isinstance(body.get("choices"), list):
+            self._contact.completed = True
             return response
         kind = response.headers.get("content-type", "no content type").split(";")[0]
         raise NotAnOpenAIEndpoint(

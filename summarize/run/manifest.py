@@ -18,6 +18,7 @@ from summarize.outdir.manifest import (
 )
 from summarize.outdir.store import OutputStore
 from summarize.settings import Settings, shown_url
+from summarize.sources.urls import without_credentials
 
 
 def build_manifest(
@@ -36,7 +37,7 @@ def build_manifest(
         started_at=summary.started.isoformat(timespec="seconds"),
         interrupted=summary.interrupted,
         budget_stop=summary.budget_stop,
-        source=str(source),
+        source=without_credentials(str(source)),
         model=settings.model,
         base_url=shown_url(settings.base_url),
         instructor_mode=settings.resolved_mode().value,

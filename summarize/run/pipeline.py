@@ -31,6 +31,7 @@ from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.prompts import PromptTemplate
 from summarize.outdir.store import OutputStore
 from summarize.run.session import RunSession
+from summarize.sources.fetch import FetchInterrupted
 
 
 def _failed(article: Article, stage: Stage, cause: str, **fields: Any) -> ArticleResult:
@@ -74,7 +75,10 @@ async def _process(
         article_sha256=article.sha256,
     )
     try:
-        brief = finish_brief(result.extraction, article, provenance, result.instructions)
+        # An endpoint that echoes the key or Basic credentials into its answer: not kept.
+        brief = client.masked(
+            finish_brief(result.extraction, article, provenance, result.instructions)
+        )
     except ArticleError as exc:
         return _failed(
             article,
@@ -154,6 +158,11 @@ async def run_articles(
         # Writing a brief failed (disk full, a read-only folder): every later one would too.
         summary.interrupted = f"could not write to the output folder: {exc}"
         raise
+    except FetchInterrupted:
+        # Told to stop while pages were awaited: the signal's cancellation, delivered here.
+        summary.interrupted = "cancelled (Ctrl-C or SIGTERM)"
+        await asyncio.sleep(0)
+        raise asyncio.CancelledError from None
     except asyncio.CancelledError:
         summary.interrupted = "cancelled (Ctrl-C or SIGTERM)"
         raise

@@ -9,6 +9,7 @@ are skipped, over-long ones are refused, and the rest is work.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -25,6 +26,17 @@ from summarize.outdir.store import OutputStore
 from summarize.run.manifest import build_manifest, write_run
 from summarize.settings import Settings
 from summarize.sources.read import FetchOptions, count_inputs, iter_articles
+from summarize.sources.urls import without_credentials
+
+
+def _stop_requested() -> bool:
+    """Whether the run's task was told to stop (Ctrl-C, SIGTERM) while it waits for pages:
+    the wait is not an await, so the cancellation is looked for."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no event loop: nothing to be told
+        return False
+    return task is not None and task.cancelling() > 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,8 @@ class RunSession:
     describe: Callable[[RunSession], RunManifest] | None = None
     # What the briefs are made with; an ingest's come from the prepared batch, not `prompt`.
     prompt_version: str = ""
+    # Fetch every page anew instead of reading the copy an earlier run stored (--refetch).
+    refetch: bool = False
 
     def __post_init__(self) -> None:
         self.prompt_version = self.prompt_version or self.prompt.version
@@ -102,7 +116,12 @@ class RunSession:
         items = iter_articles(
             self.source,
             max_chars=max_chars,
-            fetch=FetchOptions(self.store.pages_dir, self.settings.fetch_timeout),
+            fetch=FetchOptions(
+                self.store.pages_dir,
+                self.settings.fetch_timeout,
+                refetch=self.refetch,
+                interrupted=_stop_requested,
+            ),
             on_skip=self.summary.skipped_files.append,
         )
         previous = None
@@ -179,7 +198,7 @@ def open_run(
         try:
             store.remove_interrupted_writes()  # safe: no other run writes here while we lock
             run_id = store.ledger.start_run(
-                source=str(source),
+                source=without_credentials(str(source)),
                 model=model if model is not None else settings.model,
                 prompt_version=prompt_version or prompt.version,
                 schema_version=SCHEMA_VERSION,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
+from collections import Counter
 
 import ftfy
 from charset_normalizer import from_bytes
@@ -23,22 +25,80 @@ _EXAMPLE_CHARS = 40
 _LINE_BREAKS = re.compile(r"\s*[\n\v\f\r\x00-\x08\x0e-\x1f\x7f-\x9f\u2028\u2029]+\s*")
 
 
+# What charset-normalizer may guess for text that declares no charset. Western guesses are
+# left to cp1252 as before (a short Latin text reads alike in all of them, and detection
+# among them is a coin toss); a Cyrillic, Greek or East Asian one is taken.
+_WESTERN = frozenset(
+    {"ascii", "utf_8", "cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850", "cp437"}
+)
+
+
 def decode_text(data: bytes, declared: str | None = None) -> str:
-    """Decode file bytes: UTF-16 with BOM, UTF-8 (BOM or not), a declared charset, cp1252,
-    then latin-1, which cannot fail."""
+    """Decode file bytes: UTF-16 with BOM, UTF-8 (BOM or not), a declared charset, a
+    detected one, cp1252, then latin-1, which cannot fail."""
+    return decoded(data, declared)[0]
+
+
+def decoded(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
+    """The text of file bytes, and a note when its charset was guessed, not declared."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return normalize_text(data.decode("utf-16"))
+            return normalize_text(data.decode("utf-16")), None
         except UnicodeDecodeError:
             pass
-    for encoding in ("utf-8-sig", declared, "cp1252"):
+    for encoding in ("utf-8-sig", declared):
         if encoding is None:
             continue
         try:
-            return normalize_text(data.decode(encoding))
+            return normalize_text(data.decode(encoding)), None
         except (UnicodeDecodeError, LookupError):
             continue
-    return normalize_text(data.decode("latin-1"))
+    guessed = _detected(data)
+    if guessed is not None:
+        return normalize_text(data.decode(guessed)), (
+            f"no charset declared (or the declared one does not fit); read as {guessed} by "
+            "detection: save the file as UTF-8, or declare its charset, if the text looks wrong"
+        )
+    try:
+        return normalize_text(data.decode("cp1252")), None
+    except UnicodeDecodeError:
+        return normalize_text(data.decode("latin-1")), None
+
+
+# A guess is taken only when the text it gives is plainly in one other script: this many
+# non-ASCII letters at least, and nearly all of one script (a stray byte in a Latin text
+# would otherwise make it Arabic or Cyrillic).
+_MIN_SCRIPT_LETTERS, _SCRIPT_SHARE = 8, 0.9
+
+
+def _detected(data: bytes) -> str | None:
+    """The charset charset-normalizer finds for undeclared non-UTF-8 text, when the text
+    it gives is plainly in a non-Latin script (Cyrillic, Greek, Arabic, Asian); else None."""
+    best = from_bytes(data).best()
+    if best is None or best.encoding in _WESTERN:
+        return None
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    scripts = Counter(_script(c) for c in text if ord(c) > 0x7F and c.isalpha())
+    letters = sum(scripts.values())
+    if letters < _MIN_SCRIPT_LETTERS:
+        return None
+    script, count = scripts.most_common(1)[0]
+    if script == "LATIN" or count < _SCRIPT_SHARE * letters:
+        return None
+    return str(best.encoding)
+
+
+def _script(char: str) -> str:
+    """The script a letter belongs to, by its Unicode name ("CYRILLIC SMALL LETTER A");
+    Japanese and Korean writing, which mix scripts, count as one with Chinese."""
+    script = unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
+    return "CJK" if script in _EAST_ASIAN else script
+
+
+_EAST_ASIAN = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HALFWIDTH", "HANGUL"})
 
 
 def not_text(data: bytes) -> str | None:
@@ -63,15 +123,20 @@ def not_text(data: bytes) -> str | None:
 
 def text_of(data: bytes, declared: str | None = None) -> str:
     """The text in a text file's bytes, or `Unusable` saying why there is none."""
+    return noted_text(data, declared)[0]
+
+
+def noted_text(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
+    """`text_of`, and a note when the charset was guessed."""
     why = not_text(data)
     if why is not None:
         raise Unusable(
             f"looks binary ({why}), not text; convert it to UTF-8 text or remove it from the folder"
         )
-    text = decode_text(data, declared)
+    text, note = decoded(data, declared)
     if not text.strip():
         raise Unusable("is empty (or only whitespace); add the article text or remove the file")
-    return text
+    return text, note
 
 
 def repair(text: str) -> tuple[str, str | None]:

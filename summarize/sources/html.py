@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import trafilatura
 
 from summarize.core.article import normalize_text
-from summarize.sources.decoding import text_of
+from summarize.sources.decoding import noted_text
 from summarize.sources.parsed import Parsed, Unusable
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.I)
@@ -18,11 +19,12 @@ _PROSE_WORDS, _PROSE_CHARS = 10, 60
 
 def parse_html(data: bytes, charset: str | None = None) -> Parsed:
     """A page's article text and metadata; `charset` is what the server declared, which
-    beats the page's own <meta charset>."""
+    beats the page's own <meta charset>, which beats detection (noted when used)."""
     if charset is None:
         m = _DECLARED_CHARSET.search(data[:4096])
         charset = m.group(1).decode("ascii", "replace") if m else None
-    return parse_markup(text_of(data, charset))
+    text, note = noted_text(data, charset)
+    return replace(parse_markup(text), note=note)
 
 
 def parse_markup(html: str) -> Parsed:

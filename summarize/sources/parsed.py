@@ -20,6 +20,8 @@ class Parsed:
     markdown: bool = False
     # The page's markup, for metadata the extracted text lacks (og:site_name, JSON-LD).
     html: str | None = None
+    # What the run should say about how it was read (a charset found by detection).
+    note: str | None = None
 
 
 class Unusable(ArticleError):

@@ -21,13 +21,13 @@ from summarize.core import boilerplate
 from summarize.core.article import Article, IngestError, article_id, normalize_text, printable
 from summarize.core.results import SkippedFile, Stage
 from summarize.sources import metadata
-from summarize.sources.decoding import decode_text, one_line, repair, text_of
+from summarize.sources.decoding import decode_text, noted_text, one_line, repair, text_of
 from summarize.sources.fetch import Fetcher, FetchOptions, is_sidecar
 from summarize.sources.html import parse_html
 from summarize.sources.mail import parse_mail
 from summarize.sources.parsed import Parsed, Unusable
 from summarize.sources.pdf import parse_pdf
-from summarize.sources.urls import is_url, url_list
+from summarize.sources.urls import UrlList, is_url, url_list, without_credentials
 from summarize.sources.word import parse_docx
 
 __all__ = ["SUPPORTED_SUFFIXES", "FetchOptions", "count_inputs", "decode_text", "iter_articles"]
@@ -84,6 +84,12 @@ _BYTES_PER_CHAR, _BOM_BYTES = 4, 3
 _PAGE_OVERHEAD = 50
 # The most a fetched page may be when no --max-chars bounds it.
 _PAGE_CAP_BYTES = 20_000_000
+# How much of an e-mail is read: its headers and text body come first, attachments (which
+# are not read) after; a 200 MB message is not held whole to find a few kilobytes of text.
+MAIL_READ_BYTES = 16_000_000
+# How much of a .txt file is looked at to tell a URL list from an article, and the most a
+# URL list may be (a hundred thousand URLs): a big article is never read whole to decide.
+_URL_LIST_PROBE, URL_LIST_MAX_BYTES = 64_000, 20_000_000
 
 
 def _title_from_text(text: str, markdown: bool) -> str | None:
@@ -139,7 +145,7 @@ def _build(path: Path, stem: str, parsed: Parsed) -> Article:
         published_date=page.published_date,
         published_from=page.published_from,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        repaired=repaired,
+        repaired=_joined(parsed.note, repaired),
     )
 
 
@@ -182,7 +188,7 @@ def _checked_size(size: int, suffix: str, max_chars: int | None) -> int | None:
     return limit
 
 
-def _read_bytes(path: Path, max_chars: int | None) -> bytes:
+def _read_bytes(path: Path, max_chars: int | None, most: int | None = None) -> bytes:
     try:
         info = path.stat()
     except OSError as exc:
@@ -197,21 +203,23 @@ def _read_bytes(path: Path, max_chars: int | None) -> bytes:
     try:
         with path.open("rb") as handle:
             # Bounded even so: the file may have grown since it was measured.
+            limit = limit if most is None else min(limit or most, most)
             data = handle.read() if limit is None else handle.read(limit + 1)
     except OSError as exc:
         raise Unusable(f"cannot be read ({exc.strerror or exc}); check its permissions") from exc
-    _checked_size(len(data), suffix, max_chars)
+    if most is None:
+        _checked_size(len(data), suffix, max_chars)
     return data
 
 
-def _parse_text(data: bytes, markdown: bool) -> Parsed:
-    text = text_of(data)
+def _parse_text(data: bytes, markdown: bool, charset: str | None = None) -> Parsed:
+    text, note = noted_text(data, charset)
     if url_list(text) is not None:
         raise Unusable(
             "lists URLs, not an article: give this file alone as SRC to fetch them "
             "(summarize run FILE)"
         )
-    return Parsed(text, markdown=markdown)
+    return Parsed(text, markdown=markdown, note=note)
 
 
 def _parse(suffix: str, data: bytes, charset: str | None = None) -> Parsed:
@@ -224,7 +232,23 @@ def _parse(suffix: str, data: bytes, charset: str | None = None) -> Parsed:
         return parse_docx(data)
     if suffix == ".eml":
         return parse_mail(data)
-    return _parse_text(data, markdown=suffix == ".md")
+    return _parse_text(data, markdown=suffix == ".md", charset=charset)
+
+
+def _mail(data: bytes) -> Parsed:
+    """An e-mail read from its first `MAIL_READ_BYTES` (a note says when it was cut)."""
+    if len(data) <= MAIL_READ_BYTES:
+        return parse_mail(data)
+    head = data[:MAIL_READ_BYTES]
+    cut = (
+        f"only its first {MAIL_READ_BYTES:,} bytes were read (the headers and text body "
+        "come first; attachments, which are not read, after), to bound memory"
+    )
+    try:
+        parsed = parse_mail(head)
+    except Unusable as exc:
+        raise Unusable(f"{exc}; {cut}") from exc
+    return replace(parsed, note=cut)
 
 
 def _field(record: dict[str, object], names: tuple[str, ...], where: str) -> str | None:
@@ -336,11 +360,14 @@ def _read(
 ) -> Iterator[Article | IngestError]:
     suffix = path.suffix.lower()
     try:
-        data = _read_bytes(path, max_chars)
+        most = MAIL_READ_BYTES if suffix == ".eml" else None
+        data = _read_bytes(path, max_chars, most)
         if suffix == ".json":
             yield from _from_json(path, data)
         elif suffix == ".jsonl":
             yield from _from_jsonl(path, data)
+        elif suffix == ".eml":
+            yield _build(path, path.stem, _mail(data))
         else:
             yield _build(path, path.stem, _parse(suffix, data, charset))
     except Unusable as exc:
@@ -435,44 +462,80 @@ def _walk(root: Path, on_skip: OnSkip | None) -> Iterator[Path | IngestError]:
             skip(path, _not_read(path))
 
 
-def _listed_urls(path: Path) -> list[str] | None:
+def _listed_urls(path: Path) -> UrlList | None:
     """The URLs a .txt file lists, or None when it is an article (or unreadable: `_read`
     says why)."""
     if path.suffix.lower() != ".txt":
         return None
     try:
-        return url_list(text_of(_read_bytes(path, None)))
+        head = _read_bytes(path, None, _URL_LIST_PROBE)
+        # The probe's last line may be cut: judged on the whole lines before it.
+        whole = head if len(head) <= _URL_LIST_PROBE else head[: head.rfind(b"\n") + 1]
+        if url_list(text_of(whole or head)) is None:
+            return None
+        return url_list(text_of(_read_bytes(path, None, URL_LIST_MAX_BYTES)))
     except Unusable:
         return None
+
+
+def _bad_lines(listing: UrlList, given: Path) -> Iterator[IngestError]:
+    """Each line of a URL list that is no URL: reported, and the others still fetched."""
+    for number, line in listing.bad:
+        shown = without_credentials(line)[:200]
+        yield _error(
+            given,
+            f"{_shown(given)} line {number} is not an http(s) URL ({shown!r}); fix or remove "
+            "the line: the list's other lines are fetched",
+        )
 
 
 def _fetched(
     urls: list[str], given: Path | None, options: FetchOptions | None, max_chars: int | None
 ) -> Iterator[Article | IngestError]:
-    """Each URL's article, read from its stored copy (fetched first if no run has)."""
+    """Each URL's article, read from its stored copy (fetched first if no run has).
+
+    A URL's credentials (`user:password@`) are used for its request only: what is stored,
+    logged or shown names the URL without them."""
     if options is None:
         for url in urls:
+            shown = without_credentials(url)
             yield _error(
-                given or Path(url),
-                f"{url} is a URL: `summarize run` fetches pages, this command reads files; "
+                given or Path(shown),
+                f"{shown} is a URL: `summarize run` fetches pages, this command reads files; "
                 "run it first, or save the pages in a folder",
-                origin=url,
+                origin=shown,
             )
         return
     cap = size_limit(".html", max_chars) if max_chars else _PAGE_CAP_BYTES
     with Fetcher(options, cap or _PAGE_CAP_BYTES) as fetcher:
-        for url in urls:
-            try:
-                copy, page = fetcher.get(url)
-            except Unusable as exc:
-                yield _error(given or Path(url), f"{url} {exc}", exc.stage, origin=url)
+        for url, got in fetcher.get_all(urls):
+            shown = without_credentials(url)
+            if isinstance(got, Unusable):
+                yield _error(given or Path(shown), f"{shown} {got}", got.stage, origin=shown)
                 continue
+            copy, page = got
             for item in _read(copy, max_chars, charset=page.charset):
                 if isinstance(item, Article):
                     # Offsets index the stored copy's text; the brief names the page's URL.
-                    yield replace(item, url=page.final_url, origin=url)
+                    yield replace(
+                        item,
+                        url=page.final_url,
+                        origin=shown,
+                        repaired=_joined(item.repaired, page.note),
+                    )
                 else:
-                    yield replace(item, origin=url)
+                    # A cookie wall, a cut or mislabelled body: not a good copy to keep.
+                    fetcher.forget(url)
+                    cause = (
+                        f"{item.cause}; the stored copy in {options.pages.name}/ is set aside, "
+                        "so the next run fetches the page again (--refetch fetches every page "
+                        "anew)"
+                    )
+                    yield replace(item, origin=shown, cause=without_credentials(cause))
+
+
+def _joined(*notes: str | None) -> str | None:
+    return "; ".join(n for n in notes if n) or None
 
 
 def iter_articles(
@@ -513,9 +576,10 @@ def iter_articles(
                 + ", ".join(sorted(SUPPORTED_SUFFIXES)),
             )
             return
-        urls = _listed_urls(root)
-        if urls is not None:
-            yield from _fetched(urls, root, fetch, max_chars)
+        listing = _listed_urls(root)
+        if listing is not None:
+            yield from _bad_lines(listing, root)
+            yield from _fetched(listing.urls, root, fetch, max_chars)
             return
         yield from _read(root, max_chars)
         return

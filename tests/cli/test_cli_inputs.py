@@ -72,7 +72,8 @@ def flat(text: str) -> str:
 def test_help_says_what_a_url_list_is() -> None:
     text = flat(CliRunner().invoke(app, ["run", "--help"]).output)
     assert "a URL, or a .txt file listing URLs" in text
-    assert "every line that is not blank or a # comment is one http(s) URL" in text
+    assert "read line by line as http(s) URLs: every line one word, or most lines URLs" in text
+    assert "each other line is reported (file and line number) and skipped" in text
     assert ".pdf (its text layer: no OCR), .docx, .eml" in text
 
 
@@ -119,7 +120,7 @@ def test_a_file_of_urls_does_the_good_ones_and_fails_each_bad_one_with_its_reaso
     result = run(good_model, listing, out, "--fetch-timeout", "0.2")
 
     assert result.exit_code == 1, result.output
-    assert "1 done, 0 skipped, 3 failed" in flat(result.stderr)
+    assert "1 done, 0 skipped, 3 failed" in flat(result.stderr), result.stderr
     failed = errors(out)
     assert sorted(failed) == sorted(bad)
     assert {e["stage"] for e in failed.values()} == {"fetch"}

@@ -20,6 +20,7 @@ COMMANDS = [
     [],
     ["run"],
     ["memo"],
+    ["export"],
     ["log"],
     ["eval"],
     ["review"],

@@ -126,3 +126,13 @@ def test_a_surname_followed_by_a_capitalised_title_is_still_the_person() -> None
     for name in ("Mohammad Al Gergawi", "Sultan Al Mansouri", "Reem Al Hashimy"):
         assert names([listing], name), name
     assert not names([listing], "Mohammad Bin Salman")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    # The short name a brief gives ("Xi") is checked as the name is.
+    [("Xi's visit to Moscow", "Xi"), ("Erdoğan'ı aradı", "Recep Tayyip Erdoğan")],
+)
+def test_a_name_before_an_apostrophe_suffix_is_named(text: str, name: str) -> None:
+    assert names([text], name)
+    assert not names(["the axis's end"], "Xi")

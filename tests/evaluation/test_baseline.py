@@ -13,7 +13,7 @@ from eval_workspace import (
 )
 from model_server import ModelServer
 
-from summarize.evaluation.command import run_eval_command
+from summarize.cli.eval import run_eval_command
 from summarize.evaluation.results import Report
 from summarize.evaluation.run import evaluate
 from summarize.settings import RecordingMode

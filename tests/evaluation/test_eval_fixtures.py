@@ -3,20 +3,26 @@
 This is `summarize eval` (replay, eval.toml, the committed fixtures/baseline.json) as pytest
 sees it: a case fails when it misses its floors or threshold, or when any field score drops
 below the baseline by more than the tolerance, and the failure message is the readable diff.
-The recorded model is weak, so eval.toml's floors are low on purpose (see the note there):
-the baseline comparison is what makes this a regression test.
+The recorded model is weak, so eval.toml's floors are low on purpose (the lowest score each
+field reaches on the seeds; see the note there): they catch a broken prompt, and the baseline
+comparison catches any smaller regression.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from summarize.cli.app import app
 from summarize.core.article import Article
 from summarize.core.brief import Brief
+from summarize.evaluation.floors import suggested_floors
 from summarize.evaluation.reports import describe_case
 from summarize.evaluation.results import Report
 from summarize.evaluation.run import EvalOptions, evaluate
@@ -114,3 +120,37 @@ def test_a_corrupted_golden_fails_against_the_real_recordings(
         assert case is not None and change is not None
         diff = describe_case(case, change)
         assert "REGRESSED" in diff and "Nothing Like The Article" in diff
+
+
+def test_the_shipped_floors_are_the_ones_the_shipped_recordings_suggest(report: Report) -> None:
+    """eval.toml's floors come from the shipped recordings scored against the hand-annotated
+    goldens (`summarize eval --suggest-floors`); re-derive them when the recordings change."""
+    threshold, floors = suggested_floors(report.run, report.config.baseline.tolerance)
+    assert report.config.case.threshold == threshold
+    assert {name: report.config.rule(name).floor for name in floors} == floors
+    assert report.verdict.quality_floor, "the shipped floors judge quality"
+
+
+def test_the_readme_ci_job_passes_and_writes_its_reports(tmp_path: Path) -> None:
+    """The GitHub Actions recipe in the README: its eval step, run from the repo root."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (step,) = [
+        line for line in readme.splitlines() if line.strip().startswith("- run: summarize eval")
+    ]
+    args = shlex.split(step.split("- run: ", 1)[1])
+    uploaded = re.search(r"path: \|\n((?:\s+\S+\n)+)", readme)
+    assert uploaded is not None
+    files = uploaded.group(1).split()
+    # The same command, its reports written under tmp_path rather than into the checkout.
+    outputs = {name: str(tmp_path / name) for name in files}
+    assert set(outputs) <= set(args)
+    args = [outputs.get(a, a) for a in args]
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith(("SUMMARIZE_", "OPENAI_")):
+                patch.delenv(name)
+        patch.chdir(ROOT)
+        done = CliRunner().invoke(app, args[1:])
+    assert done.exit_code == 0, done.output
+    for name in files:
+        assert (tmp_path / name).stat().st_size > 0

@@ -16,9 +16,9 @@ from eval_workspace import (
 )
 from model_server import ModelServer
 
+from summarize.cli.eval import run_eval_command
 from summarize.core.brief import Brief
 from summarize.core.errors import UsageError
-from summarize.evaluation.command import run_eval_command
 from summarize.evaluation.run import evaluate
 
 

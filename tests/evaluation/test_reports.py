@@ -18,8 +18,8 @@ from golden_briefs import golden, run_of, scored, with_event
 from lxml import html as lxml_html  # type: ignore[import-untyped]
 from model_server import ModelServer
 
+from summarize.cli.eval import run_eval_command
 from summarize.core.brief import SCHEMA_VERSION, Brief
-from summarize.evaluation.command import run_eval_command
 from summarize.evaluation.compare import compare_runs
 from summarize.evaluation.config import FIELD_NAMES, CaseRules, FieldRule, ScoringConfig
 from summarize.evaluation.reports import describe_case, junit_xml, render_report

@@ -3,6 +3,7 @@ answers from the goldens (see eval_workspace), real files, recordings made by th
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -17,12 +18,16 @@ from eval_workspace import (
     worse_prompt,
 )
 from model_server import ModelServer, ReceivedRequest, Reply
+from typer.testing import CliRunner
 
+from summarize.cli.app import app
 from summarize.core.errors import UsageError
 from summarize.evaluation.reports import render_report
-from summarize.evaluation.run import evaluate, git_state
+from summarize.evaluation.run import EvalOptions, evaluate, git_state, rerecord_command
+from summarize.model.local_server import LocalServerError, default_model_path
 from summarize.model.prompts import load_prompt
-from summarize.settings import RecordingMode
+from summarize.model.recording import with_replay_endpoint
+from summarize.settings import InstructorMode, RecordingMode, load_settings
 
 # -- replay, recordings and setup errors --------------------------------------------------------
 
@@ -186,3 +191,56 @@ def test_git_state_reads_the_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert git_state() == (head.strip(), False)
     (tmp_path / "f.txt").write_text("b", encoding="utf-8")
     assert git_state() == (head.strip(), True)
+
+
+# -- the stale-recording trap: the suggested command records what the replay asks for ----------
+
+
+def test_the_stale_recording_fix_is_a_command_that_works(work: Path, model: ModelServer) -> None:
+    """Recorded with a 4096-token cap (what `--local` used to fit), replayed with 2048: the
+    fix names the cap the replay asks for, and running it makes the replay pass."""
+    record(work, model, no_baseline=True, max_output_tokens=4096)
+    stale = evaluate(options(work, no_baseline=True)).report
+    assert stale.verdict.exit_code == 2
+    errors = [e for e in stale.setup_errors if e.kind == "stale_recording"]
+    assert len(errors) == 5 and "max_tokens" in errors[0].message
+    fix = errors[0].fix.removeprefix("re-record: ").split(" (or, with")[0]
+    assert "--record-missing" in fix and "--max-output-tokens 2048" in fix
+    assert f"--model {MODEL}" in fix and "--base-url <endpoint>" in fix
+    args = shlex.split(fix.replace("<endpoint>", model.base_url))
+    assert args[:2] == ["summarize", "eval"]
+    done = CliRunner().invoke(app, args[1:])
+    assert done.exit_code == 0, done.output
+    again = evaluate(options(work, no_baseline=True)).report
+    assert again.verdict.exit_code == 0 and not again.setup_errors
+
+
+def test_eval_takes_runs_model_settings_into_the_requests(work: Path, model: ModelServer) -> None:
+    report = record(work, model, no_baseline=True, max_output_tokens=1000, max_reasks=0)
+    assert report.verdict.exit_code == 0
+    assert {r.json()["max_tokens"] for r in model.requests} == {1000}
+    stale = evaluate(options(work, no_baseline=True, max_reasks=0)).report
+    fix = stale.setup_errors[0].fix
+    assert "--max-output-tokens 2048" in fix and "--max-reasks 0" in fix
+
+
+def test_the_bundled_model_is_offered_with_the_cap_replay_asks_for() -> None:
+    try:
+        bundled = default_model_path().stem
+    except LocalServerError as exc:
+        pytest.skip(str(exc))
+    settings = load_settings(None, recording=RecordingMode.REPLAY, model=bundled)
+    fix = rerecord_command(EvalOptions(), with_replay_endpoint(settings), None, None)
+    local = fix.split("(or, with the bundled local model: ")[1]
+    assert local.startswith("summarize eval --record-missing --local")
+    assert "--max-output-tokens 2048" in local and "--model" not in local
+    assert "summarize run" not in fix
+
+
+def test_a_given_structured_output_mode_is_part_of_the_fix(isolated: Path) -> None:
+    chosen = EvalOptions(instructor_mode=InstructorMode.TOOLS, max_output_tokens=512)
+    settings = load_settings(
+        None, recording=RecordingMode.REPLAY, model="m", mode="tools", max_output_tokens=512
+    )
+    fix = rerecord_command(chosen, with_replay_endpoint(settings), None, None)
+    assert "--mode tools" in fix and "--max-output-tokens 512" in fix

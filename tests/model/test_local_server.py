@@ -43,7 +43,7 @@ from summarize.model.local_server import (
     rewrite_chat_request,
     server_command,
 )
-from summarize.settings import Settings, load_settings
+from summarize.settings import RecordingMode, Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 CITY_SCHEMA = {
@@ -272,6 +272,18 @@ def test_fit_settings_fills_only_what_nobody_set(isolated: Path) -> None:
     assert fitted.concurrency == 4
     assert fitted.max_reasks == 1
     assert fitted.timeout == fit_run(SLOW, concurrency=4).timeout
+
+
+def test_recording_keeps_the_output_cap_a_replay_asks_for(isolated: Path) -> None:
+    """The cap is part of every recorded request: a fitted one would record what no replay
+    with the configured cap can find (the stale-recording trap of 4096 against 2048)."""
+    for mode in (RecordingMode.RECORD, RecordingMode.RECORD_MISSING):
+        fitted = fit_settings(load_settings(None, recording=mode), SLOW)
+        assert fitted.max_output_tokens == Settings().max_output_tokens == 2048
+        assert fitted.timeout == fit_run(SLOW, max_output_tokens=2048).timeout
+        assert fitted.concurrency == SERVER_SLOTS
+    live = fit_settings(load_settings(None, recording=RecordingMode.LIVE), SLOW)
+    assert live.max_output_tokens == fit_run(SLOW).max_output_tokens != 2048
 
 
 def test_fit_settings_keeps_environment_and_config_file(

@@ -77,7 +77,16 @@ def start(server: ModelServer, src: Path, out: Path, *extra: str) -> subprocess.
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_signals,
     )
+
+
+def default_signals() -> None:
+    """The run's own signal state, whatever pytest was started with: a background job (or a
+    CI runner) starts with SIGINT ignored, and a process inherits that, so Ctrl-C would not
+    reach the run under test."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def briefs_in(out: Path) -> list[Path]:
