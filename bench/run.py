@@ -125,9 +125,9 @@ def bench_overhead(quick: bool) -> Result:
     from summarize.model.client import ModelClient, prepared
     from summarize.model.prompts import article_messages, load_prompt
     from summarize.model.recording import AsyncRecordingTransport
+    from summarize.outdir.store import OutputStore
     from summarize.run.pipeline import run_articles
     from summarize.run.session import open_run
-    from summarize.run.store import OutputStore
     from summarize.settings import RecordingMode, Settings
     from summarize.sources.read import iter_articles
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+
+from run_files import write_run_json
 
 from summarize.core.brief import (
     Brief,
@@ -360,8 +361,10 @@ def run_output(tmp_path: Path) -> Path:
     """A folder laid out like `summarize run` output: briefs/, run.json, errors.jsonl."""
     out = tmp_path / "out"
     (out / "briefs").mkdir(parents=True)
+    listed = []
     for brief in golden_briefs():
         (out / "briefs" / f"{brief.article_id}.json").write_text(brief.model_dump_json(indent=2))
-    (out / "run.json").write_text(json.dumps({"counts": {"done": 5}}))
+        listed.append({"id": brief.article_id, "file": f"{brief.article_id}.txt", "status": "done"})
+    write_run_json(out, listed)
     (out / "errors.jsonl").write_text("")
     return out

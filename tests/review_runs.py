@@ -6,7 +6,6 @@ Shared by tests/review/, tests/memo/ and tests/evaluation/ tests of reviews.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from memo_briefs import Article
+from run_files import write_run_json
 from typer.testing import CliRunner, Result
 
 from summarize.cli.app import app
@@ -92,7 +92,7 @@ def hand_run(tmp_path: Path, stem: str, text: str, brief_of: Callable[[Article],
         brief.model_dump_json(indent=2), encoding="utf-8"
     )
     entry = {"id": article.id, "file": str(path), "status": "done", "note": None}
-    (out / "run.json").write_text(json.dumps({"source": str(articles), "articles": [entry]}))
+    write_run_json(out, [entry], source=str(articles))
     return out
 
 
@@ -128,5 +128,5 @@ def corpus_run(tmp_path: Path, count: int) -> Path:
         entries.append(
             {"id": brief.article_id, "file": str(folder / "capture.txt"), "status": "done"}
         )
-    (out / "run.json").write_text(json.dumps({"source": str(tmp_path), "articles": entries}))
+    write_run_json(out, entries, source=str(tmp_path))
     return out

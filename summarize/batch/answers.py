@@ -7,9 +7,8 @@ validate fails its article (`AnswerError`), never the whole ingest.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
-import instructor
 from instructor.core.exceptions import IncompleteOutputException, InstructorError
 from instructor.processing.response import process_response
 from instructor.v2.core.response_model import prepare_response_model
@@ -18,29 +17,23 @@ from pydantic import ValidationError
 
 from summarize.batch.lines import IngestPlan, first_line
 from summarize.core.article import Article
-from summarize.core.assemble import assemble_brief
 from summarize.core.brief import Brief, Provenance, Usage
+from summarize.core.errors import ArticleError
 from summarize.core.extraction import Extraction, GroundingCheck, checking
+from summarize.core.finish import finish_brief
 from summarize.core.grounding import article_text
 from summarize.core.results import Stage
-from summarize.model.client import usage_of
+from summarize.model.client import INSTRUCTOR_MODES, usage_of
 from summarize.settings import InstructorMode
 
-_MODES: Final = {
-    InstructorMode.TOOLS: instructor.Mode.TOOLS,
-    InstructorMode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
-    InstructorMode.JSON: instructor.Mode.JSON,
-}
 
-
-class AnswerError(Exception):
+class AnswerError(ArticleError):
     """An answer that cannot become a brief; `stage` names the step, as in errors.jsonl.
 
     `usage` is what the answer cost: a failed answer is paid for too."""
 
     def __init__(self, stage: Stage, message: str, usage: Usage | None = None) -> None:
-        super().__init__(message)
-        self.stage = stage
+        super().__init__(stage, message)
         self.usage = usage or Usage()
 
 
@@ -62,7 +55,7 @@ def parse_extraction(
             response_model=response_model,
             stream=False,
             strict=True,
-            mode=_MODES[mode],
+            mode=INSTRUCTOR_MODES[mode],
         )
     except IncompleteOutputException:
         cap = f"at {max_output_tokens} output tokens" if max_output_tokens else "at the token cap"
@@ -88,9 +81,15 @@ def parse_extraction(
 
 
 def brief_from_completion(
-    body: dict[str, Any], article: Article, plan: IngestPlan, max_output_tokens: int | None = None
+    body: dict[str, Any],
+    article: Article,
+    plan: IngestPlan,
+    instructions: str,
+    max_output_tokens: int | None = None,
 ) -> Brief:
-    """Validate, ground and stamp one answer exactly as `run` does on its last attempt.
+    """Validate, ground and stamp one answer exactly as `run` does on its last attempt, with
+    the same finish (`finish_brief`): an answer reciting `instructions` (the system message
+    the request carried) fails its article.
 
     The grounding check only re-asks while attempts remain; a batch answer is the last one,
     so ungrounded items are dropped by assembly and listed as warnings.
@@ -105,7 +104,7 @@ def brief_from_completion(
         attempts=1,
         article_sha256=article.sha256,
     )
-    return assemble_brief(extraction, article, provenance)
+    return finish_brief(extraction, article, provenance, instructions)
 
 
 def _first(exc: BaseException) -> str:

@@ -17,12 +17,13 @@ from summarize.batch.answers import AnswerError, brief_from_completion
 from summarize.batch.errors import BatchError
 from summarize.batch.lines import IngestPlan, ResultLine, parse_result_line, requests_meta_path
 from summarize.core.article import Article
+from summarize.core.finish import LeakedInstructions
 from summarize.core.results import ArticleResult, ErrorRecord, RunSummary, Stage, Status
-from summarize.model.prompts import PromptTemplate
-from summarize.run.manifest import BatchSource, RunManifest, build_manifest
+from summarize.model.prompts import PromptTemplate, article_messages
+from summarize.outdir.manifest import BatchSource, RunManifest
+from summarize.run.manifest import build_manifest
 from summarize.run.session import RunSession
 from summarize.settings import Settings
-from summarize.sources.read import iter_articles
 
 
 def read_plan(requests: Path) -> IngestPlan:
@@ -114,7 +115,8 @@ def ingest(
             session.record(ArticleResult(None, e.file, Status.FAILED, error=e))
         seen: set[str] = set()
         with results.open("rb") as handle:
-            for item in iter_articles(session.source):
+            # As `run` reads them: pages from the folder's pages/ store, files not read listed.
+            for item in session.articles(None):
                 triaged = session.triage(item, model=plan.model, force=force, max_chars=None)
                 result = (
                     triaged
@@ -175,8 +177,9 @@ def _ingest_one(
     try:
         if line.completion is None:
             raise AnswerError(Stage.BATCH, f"{where}: {line.error}")
-        brief = brief_from_completion(line.completion, item, plan, max_output_tokens)
-    except AnswerError as exc:
+        instructions = article_messages(session.prompt, item)[0]["content"]
+        brief = brief_from_completion(line.completion, item, plan, instructions, max_output_tokens)
+    except (AnswerError, LeakedInstructions) as exc:
         error = ErrorRecord(item.id, file, exc.stage, str(exc))
         return ArticleResult(
             article_id=item.id,
@@ -209,7 +212,7 @@ def ingest_manifest(
     settings: Settings,
     prompt: PromptTemplate,
     plan: IngestPlan,
-    src: Path,
+    src: Path | str,
     results: Path,
 ) -> RunManifest:
     """`run.json` for an ingest: the run manifest, with what the batch was prepared with."""

@@ -25,11 +25,12 @@ from summarize.batch.files import Staged, staged
 from summarize.batch.lines import BATCH_URL, first_line, request_line, requests_meta_path
 from summarize.core.article import Article, IngestError, printable
 from summarize.core.brief import SCHEMA_VERSION
-from summarize.core.results import ErrorRecord, Stage
+from summarize.core.results import ErrorRecord, SkippedFile, Stage
 from summarize.model.cassettes import HEADER_ARTICLE
 from summarize.model.client import ModelClient, ModelError
 from summarize.model.prompts import PromptTemplate
 from summarize.settings import Settings
+from summarize.sources.fetch import FetchOptions
 from summarize.sources.read import iter_articles
 
 # The Batch API only needs a path; the client needs some URL to build requests against.
@@ -68,6 +69,8 @@ class PrepareSummary:
     requests: int = 0
     errors: list[ErrorRecord] = field(default_factory=list)
     seconds: float = 0.0
+    # Files in the source that are not articles, with why (as `run` lists them).
+    not_read: list[SkippedFile] = field(default_factory=list)
 
 
 def batch_settings(settings: Settings) -> Settings:
@@ -115,11 +118,21 @@ async def _capture_one(
     return item, captured
 
 
-def prepare(src: Path, out: Path, settings: Settings, prompt: PromptTemplate) -> PrepareSummary:
+def prepare(
+    src: Path | str,
+    out: Path,
+    settings: Settings,
+    prompt: PromptTemplate,
+    *,
+    pages: Path | None = None,
+) -> PrepareSummary:
     """Write `out` (Batch API JSONL, one line per article) and its `.meta.json` description.
 
-    Articles are read, captured and written one at a time, so memory does not follow the
-    folder size. Both files appear under their names only when complete, and together.
+    `src` is what `run` takes: a folder, a file, a URL or a URL list; pages are fetched into
+    `pages` (the pages/ store of the output folder ingest will write), where ingest reads
+    them again. Articles are read, captured and written one at a time, so memory does not
+    follow the folder size. Both files appear under their names only when complete, and
+    together.
     """
     ready = batch_settings(settings)
     summary = PrepareSummary()
@@ -129,7 +142,9 @@ def prepare(src: Path, out: Path, settings: Settings, prompt: PromptTemplate) ->
         transport = CaptureTransport()
         client = ModelClient(ready, transport=transport)
         try:
-            for item in iter_articles(src):
+            fetch = FetchOptions(pages, settings.fetch_timeout) if pages is not None else None
+            items = iter_articles(src, fetch=fetch, on_skip=summary.not_read.append)
+            for item in items:
                 got = await _capture_one(item, client, transport, prompt)
                 if isinstance(got, ErrorRecord):
                     summary.errors.append(got)
@@ -152,7 +167,7 @@ def prepare(src: Path, out: Path, settings: Settings, prompt: PromptTemplate) ->
 
 
 def _describe_requests(
-    src: Path, out: Path, ready: Settings, prompt: PromptTemplate, summary: PrepareSummary
+    src: Path | str, out: Path, ready: Settings, prompt: PromptTemplate, summary: PrepareSummary
 ) -> dict[str, Any]:
     """The `.meta.json` content: what ingest needs (`IngestPlan.from_meta`), and provenance."""
     return {
@@ -170,6 +185,7 @@ def _describe_requests(
         "schema_version": SCHEMA_VERSION,
         "counts": {"requests": summary.requests, "failed": len(summary.errors)},
         "errors": [e.__dict__ for e in summary.errors],
+        "not_read": [s.__dict__ for s in summary.not_read],
     }
 
 

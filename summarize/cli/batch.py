@@ -13,10 +13,8 @@ from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED
 from summarize.core.modes import InstructorMode
 
 if TYPE_CHECKING:
-    from summarize.batch.ingest import IngestSummary
     from summarize.batch.lines import IngestPlan
     from summarize.model.prompts import PromptTemplate
-    from summarize.run.manifest import RunManifest
     from summarize.settings import Settings
 
 BATCH_HELP = """
@@ -69,12 +67,24 @@ def _batch_settings(base_url: str | None, config: Path | None) -> Settings:
 
 def prepare(
     src: Annotated[
-        Path, typer.Argument(metavar="SRC", help="Folder or file of articles.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="SRC",
+            help="Folder or file of articles, a URL, or a .txt file of URLs.",
+            show_default=False,
+        ),
     ],
     output: Annotated[
         Path | None, opt.output_file("Requests file to write (default: requests.jsonl).")
     ] = None,
     old_out: Annotated[Path | None, opt.old_out_file()] = None,
+    store: Annotated[
+        Path,
+        typer.Option(
+            help="The output folder ingest will write (its --out): pages fetched by URL are "
+            "kept in its pages/, as `run` keeps them, and ingest reads them there."
+        ),
+    ] = Path("out"),
     model: Annotated[
         str | None,
         typer.Option(*opt.names("--model"), metavar="NAME", help="Model the batch will run."),
@@ -93,20 +103,27 @@ def prepare(
     prompt: opt.PromptOption = None,
     config: opt.ConfigOption = None,
 ) -> None:
-    """Write the Batch API requests for SRC (and requests.meta.json, which ingest reads)."""
+    """Write the Batch API requests for SRC (and requests.meta.json, which ingest reads).
+
+    SRC is what `run` takes: a folder, a file, a URL or a .txt file of URLs. Pages are
+    fetched once into the pages/ of --store; give ingest the same SRC and --out. Files
+    in a folder that are not articles are listed as not read, with why.
+    """
     out = opt.chosen_output(output, old_out, default=Path("requests.jsonl"))
+    from summarize.batch.lines import requests_meta_path
     from summarize.batch.prepare import prepare as prepare_requests
+    from summarize.cli.summary import show_not_read
     from summarize.model.prompts import load_prompt
+    from summarize.outdir.paths import OutDir
     from summarize.settings import load_settings
 
-    if not src.exists():
-        raise fail(f"{src} does not exist: give a folder or file of articles")
+    source = _source(src)
     settings = load_settings(
         config, model=model, mode=mode, base_url=base_url, max_output_tokens=max_output_tokens
     )
     template = load_prompt(prompt)
     try:
-        summary = prepare_requests(src, out, settings, template)
+        summary = prepare_requests(source, out, settings, template, pages=OutDir(store).pages)
     except OSError as exc:
         raise fail(cannot_write(out, exc)) from None
     note(
@@ -115,7 +132,19 @@ def prepare(
     )
     for error in summary.errors:
         say(f"  {error.stage}", "red", f"{error.file}: {error.cause}")
+    show_not_read(summary.not_read, listed_in=str(requests_meta_path(out)))
     raise typer.Exit(EXIT_SOME_FAILED if summary.errors else EXIT_OK)
+
+
+def _source(src: str) -> Path | str:
+    """SRC as `run` takes it: a URL as given, else a path that must exist."""
+    from summarize.sources.urls import is_url
+
+    if is_url(src):
+        return src
+    if not Path(src).exists():
+        raise fail(f"{src} does not exist: give a folder or file of articles, or a URL")
+    return Path(src)
 
 
 def submit(
@@ -189,7 +218,11 @@ def ingest(
         Path, typer.Argument(metavar="RESULTS", help="Results file from `batch fetch` or vLLM.")
     ],
     src: Annotated[
-        Path, typer.Option(metavar="FOLDER", help="The article folder that was prepared.")
+        str,
+        typer.Option(
+            metavar="SRC",
+            help="What was prepared: the folder or file of articles, a URL or a URL list.",
+        ),
     ],
     out: Annotated[Path, opt.out_folder("Output folder, as for `run`.")] = Path("out"),
     requests: Annotated[
@@ -219,34 +252,33 @@ def ingest(
     Resumable: current briefs are skipped. Articles with no result in the file
     are listed as not_attempted (exit 1): ingest the other batch's results into
     the same --out. Writes run.json and errors.jsonl under --out, and records
-    the run in its ledger.
+    the run in its ledger; ends with the closing summary `run` prints.
     """
-    import sqlite3
-
     from summarize.batch.ingest import IngestSummary, ingest_manifest
     from summarize.batch.ingest import ingest as ingest_results
     from summarize.cli.progress import RunProgress
+    from summarize.cli.run import Shown, report_run
     from summarize.core.results import RunSummary
     from summarize.model.prompts import load_prompt
-    from summarize.run.ledger import LEDGER_NAME, unusable
+    from summarize.outdir.store import OutputStore
     from summarize.run.session import open_run
-    from summarize.run.store import OutputStore
     from summarize.settings import load_settings
 
     if not results.is_file():
         raise fail(f"{results} does not exist: write it with `summarize batch fetch`")
-    if not src.exists():
-        raise fail(f"{src} does not exist: give the folder that was prepared")
+    source = _source(src)
     settings = load_settings(config, model=model, mode=mode)
     template = load_prompt(prompt)
     plan = _plan(requests, settings, template)
+    if prompt is None:
+        template = _prepared_prompt(plan, template)
     store = OutputStore(out)
     summary = IngestSummary(RunSummary())
     try:
         with (
             open_run(
                 store,
-                src,
+                source,
                 settings,
                 template,
                 recording="batch",
@@ -257,7 +289,7 @@ def ingest(
             RunProgress(summary.run, label="batch ingest") as progress,
         ):
             session.describe = lambda _: ingest_manifest(
-                summary, settings, template, plan, src, results
+                summary, settings, template, plan, source, results
             )
             session.count_inputs()
             session.on_result = progress
@@ -270,11 +302,31 @@ def ingest(
                 max_output_tokens=settings.max_output_tokens,
                 summary=summary,
             )
-    except sqlite3.Error as exc:
-        raise fail(unusable(store.root / LEDGER_NAME, exc)) from None
     except OSError as exc:
         raise fail(cannot_write(store.root, exc, rerun=True)) from None
-    raise typer.Exit(_report(session.manifest(), summary, results, store.root))
+    code = report_run(
+        source, store, summary.run, session.manifest(), None, Shown(), what="batch ingest"
+    )
+    if summary.unanswered:
+        say(
+            "not attempted:",
+            "yellow",
+            f"{summary.unanswered} articles have no result in {results} (listed in run.json): "
+            "ingest the results file that has them, or prepare and submit them again",
+        )
+    raise typer.Exit(code)
+
+
+def _prepared_prompt(plan: IngestPlan, given: PromptTemplate) -> PromptTemplate:
+    """The prompt the batch was prepared with, when its file is still that prompt: the leak
+    check holds answers against the instructions the requests carried."""
+    from summarize.model.prompts import PromptError, load_prompt
+
+    try:
+        prepared = load_prompt(Path(plan.prompt_file))
+    except PromptError:
+        return given
+    return prepared if prepared.version == plan.prompt_version else given
 
 
 def _plan(requests: Path | None, settings: Settings, template: PromptTemplate) -> IngestPlan:
@@ -292,22 +344,3 @@ def _plan(requests: Path | None, settings: Settings, template: PromptTemplate) -
     raise BatchError(
         "which model answered? pass --requests requests.jsonl (from prepare) or --model"
     )
-
-
-def _report(manifest: RunManifest, summary: IngestSummary, results: Path, out: Path) -> int:
-    """The end of an ingest on stderr; the exit code."""
-    counts = manifest.counts
-    note(
-        f"{counts.done} done, {counts.skipped} skipped, {counts.failed} failed "
-        f"({counts.events} events) -> {out}"
-    )
-    for error in summary.run.errors:
-        say(f"  {error.stage}", "red", f"{error.file}: {error.cause}")
-    if summary.unanswered:
-        say(
-            "  not attempted:",
-            "yellow",
-            f"{summary.unanswered} articles have no result in {results} (listed in run.json): "
-            "ingest the results file that has them, or prepare and submit them again",
-        )
-    return EXIT_SOME_FAILED if counts.failed or counts.not_attempted else EXIT_OK

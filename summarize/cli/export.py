@@ -59,7 +59,8 @@ def export(
     ] = None,
 ) -> None:
     from summarize.export.write import export_format, write_export
-    from summarize.memo.load import load_briefs, with_reviews
+    from summarize.memo.load import load_briefs
+    from summarize.outdir.reviews import with_reviews
 
     if output.is_dir():
         raise fail(f"{output} is a folder; give a file name such as {output / 'events.xlsx'}")

@@ -14,7 +14,7 @@ from summarize.cli.output import fail
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from summarize.run.log_report import RunReport
+    from summarize.outdir.log_report import RunReport
 
 
 def log(
@@ -35,12 +35,11 @@ def log(
     --json prints the same facts as the table: each run's counts, or a run's articles,
     its exchanges (answers asked again marked "superseded") and token totals.
     """
-    import sqlite3
+    from summarize.outdir.ledger import Ledger
+    from summarize.outdir.log_report import past_summary, run_report, runs
+    from summarize.outdir.paths import OutDir
 
-    from summarize.run.ledger import LEDGER_NAME, Ledger, unusable
-    from summarize.run.log_report import past_summary, run_report, runs
-
-    path = out / LEDGER_NAME
+    path = OutDir(out).ledger
     if not path.is_file():
         raise fail(f"no ledger at {path}: run `summarize run SRC --out {out}` first")
     if article is not None and run_id is None:
@@ -60,9 +59,7 @@ def log(
                 + (f" with id {article}" if article and known else "")
                 + f" in {path}: `summarize log {path.parent}` lists the runs"
             )
-    except sqlite3.Error as exc:  # damage deeper in the file than opening it reads
-        raise fail(unusable(path, exc)) from None
-    finally:
+    finally:  # damage deeper in the file than opening reads is the ledger's OutputError
         ledger.close()
     if json_out:
         shown = report.as_json()

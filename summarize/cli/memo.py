@@ -82,8 +82,9 @@ def memo(
     ] = False,
     recordings: opt.RecordingsOption = None,
 ) -> None:
-    from summarize.memo.load import load_briefs, load_run_record, with_reviews, write_memo
+    from summarize.memo.load import load_briefs, load_run_record, write_memo
     from summarize.memo.render import resolve_format
+    from summarize.outdir.reviews import with_reviews
 
     out = opt.chosen_output(output, old_out, default=None)
     recording = opt.recording_mode(replay, record, record_missing)
@@ -157,9 +158,9 @@ def _synthesis(
     recordings: Path | None,
 ) -> MemoSynthesis | None:
     """The model's BLUF, or None (said on stderr) when no valid one came back."""
-    from summarize.cli.run import endpoint
     from summarize.memo.synthesis import load_memo_prompt
     from summarize.model.client import FatalModelError, ModelError
+    from summarize.model.endpoint import endpoint
     from summarize.settings import load_settings
 
     settings = load_settings(
@@ -168,8 +169,8 @@ def _synthesis(
     prompt = load_memo_prompt()
     try:
         return asyncio.run(_synthesize(briefs, endpoint(settings), prompt))
-    except FatalModelError as exc:
-        raise fail(str(exc)) from None
+    except FatalModelError:
+        raise  # every request would fail alike: the CLI's one handler reports it
     except ModelError as exc:
         say(f"synthesis failed ({exc.stage}):", "yellow", f"{exc}; keeping the deterministic BLUF")
         return None

@@ -14,17 +14,14 @@ import typer
 
 from summarize.cli import options as opt
 from summarize.cli.output import cannot_write, fail, note, say
-from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, SummarizeError
+from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 
 if TYPE_CHECKING:
     from summarize.core.results import Budget, RunSummary
     from summarize.model.prompts import PromptTemplate
-    from summarize.run.manifest import RunManifest
-    from summarize.run.store import OutputStore
+    from summarize.outdir.manifest import RunManifest
+    from summarize.outdir.store import OutputStore
     from summarize.settings import Settings
-
-# How many files not read the end of a run names; run.json lists them all.
-_NOT_READ_SHOWN = 20
 
 RUN_HELP = """
 Extract one event brief per article in SRC: a folder (searched recursively), a
@@ -156,8 +153,9 @@ def run(
     quiet: opt.QuietOption = False,
 ) -> None:
     from summarize.memo.render import resolve_format
+    from summarize.model.endpoint import endpoint
     from summarize.model.prompts import load_prompt
-    from summarize.run.store import OutputStore
+    from summarize.outdir.store import OutputStore
     from summarize.settings import RecordingMode, load_settings
     from summarize.sources.urls import is_url
 
@@ -208,43 +206,12 @@ def run(
     raise typer.Exit(_write_run_memo(store, memo, code, quiet=quiet))
 
 
-def endpoint(settings: Settings) -> Settings:
-    """Settings with a usable endpoint, or a usage error saying how to give one."""
-    from summarize.model.recording import recordings_help, with_replay_endpoint
-    from summarize.settings import RecordingMode
-
-    settings = with_replay_endpoint(settings)
-    if settings.recording is RecordingMode.REPLAY and settings.model is None:
-        raise fail(f"no recordings to replay: {recordings_help(settings.recordings_dir)}")
-    missing = [
-        option
-        for option, value in (("--base-url", settings.base_url), ("--model", settings.model))
-        if not value
-    ]
-    if missing:
-        variables = " and ".join(f"SUMMARIZE_{m[2:].replace('-', '_').upper()}" for m in missing)
-        what = "no model endpoint" if len(missing) == 2 else f"no {missing[0][2:]} given"
-        raise fail(
-            f"{what}: pass {' and '.join(missing)} (or set {variables}), "
-            "or use --replay to answer from recordings"
-        )
-    missing_key = settings.missing_credentials()
-    if missing_key is not None:
-        raise fail(missing_key)
-    return settings
-
-
 def _write_run_memo(store: OutputStore, memo: Path | None, code: int, *, quiet: bool) -> int:
     """`run --memo`: a memo of every brief in the output folder, this run's and earlier ones."""
     if memo is None or code not in (EXIT_OK, EXIT_SOME_FAILED):
         return code
-    from summarize.memo.load import (
-        BriefLoadError,
-        load_briefs,
-        load_run_record,
-        with_reviews,
-        write_memo,
-    )
+    from summarize.memo.load import BriefLoadError, load_briefs, load_run_record, write_memo
+    from summarize.outdir.reviews import with_reviews
 
     try:
         briefs = load_briefs(store.briefs_dir) if store.briefs_dir.is_dir() else []
@@ -341,13 +308,10 @@ async def _run(
     """`counted`, when given, hears of the inputs once they are counted (`--local` states its
     expectations then) and takes over the terminal: the progress shows as plain lines;
     `finished` is called when the articles are over, before the closing summary."""
-    import sqlite3
-
     from summarize.cli.progress import RunProgress
     from summarize.core.results import RunSummary
-    from summarize.model.client import FatalModelError, ModelClient
+    from summarize.model.client import ModelClient
     from summarize.model.transports import LedgerTap
-    from summarize.run.ledger import LEDGER_NAME, unusable
     from summarize.run.pipeline import run_articles
     from summarize.run.session import open_run
 
@@ -377,20 +341,16 @@ async def _run(
                 stack.enter_context(progress)
                 progress.start()
             await run_articles(session, client, force=force, budget=budget)
-    except (SummarizeError, FatalModelError) as exc:
-        say("error:", "bold red", f"{exc}")
-        return EXIT_USAGE
-    except sqlite3.Error as exc:
-        say("error:", "bold red", unusable(store.root / LEDGER_NAME, exc))
-        return EXIT_USAGE
+    # A SummarizeError (a fatal model error, a locked or damaged folder) goes on to the
+    # CLI's one handler, `handles_errors`.
     except OSError as exc:
         say("error:", "bold red", cannot_write(store.root, exc, rerun=True))
         return EXIT_USAGE
     except asyncio.CancelledError:
         # Ctrl-C or SIGTERM. Returning (not raising) ends the run quietly, without a traceback.
         code = 128 + (received[0] if received else signal.SIGINT)
-        return _report(src, store, summary, session.manifest(), code, shown)
-    return _report(src, store, summary, session.manifest(), None, shown)
+        return report_run(src, store, summary, session.manifest(), code, shown)
+    return report_run(src, store, summary, session.manifest(), None, shown)
 
 
 @dataclass(frozen=True)
@@ -401,18 +361,20 @@ class Shown:
     quiet: bool = False
 
 
-def _report(
+def report_run(
     src: Path | str,
     store: OutputStore,
     summary: RunSummary,
     manifest: RunManifest,
     code: int | None,
     shown: Shown,
+    *,
+    what: str = "run",
 ) -> int:
-    """The end of a run: the closing summary on stderr (and stdout with --json); the exit
-    code (`code` when the run was stopped)."""
-    from summarize.cli.summary import print_json, show_summary
-    from summarize.run.closing import Note, closing_summary, noted
+    """The end of a run (or of a `batch ingest`, which is one): the closing summary on stderr
+    (and stdout with --json); the exit code (`code` when the run was stopped)."""
+    from summarize.cli.summary import print_json, show_not_read, show_summary
+    from summarize.outdir.closing import Note, closing_summary, noted
     from summarize.sources.read import SUPPORTED_SUFFIXES
     from summarize.sources.urls import without_credentials
 
@@ -425,7 +387,7 @@ def _report(
             f"{', '.join(sorted(SUPPORTED_SUFFIXES))} files (hidden files and folders are "
             "skipped)",
         )
-        _report_not_read(summary)
+        show_not_read(summary.skipped_files)
         return EXIT_USAGE
     if code is None:
         code = EXIT_SOME_FAILED if counts.failed or counts.not_attempted else EXIT_OK
@@ -436,7 +398,7 @@ def _report(
     stopped = " interrupted" if manifest.interrupted else ""
     show_summary(
         closing,
-        title=f"run {summary.run_id}{stopped}",
+        title=f"{what} {summary.run_id}{stopped}",
         errors_at=str(store.errors_path),
         quiet=shown.quiet,
     )
@@ -464,19 +426,6 @@ def _typed_args() -> list[str] | None:
         return None
     # A password typed into a URL (the source's, --base-url's) is shown as ***.
     return [masked_passwords(a) for a in sys.argv[1:]]
-
-
-def _report_not_read(summary: RunSummary) -> None:
-    """The files in the source that were not read, a line each (the first few: run.json
-    lists them all)."""
-    skipped = summary.skipped_files
-    if not skipped:
-        return
-    note(f"{len(skipped)} file{'s' * (len(skipped) != 1)} not read (not articles):")
-    for entry in skipped[:_NOT_READ_SHOWN]:
-        say("  not read", "dim", f"{entry.file}: {entry.reason}")
-    if len(skipped) > _NOT_READ_SHOWN:
-        note(f"  ... and {len(skipped) - _NOT_READ_SHOWN} more, listed in run.json")
 
 
 @contextmanager

@@ -7,11 +7,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from summarize.cli.output import err
+from summarize.cli.output import err, note, say
 from summarize.cli.progress import clock
+from summarize.outdir.paths import RUN_JSON
 
 if TYPE_CHECKING:
-    from summarize.run.closing import ClosingSummary
+    from collections.abc import Sequence
+
+    from summarize.core.results import SkippedFile
+    from summarize.outdir.closing import ClosingSummary
 
 # Files not read named at the end; run.json lists them all.
 NOT_READ_SHOWN = 5
@@ -48,6 +52,20 @@ def show_summary(
         typer.echo(text.rstrip("\n"))
     else:
         err.print(text.rstrip("\n"), markup=False, highlight=False, emoji=False)
+
+
+def show_not_read(
+    skipped: Sequence[SkippedFile], listed_in: str = RUN_JSON, shown: int = 20
+) -> None:
+    """The files in the source that were not read, a line each (the first `shown`: the
+    rest are listed in `listed_in`)."""
+    if not skipped:
+        return
+    note(f"{len(skipped)} file{'s' * (len(skipped) != 1)} not read (not articles):")
+    for entry in skipped[:shown]:
+        say("  not read", "dim", f"{entry.file}: {entry.reason}")
+    if len(skipped) > shown:
+        note(f"  ... and {len(skipped) - shown} more, listed in {listed_in}")
 
 
 def print_json(summary: ClosingSummary) -> None:

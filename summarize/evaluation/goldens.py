@@ -14,7 +14,7 @@ from summarize.core.brief import Brief, Provenance, Usage
 from summarize.core.errors import UsageError
 from summarize.core.review import Review
 from summarize.evaluation.results import SetupError
-from summarize.run.reviews import ReviewError, ReviewStore
+from summarize.outdir.reviews import ReviewError, ReviewStore
 
 
 def golden_path(golden_dir: Path, article_id: str) -> Path:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import json
 import os
 import shlex
 import subprocess
@@ -45,9 +44,10 @@ from summarize.model.local_server import LocalServer, LocalServerError, default_
 from summarize.model.prompts import PromptError, PromptTemplate, load_prompt
 from summarize.model.recording import with_replay_endpoint
 from summarize.model.transports import LedgerTap
+from summarize.outdir.manifest import ManifestError
+from summarize.outdir.store import OutputLockedError, OutputStore
 from summarize.run.pipeline import run_articles
 from summarize.run.session import open_run
-from summarize.run.store import OutputLockedError, OutputStore
 from summarize.settings import (
     REPLAY_URL,
     InstructorMode,
@@ -605,12 +605,9 @@ def _with_reviewed_goldens(options: EvalOptions, folder: Path, goldens: Path) ->
     src = options.src
     if src == DEFAULT_SOURCE:
         try:
-            manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-            src = Path(manifest["source"])
-        except (OSError, ValueError, KeyError, TypeError):
-            raise UsageError(
-                f"{folder}/run.json does not say where its articles are: pass SRC"
-            ) from None
+            src = Path(OutputStore(folder).read_manifest().manifest.source)
+        except ManifestError as exc:
+            raise UsageError(f"{exc}: it does not say where its articles are: pass SRC") from None
     return dataclasses.replace(
         options,
         src=src,

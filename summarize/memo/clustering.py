@@ -200,11 +200,6 @@ class _Clusters:
 _DatedBlocks = dict[tuple[str, int], list[int]]
 
 
-def cluster_mentions(mentions: Sequence[Mention]) -> list[list[Mention]]:
-    """Group mentions that report the same event."""
-    return [group for group, _ in cluster_mentions_with_rules(mentions)]
-
-
 def cluster_mentions_with_rules(
     mentions: Sequence[Mention],
 ) -> list[tuple[list[Mention], tuple[str, ...]]]:

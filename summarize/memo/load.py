@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,8 @@ from summarize.core.errors import SummarizeError
 from summarize.memo.citations import MemoSynthesis
 from summarize.memo.coverage import RunRecord, run_record
 from summarize.memo.render import render_memo, resolve_format
-from summarize.run.reviews import ReviewStore
-from summarize.run.store import OutputStore
+from summarize.outdir.manifest import ManifestError
+from summarize.outdir.store import OutputStore
 
 
 class BriefLoadError(SummarizeError):
@@ -38,44 +39,13 @@ def load_run_record(folder: Path) -> RunRecord | None:
     problems: list[str] = []
     manifest: dict[str, Any] | None = None
     if store.manifest_path.is_file():
-        data = _read_json(store.manifest_path, problems)
-        if isinstance(data, dict):
-            manifest = data
-        elif data is not None:
-            problems.append(f"{store.manifest_path} is not a run manifest")
-    errors: list[dict[str, Any]] = []
-    if store.errors_path.is_file():
-        errors = _read_error_lines(store.errors_path, problems)
-    return run_record(manifest, errors, problems)
-
-
-def _read_json(path: Path, problems: list[str]) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        problems.append(f"{path}: {exc}")
-        return None
-
-
-def _read_error_lines(path: Path, problems: list[str]) -> list[dict[str, Any]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{path}: {exc}")
-        return []
-    errors: list[dict[str, Any]] = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            record = None
-        if isinstance(record, dict):
-            errors.append(record)
-        else:
-            problems.append(f"{path} line {n} is not an error record")
-    return errors
+            manifest = store.read_manifest().as_json()
+        except ManifestError as exc:
+            problems.append(str(exc))
+    errors = store.read_errors()
+    problems += errors.problems
+    return run_record(manifest, [asdict(e) for e in errors.records], problems)
 
 
 def load_briefs(folder: Path) -> list[Brief]:
@@ -132,30 +102,6 @@ def _looks_like_brief(data: object) -> bool:
     return isinstance(data, dict) and "article_id" in data and "provenance" in data
 
 
-def with_reviews(folder: Path, briefs: Sequence[Brief]) -> tuple[list[Brief], frozenset[str]]:
-    """`briefs` with each replaced by its reviewer's corrected brief where `folder` (a run's
-    output) has one made on the same article text; and the ids of those marked reviewed.
-
-    A review made on other text (the article changed since) is stale: the model's brief of
-    the text as it is now stands, and the review waits in reviews/ to be looked at again.
-    """
-    reviews = ReviewStore(folder).all() if folder.is_dir() else {}
-    out: list[Brief] = []
-    reviewed: set[str] = set()
-    for brief in briefs:
-        review = reviews.get(brief.article_id)
-        if review is None or review.article_sha256 != brief.provenance.article_sha256:
-            out.append(brief)
-            continue
-        if review.corrections or review.reviewed:
-            out.append(review.brief)
-        else:
-            out.append(brief)
-        if review.reviewed:
-            reviewed.add(brief.article_id)
-    return out, frozenset(reviewed)
-
-
 def write_memo(
     briefs: Sequence[Brief],
     out: Path,
@@ -170,7 +116,7 @@ def write_memo(
     """Render the memo for `briefs` and write it to `out` (format from `fmt` or the suffix).
 
     `run` (see `load_run_record`) has the memo list the articles the run made no brief of;
-    `reviewed` (see `with_reviews`) marks what reviewers checked.
+    `reviewed` (see `summarize.outdir.reviews.with_reviews`) marks what reviewers checked.
     """
     text = render_memo(
         briefs,

@@ -336,11 +336,6 @@ def same_any(a: Sequence[PersonKey], b: Sequence[PersonKey]) -> bool:
     return any(same_person(x, y) for x in a for y in b)
 
 
-def shared_people(a: Sequence[PersonKey], b: Sequence[PersonKey]) -> int:
-    """How many of `a` are also in `b`."""
-    return sum(1 for x in a if any(same_person(x, y) for y in b))
-
-
 @lru_cache(maxsize=65536)
 def surname_forms(surname: str) -> frozenset[str]:
     """The surname and, if it may match loosely, its one-letter deletions.

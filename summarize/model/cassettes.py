@@ -73,18 +73,6 @@ class ReplayMissError(RecordingError):
         )
 
 
-def find_replay_miss(error: BaseException) -> ReplayMissError | None:
-    """The ReplayMissError behind `error` (instructor wraps it as __cause__), if any."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        if isinstance(current, ReplayMissError):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
-
-
 # -- shell: files -------------------------------------------------------------------------------
 
 

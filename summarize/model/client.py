@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import httpx2
 import instructor
@@ -30,6 +30,7 @@ from tenacity import (
 
 from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION, Usage
+from summarize.core.errors import ArticleError
 from summarize.core.extraction import NOTHING_USABLE, Extraction, GroundingCheck, checking
 from summarize.core.grounding import article_text
 from summarize.core.results import Stage
@@ -58,7 +59,8 @@ T = TypeVar("T")
 M = TypeVar("M", bound=pydantic.BaseModel)
 R = TypeVar("R")
 
-_MODES = {
+# The one table from our modes to instructor's: the live client and batch answers use it.
+INSTRUCTOR_MODES: Final = {
     InstructorMode.TOOLS: instructor.Mode.TOOLS,
     InstructorMode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
     InstructorMode.JSON: instructor.Mode.JSON,
@@ -71,7 +73,7 @@ _SNAPSHOT = re.compile(r"-(?:\d{4}-\d{2}-\d{2}|\d{4})")
 MAX_RETRY_AFTER = 120.0
 
 
-class ModelError(Exception):
+class ModelError(ArticleError):
     """The model could not produce a brief for one article; `stage` says where it failed.
 
     `usage` and `attempts` are what the article cost before it failed (set by `extract`):
@@ -79,8 +81,7 @@ class ModelError(Exception):
     """
 
     def __init__(self, stage: Stage, message: str) -> None:
-        super().__init__(message)
-        self.stage = stage
+        super().__init__(stage, message)
         self.usage = Usage()
         self.attempts = 0
 
@@ -97,6 +98,8 @@ class Spent:
     grounding_reasks: int = 0
     answered_by: str | None = None
     usable: Extraction | None = None
+    # The chat messages as rendered from the prompt, before any re-ask (see ExtractionResult).
+    messages: tuple[dict[str, str], ...] = ()
 
     def add(self, completion: Any) -> None:
         self.usage += usage_of(completion)
@@ -112,11 +115,13 @@ class Spent:
             reasks=attempts - 1,
             grounding_reasks=self.grounding_reasks,
             answered_by=self.answered_by,
+            messages=self.messages,
         )
 
 
 class FatalModelError(ModelError):
-    """A failure every article will hit (bad URL, key, model name): stop the run."""
+    """A failure every article will hit (bad URL, key, model name): stop the run. It fails
+    the article it met too; the CLI's one error handler reports it (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,14 @@ class ExtractionResult:
     grounding_reasks: int
     # The model the (last) answer names: not always the one asked for (see `_check_model`).
     answered_by: str | None = None
+    # The chat messages as rendered from the prompt, before any re-ask: what the brief is
+    # checked against (it must not recite the instructions), with no second rendering.
+    messages: tuple[dict[str, str], ...] = ()
+
+    @property
+    def instructions(self) -> str:
+        """The system message sent: the model's instructions."""
+        return self.messages[0]["content"] if self.messages else ""
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -282,7 +295,7 @@ class ModelClient:
             timeout=settings.timeout,
         )
         self._instructor = instructor.from_openai(
-            self._openai, mode=_MODES[settings.resolved_mode()]
+            self._openai, mode=INSTRUCTOR_MODES[settings.resolved_mode()]
         )
 
     async def aclose(self) -> None:
@@ -438,11 +451,14 @@ class ModelClient:
 
         hooks = Hooks()
         hooks.on("completion:response", count_response)
+        messages = article_messages(prompt, article)
+        # Kept apart from what a re-ask appends to the list sent.
+        spent.messages = tuple(dict(m) for m in messages)
         try:
             with checking(check):
                 extraction, _ = await self._create(
                     Extraction,
-                    article_messages(prompt, article),
+                    messages,
                     hooks,
                     RequestTag(key=article.id, content_sha256=article.sha256, prompt=prompt),
                 )
@@ -558,7 +574,13 @@ class RequestTag:
 def _last_problem(exc: InstructorRetryException) -> str:
     """What was wrong with the last answer, in one line, without echoing the answer."""
     attempts = exc.failed_attempts or []
-    last: BaseException = attempts[-1].exception if attempts else exc
+    return answer_problem(attempts[-1].exception if attempts else exc)
+
+
+def answer_problem(last: BaseException) -> str:
+    """What is wrong with an answer, in one line, naming the field path of a validation error
+    ("answer does not fit the schema at events.0.participants.0.evidence: ..."), without
+    echoing the answer."""
     if isinstance(last, pydantic.ValidationError) and last.errors():
         first, *others = last.errors()
         verdict = str(first["msg"]).removeprefix("Value error, ")

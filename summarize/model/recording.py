@@ -351,32 +351,3 @@ class AsyncRecordingTransport(httpx2.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
-
-
-# -- secrets ------------------------------------------------------------------------------------
-
-_SECRET_PATTERNS: Final = (
-    ("openai-style key", re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{16,}")),
-    ("bearer token", re.compile(r"\bBearer\s+[A-Za-z0-9._~+/=-]{8,}")),
-    (
-        "credential key",
-        re.compile(r"""(?i)["'](?:authorization|api[-_]?key|x-api-key)["']\s*:"""),
-    ),
-    ("authorization header", re.compile(r"(?im)^\s*authorization\s*:")),
-)
-
-
-def scan_for_secrets(root: Path) -> list[str]:
-    """Key-like strings in files under `root`, as 'path:line: kind' (the secret itself omitted)."""
-    findings: list[str] = []
-    for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError as err:
-            findings.append(f"{path}: unreadable ({err.strerror})")
-            continue
-        for lineno, line in enumerate(text.splitlines(), start=1):
-            for kind, pattern in _SECRET_PATTERNS:
-                if pattern.search(line):
-                    findings.append(f"{path}:{lineno}: {kind}")
-    return findings

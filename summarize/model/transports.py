@@ -44,7 +44,7 @@ from summarize.settings import RecordingMode, Settings
 
 
 class ExchangeLog(Protocol):
-    """Where the ledger tap writes exchanges (`summarize.run.ledger.Ledger` is one)."""
+    """Where the ledger tap writes exchanges (`summarize.outdir.ledger.Ledger` is one)."""
 
     def add_exchange(self, run_id: int, article_id: str | None, **row: Any) -> None: ...
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -28,6 +29,7 @@ from summarize.core.review import (
     start_review,
     undone,
 )
+from summarize.outdir.reviews import ReviewError, VersionConflict
 from summarize.rendering import environment
 from summarize.review import triage
 from summarize.review.folder import Entry, RunFolder, UnknownArticleError
@@ -43,7 +45,6 @@ from summarize.review.views import (
     segments,
     weak_paths,
 )
-from summarize.run.reviews import ReviewError, VersionConflict
 
 _STATIC = {"review.css": "text/css", "review.js": "text/javascript"}
 FILTERS = triage.FILTERS
@@ -84,7 +85,9 @@ def create_app(folder: RunFolder, reviewer: str, token: str) -> Starlette:
     """The app for one run folder; `token` must come with every change."""
     session = Session(folder, reviewer, token, _assets_version())
 
-    async def index(request: Request) -> Response:
+    # Plain `def` pages: Starlette runs them in its thread pool, so reading briefs, articles
+    # and reviews from disk never holds up the event loop (as datasette does).
+    def index(request: Request) -> Response:
         found = triage.rows(folder)
         show = request.query_params.get("show", "all")
         show = show if show in FILTERS else "all"
@@ -104,14 +107,14 @@ def create_app(folder: RunFolder, reviewer: str, token: str) -> Starlette:
             worst=worst.entry.id if worst else None,
         )
 
-    async def next_article(request: Request) -> Response:
+    def next_article(request: Request) -> Response:
         """The worst article still needing review (other than `after`), or the index."""
         after = request.query_params.get("after")
         worst = triage.next_to_review(triage.rows(folder), after)
         target = f"/article/{worst.entry.id}" if worst else "/?show=to+review&done=1"
         return RedirectResponse(target, status_code=303)
 
-    async def article(request: Request) -> Response:
+    def article(request: Request) -> Response:
         article_id = request.path_params["article_id"]
         try:
             entry = folder.entry(article_id)
@@ -128,7 +131,7 @@ def create_app(folder: RunFolder, reviewer: str, token: str) -> Starlette:
     async def undo(request: Request) -> Response:
         return await _changed(request, session, _undo)
 
-    async def static(request: Request) -> Response:
+    def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in _STATIC:
             return Response("not found", status_code=404)
@@ -311,8 +314,16 @@ async def _changed(request: Request, session: Session, make: Any) -> Response:
         return JSONResponse(
             {"error": "say which brief you saw (base): reload the page"}, status_code=400
         )
+    # The body is read on the loop; the files are read, locked and written in a thread.
+    article_id = request.path_params["article_id"]
+    return await run_in_threadpool(_change, session, article_id, body, version, base, make)
+
+
+def _change(
+    session: Session, article_id: str, body: dict[str, Any], version: int, base: str, make: Any
+) -> Response:
     try:
-        entry = session.folder.entry(request.path_params["article_id"])
+        entry = session.folder.entry(article_id)
         if not entry.has_brief:
             raise _Refused("this article has no brief to review", 409)
         if entry.damaged is not None:

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 from pydantic import ValidationError
 
@@ -17,8 +17,9 @@ from summarize.core.article import Article, IngestError
 from summarize.core.brief import Brief
 from summarize.core.errors import SummarizeError
 from summarize.core.review import Review, ReviewState, review_state
-from summarize.run.reviews import ReviewStore, valid_id
-from summarize.run.store import OutputStore
+from summarize.outdir.manifest import ManifestError, RunJson
+from summarize.outdir.reviews import ReviewStore, valid_id
+from summarize.outdir.store import OutputStore
 from summarize.sources.fetch import StoredPage
 from summarize.sources.read import iter_articles, read_page_copy
 from summarize.sources.urls import is_url
@@ -110,33 +111,29 @@ class RunFolder:
             )
         return folder
 
-    def manifest(self) -> dict[str, Any]:
-        path = self.store.manifest_path
+    def manifest(self) -> RunJson:
         hint = "give the folder a `summarize run ... --out FOLDER` wrote"
-        if not path.is_file():
+        if not self.store.manifest_path.is_file():
             raise NotARunOutputError(
                 f"{self.root} is not a summarize run output: it has no run.json", hint=hint
             )
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise NotARunOutputError(f"{path} cannot be read: {exc}", hint=hint) from None
-        if not isinstance(data, dict) or not isinstance(data.get("articles"), list):
-            raise NotARunOutputError(f"{path} is not a run manifest (no article list)", hint=hint)
-        return data
+            return self.store.read_manifest()
+        except ManifestError as exc:
+            raise NotARunOutputError(str(exc), hint=hint) from None
 
     def entries(self) -> list[Entry]:
         """Every article of the last run, in its order; reviews of earlier texts of a file
         ride on its current entry as stale."""
-        listed = [a for a in self.manifest()["articles"] if isinstance(a, dict)]
+        listed = self.manifest().articles
         reviews, damaged = self.reviews.read(
             lambda path: self._cached("review", path, lambda: self.reviews.load(path.stem))
         )
-        ids = {str(a.get("id")) for a in listed}
+        ids = {str(a.id) for a in listed}
         stale_by_file = {r.file: r for i, r in reviews.items() if i not in ids and r.file}
         entries = []
         for a in listed:
-            article_id, file = str(a.get("id") or ""), str(a.get("file") or "")
+            article_id, file = a.id or "", a.file
             if not valid_id(article_id):
                 continue
             review = reviews.get(article_id)
@@ -145,8 +142,8 @@ class RunFolder:
                 Entry(
                     id=article_id,
                     file=file,
-                    status=str(a.get("status") or "unknown"),
-                    note=a.get("note") if isinstance(a.get("note"), str) else None,
+                    status=a.status,
+                    note=a.note,
                     review=review,
                     state=ReviewState.STALE if stale else review_state(review, None),
                     stale=stale,
@@ -176,19 +173,11 @@ class RunFolder:
 
     def errors(self) -> dict[str, str]:
         """Each failed article's stage and cause, from errors.jsonl."""
-        causes: dict[str, str] = {}
-        try:
-            lines = self.store.errors_path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return causes
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(record, dict) and record.get("article_id"):
-                causes[str(record["article_id"])] = f"{record.get('stage')}: {record.get('cause')}"
-        return causes
+        return {
+            e.article_id: f"{e.stage}: {e.cause}"
+            for e in self.store.read_errors().records
+            if e.article_id
+        }
 
     def text(self, entry: Entry) -> ArticleText:
         """The article's text read again from its file, as the run read it."""

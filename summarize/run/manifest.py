@@ -2,96 +2,23 @@
 
 from __future__ import annotations
 
-import platform
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel
-
-from summarize import __version__
-from summarize.core.brief import SCHEMA_VERSION, Usage
 from summarize.core.results import RunSummary, Status
 from summarize.model.prompts import PromptTemplate
-from summarize.run.ledger import Ledger
-from summarize.run.store import OutputStore
+from summarize.outdir.ledger import Ledger
+from summarize.outdir.manifest import (
+    Counts,
+    Durations,
+    ManifestArticle,
+    Quality,
+    RunManifest,
+    Skipped,
+)
+from summarize.outdir.store import OutputStore
 from summarize.settings import Settings, shown_url
 from summarize.sources.urls import without_credentials
-
-
-class Counts(BaseModel):
-    articles: int
-    done: int
-    skipped: int
-    failed: int
-    not_attempted: int
-    interrupted: int
-    events: int
-
-
-class Quality(BaseModel):
-    grounding_dropped_items: int
-    weak_evidence_items: int = 0
-    reasks: int
-    articles_without_event: int
-
-
-class Durations(BaseModel):
-    total_seconds: float
-    # int | float: a run with nothing done has always written a plain 0 here.
-    per_article_mean_seconds: int | float
-    per_article_max_seconds: float
-
-
-class Skipped(BaseModel):
-    """A file in the source that was not read."""
-
-    file: str
-    reason: str
-
-
-class BatchSource(BaseModel):
-    """Where an ingest's answers came from."""
-
-    results: str
-    result_lines: int
-    articles_without_result: int
-    results_without_article: int
-
-
-class RunManifest(BaseModel):
-    """What run.json says of a run, in its order (its per-article list is streamed apart)."""
-
-    summarize_version: str = __version__
-    python: str = platform.python_version()
-    started_at: str
-    interrupted: str | None
-    budget_stop: str | None
-    source: str
-    model: str | None
-    base_url: str | None
-    instructor_mode: str
-    recording: str
-    prompt_file: str
-    prompt_version: str
-    schema_version: str = SCHEMA_VERSION
-    counts: Counts
-    usage: Usage  # of the articles done
-    # Every token the run spent, failed articles' attempts included: what was paid for.
-    spent_usage: Usage | None = None
-    # The spent tokens at the model's [prices] in the config (per million tokens), if any.
-    cost: float | None = None
-    quality: Quality
-    durations: Durations
-    # Files in the source that are not articles summarize reads, with why.
-    skipped: list[Skipped] = []
-    batch: BatchSource | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json")
-        if self.batch is None:
-            del data["batch"]  # only ingests name a results file
-        return data
 
 
 def build_manifest(
@@ -144,17 +71,17 @@ def build_manifest(
     )
 
 
-def manifest_articles(ledger: Ledger, run_id: int) -> Iterator[dict[str, Any]]:
+def manifest_articles(ledger: Ledger, run_id: int) -> Iterator[ManifestArticle]:
     """run.json's per-article list, read from the ledger as it is written out."""
     for row in ledger.articles(run_id):
-        yield {
-            "id": row["article_id"],
-            "file": row["file"],
-            "status": row["status"],
-            "attempts": row["attempts"],
-            "seconds": round(row["seconds"], 3),
-            "note": row["note"],
-        }
+        yield ManifestArticle(
+            id=row["article_id"],
+            file=row["file"],
+            status=row["status"],
+            attempts=row["attempts"],
+            seconds=round(row["seconds"], 3),
+            note=row["note"],
+        )
 
 
 def write_run(store: OutputStore, summary: RunSummary, manifest: RunManifest) -> None:
@@ -163,7 +90,7 @@ def write_run(store: OutputStore, summary: RunSummary, manifest: RunManifest) ->
     run_id = summary.run_id
     try:
         articles = manifest_articles(store.ledger, run_id) if run_id else iter(())
-        store.write_manifest(manifest.as_json(), articles)
+        store.write_manifest(manifest, articles)
         store.write_errors(summary.errors)
     finally:  # a folder that cannot take run.json must not leave the run "running"
         if run_id is not None:

@@ -5,8 +5,8 @@ work in progress, not the folder size. Each brief is written the moment it is re
 crash loses only what was in flight, and the next run redoes just that.
 
 Which articles reach the model is the session's decision (`RunSession.triage`); a budget
-can stop the run from starting more. After, the brief must not repeat the model's
-instructions (see `leaked_instructions`).
+can stop the run from starting more. Each answer becomes a brief through the one finish
+that `batch ingest` applies too (`summarize.core.finish`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import time
 from typing import Any
 
 from summarize.core.article import Article
-from summarize.core.assemble import assemble_brief
 from summarize.core.brief import Provenance
-from summarize.core.leaks import leaked_instructions
+from summarize.core.errors import ArticleError
+from summarize.core.finish import finish_brief
 from summarize.core.results import (
     ArticleResult,
     Budget,
@@ -28,9 +28,9 @@ from summarize.core.results import (
     Status,
 )
 from summarize.model.client import FatalModelError, ModelClient, ModelError
-from summarize.model.prompts import PromptTemplate, article_messages
+from summarize.model.prompts import PromptTemplate
+from summarize.outdir.store import OutputStore
 from summarize.run.session import RunSession
-from summarize.run.store import OutputStore
 from summarize.sources.fetch import FetchInterrupted
 
 
@@ -74,17 +74,16 @@ async def _process(
         attempts=result.attempts,
         article_sha256=article.sha256,
     )
-    # An endpoint that echoes the key or Basic credentials into its answer: not kept.
-    brief = client.masked(assemble_brief(result.extraction, article, provenance))
-    instructions = article_messages(prompt, article)[0]["content"]
-    leak = leaked_instructions(brief, instructions, article.text)
-    if leak is not None:
+    try:
+        # An endpoint that echoes the key or Basic credentials into its answer: not kept.
+        brief = client.masked(
+            finish_brief(result.extraction, article, provenance, result.instructions)
+        )
+    except ArticleError as exc:
         return _failed(
             article,
-            Stage.VALIDATION,
-            f"the answer repeats the model's instructions (at {leak}), which text in the "
-            "article aimed at the model can cause; no brief was written: check the article "
-            "for instructions to the model (prompt injection)",
+            exc.stage,
+            str(exc),
             seconds=time.perf_counter() - started,
             usage=result.usage,
             attempts=result.attempts,

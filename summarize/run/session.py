@@ -10,7 +10,6 @@ are skipped, over-long ones are refused, and the rest is work.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -18,11 +17,13 @@ from pathlib import Path
 
 from summarize.core.article import Article, IngestError
 from summarize.core.brief import SCHEMA_VERSION
+from summarize.core.errors import OutputError
 from summarize.core.results import ArticleResult, ErrorRecord, Progress, RunSummary, Stage, Status
 from summarize.model.prompts import PromptTemplate
-from summarize.run.ledger import Ledger
-from summarize.run.manifest import RunManifest, build_manifest, write_run
-from summarize.run.store import OutputStore
+from summarize.outdir.ledger import Ledger
+from summarize.outdir.manifest import RunManifest
+from summarize.outdir.store import OutputStore
+from summarize.run.manifest import build_manifest, write_run
 from summarize.settings import Settings
 from summarize.sources.read import FetchOptions, count_inputs, iter_articles
 from summarize.sources.urls import without_credentials
@@ -219,7 +220,7 @@ def open_run(
             except BaseException:
                 # The first fault is the one to report: run.json failing after it (a full
                 # disk fails both) must not hide it.
-                with suppress(OSError, sqlite3.Error):
+                with suppress(OSError, OutputError):
                     write_run(store, session.summary, session.manifest())
                 raise
             write_run(store, session.summary, session.manifest())

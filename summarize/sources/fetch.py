@@ -77,6 +77,9 @@ class StoredPage:
     note: str | None = None
 
 
+_SIDECAR_KEYS = frozenset(StoredPage.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class FetchOptions:
     """Where pages go and how long one may take; the size cap comes from --max-chars.
@@ -100,6 +103,24 @@ class FetchInterrupted(Exception):
 CONCURRENT_FETCHES, PER_HOST_FETCHES, AHEAD = 6, 2, 12
 # How often a wait for a page looks whether the run was told to stop.
 _POLL_SECONDS = 0.1
+
+
+def is_sidecar(path: Path) -> bool:
+    """Whether `path` is a stored page's sidecar (`<slug>.json` beside its copy), which a
+    walk of a pages folder must not take for an article of JSON records."""
+    if path.suffix.lower() != ".json":
+        return False
+    if not any(path.with_suffix(s).is_file() for s in set(PAGE_TYPES.values())):
+        return False
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(data, dict)
+        and data.keys() == _SIDECAR_KEYS
+        and (path.with_name(str(data["file"])).is_file())
+    )
 
 
 def page_slug(url: str) -> str:

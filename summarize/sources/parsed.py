@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarize.core.errors import SummarizeError
+from summarize.core.errors import ArticleError
 from summarize.core.results import Stage
 
 
@@ -24,10 +24,9 @@ class Parsed:
     note: str | None = None
 
 
-class Unusable(SummarizeError):
+class Unusable(ArticleError):
     """A file, page or record that cannot become an article; the message says why and what
     to do. It fails that article only."""
 
     def __init__(self, message: str, stage: Stage = Stage.INGEST) -> None:
-        super().__init__(message)
-        self.stage = stage
+        super().__init__(stage, message)

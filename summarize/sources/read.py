@@ -22,7 +22,7 @@ from summarize.core.article import Article, IngestError, article_id, normalize_t
 from summarize.core.results import SkippedFile, Stage
 from summarize.sources import metadata
 from summarize.sources.decoding import decode_text, noted_text, one_line, repair, text_of
-from summarize.sources.fetch import Fetcher, FetchOptions
+from summarize.sources.fetch import Fetcher, FetchOptions, is_sidecar
 from summarize.sources.html import parse_html
 from summarize.sources.mail import parse_mail
 from summarize.sources.parsed import Parsed, Unusable
@@ -454,7 +454,9 @@ def _walk(root: Path, on_skip: OnSkip | None) -> Iterator[Path | IngestError]:
                 continue
         except OSError:
             pass  # a broken link, or gone since listing: _read reports it if it is an article
-        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+        if is_sidecar(path):
+            skip(path, "the fetch record of the stored page beside it (a sidecar), not an article")
+        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
             yield path
         else:
             skip(path, _not_read(path))

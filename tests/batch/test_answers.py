@@ -65,7 +65,7 @@ def test_a_cut_off_answer_fails_at_the_model_stage(seed001: Article) -> None:
     body = chat_completion('{"source": {}, "events": [', finish_reason="length")
     plan = IngestPlan(MODEL, InstructorMode.JSON_SCHEMA, "v1", "p.j2")
     with pytest.raises(AnswerError) as caught:
-        brief_from_completion(body, seed001, plan, max_output_tokens=99)
+        brief_from_completion(body, seed001, plan, "", max_output_tokens=99)
     assert caught.value.stage == "model"
     assert "99 output tokens" in str(caught.value)
 
@@ -80,7 +80,7 @@ def test_a_batch_answer_is_read_as_leniently_as_a_live_one(
     event["topics"] = [f"topic {n}" for n in range(14)]  # more than the 12 asked for
     plan = IngestPlan(MODEL, InstructorMode.JSON_SCHEMA, "v1", "p.j2")
 
-    brief = brief_from_completion(chat_completion(json.dumps(answer001)), seed001, plan)
+    brief = brief_from_completion(chat_completion(json.dumps(answer001)), seed001, plan, "")
 
     assert [p.name for p in brief.events[0].participants] == ["Vladimir Putin"]
     assert brief.events[0].status == "unclear"
@@ -102,7 +102,7 @@ def test_a_batch_answer_with_nothing_usable_fails_saying_why_and_what_it_cost(
     body["usage"] = {"prompt_tokens": 900, "completion_tokens": 40, "total_tokens": 940}
     plan = IngestPlan(MODEL, InstructorMode.JSON_SCHEMA, "v1", "p.j2")
     with pytest.raises(AnswerError) as caught:
-        brief_from_completion(body, seed001, plan)
+        brief_from_completion(body, seed001, plan, "")
     assert caught.value.stage == "validation"
     assert "nothing in the answer could be used" in str(caught.value).lower()
     assert "events[0]: says nothing" in str(caught.value)

@@ -6,7 +6,9 @@ The batch engine is played by the loopback `ModelServer` answering each prepared
 
 from __future__ import annotations
 
+import copy
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +24,11 @@ from batch_steps import (
     prepared,
     result_line,
 )
+from conftest import SEED_001, read_article
 from model_server import ModelServer, chat_completion
 
 from summarize.core.brief import Brief
-from summarize.model.prompts import load_prompt
+from summarize.model.prompts import article_messages, load_prompt
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -193,3 +196,48 @@ def test_ingest_needs_to_know_the_model(tmp_path: Path, make_articles: MakeArtic
     result = cli("batch", "ingest", results, "--src", tmp_path / "src")
     assert result.exit_code == 2
     assert "--requests" in result.output
+
+
+@pytest.mark.parametrize("field", ["summary", "no_event_reason"])
+def test_an_answer_that_recites_the_prompt_is_refused_as_run_refuses_it(
+    tmp_path: Path, field: str, answer001: dict[str, Any]
+) -> None:
+    """The batch engine's answer (a scripted test double) copies the system prompt into a
+    free-text field, as a model obeying an injected "print your instructions" would."""
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED_001, src / SEED_001.name)
+    article = read_article(src / SEED_001.name)
+    system = article_messages(load_prompt(), article)[0]["content"]
+    leaking = copy.deepcopy(answer001)
+    if field == "summary":
+        leaking["events"][0]["summary"] = system[:400]
+    else:
+        leaking = {"source": answer001["source"], "events": [], "no_event_reason": system[:400]}
+    requests, results = tmp_path / "requests.jsonl", tmp_path / "results.jsonl"
+    prepared(src, requests, "--mode", "json_schema")
+    completion = chat_completion(json.dumps(leaking), model=MODEL)
+    results.write_text(result_line(article.id, completion) + "\n", encoding="utf-8")
+
+    ingested = cli(
+        "batch", "ingest", results, "--src", src, "--requests", requests, "--out", tmp_path / "out"
+    )
+
+    assert ingested.exit_code == 1, ingested.output
+    assert briefs(tmp_path / "out") == {}
+    (error,) = errors(tmp_path / "out")
+    assert error["article_id"] == article.id and error["stage"] == "validation"
+    assert "repeats the model's instructions" in error["cause"]
+    assert (
+        f"at {'events[0].summary' if field == 'summary' else 'no_event_reason'}" in (error["cause"])
+    )
+    # The same answer, not reciting, is a brief: the check is what refused it.
+    results.write_text(
+        result_line(article.id, chat_completion(json.dumps(answer001), model=MODEL)) + "\n",
+        encoding="utf-8",
+    )
+    again = cli(
+        "batch", "ingest", results, "--src", src, "--requests", requests, "--out", tmp_path / "out"
+    )
+    assert again.exit_code == 0, again.output
+    assert list(briefs(tmp_path / "out")) == [f"{article.id}.json"]

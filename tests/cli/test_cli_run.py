@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 from model_server import ModelServer, Reply, chat_completion
+from recording_checks import scan_for_secrets
 from typer.testing import CliRunner, Result
 
 from summarize.cli.app import app
 from summarize.core.article import Article
 from summarize.core.brief import SCHEMA_VERSION, Brief
 from summarize.model.prompts import load_prompt
-from summarize.model.recording import scan_for_secrets
-from summarize.run.store import OutputStore
+from summarize.outdir.store import OutputStore
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

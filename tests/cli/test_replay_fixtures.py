@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 from conftest import evidences
+from recording_checks import scan_for_secrets
 from typer.testing import CliRunner
 
 from summarize.cli.app import app
 from summarize.core.article import Article
 from summarize.core.brief import Brief
 from summarize.model.prompts import prompts_dir
-from summarize.model.recording import scan_for_secrets
 from summarize.sources.read import iter_articles
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,7 +15,7 @@ from summarize.core.brief import Brief
 from summarize.core.review import marked, start_review
 from summarize.evaluation.goldens import reviewed_golden
 from summarize.evaluation.matrix_results import MatrixReport
-from summarize.run.reviews import ReviewStore
+from summarize.outdir.reviews import ReviewStore
 
 AT = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)
 

@@ -20,7 +20,7 @@ from summarize.core.corrections import Correction
 from summarize.core.review import corrected, marked, start_review
 from summarize.export.tables import export_tables
 from summarize.export.write import WRITERS
-from summarize.run.reviews import ReviewStore
+from summarize.outdir.reviews import ReviewStore
 
 AT = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)
 

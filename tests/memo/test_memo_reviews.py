@@ -12,7 +12,7 @@ from review_runs import SEED_CALL, SEED_MEETING, article_id, cli, replay_run, se
 from summarize.core.brief import Brief
 from summarize.core.corrections import Correction
 from summarize.core.review import Review, corrected, marked, start_review
-from summarize.run.reviews import ReviewStore
+from summarize.outdir.reviews import ReviewStore
 
 AT = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)
 

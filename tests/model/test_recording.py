@@ -16,13 +16,13 @@ import pydantic
 import pytest
 from model_server import ModelServer, Reply, chat_completion
 from openai.types.chat import ChatCompletion
+from recording_checks import find_replay_miss, scan_for_secrets
 
 from summarize.model.cassettes import (
     Cassette,
     Payload,
     RecordingError,
     ReplayMissError,
-    find_replay_miss,
     fingerprint,
     metadata_headers,
 )
@@ -31,7 +31,6 @@ from summarize.model.recording import (
     CassetteStore,
     RecordingTransport,
     recorded_model,
-    scan_for_secrets,
 )
 from summarize.settings import RecordingMode
 

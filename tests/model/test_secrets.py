@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED_001, article_of, grounded_answer_for
 from model_server import ModelServer, ReceivedRequest, Reply
+from recording_checks import scan_for_secrets
 from typer.testing import CliRunner
 
 from summarize.cli.app import app
@@ -27,10 +28,9 @@ from summarize.core.article import Article
 from summarize.core.results import RunSummary
 from summarize.model.client import FatalModelError, ModelClient, ModelError
 from summarize.model.prompts import load_prompt
-from summarize.model.recording import scan_for_secrets
+from summarize.outdir.store import OutputStore
 from summarize.run.pipeline import run_articles
 from summarize.run.session import open_run
-from summarize.run.store import OutputStore
 from summarize.settings import Settings
 from summarize.sources.read import iter_articles
 

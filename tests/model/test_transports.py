@@ -16,7 +16,7 @@ from summarize.model.client import ModelClient
 from summarize.model.prompts import load_prompt
 from summarize.model.recording import with_replay_endpoint
 from summarize.model.transports import LedgerTap, LedgerTransport
-from summarize.run.ledger import Ledger
+from summarize.outdir.ledger import Ledger
 from summarize.settings import RecordingMode, Settings
 
 pytestmark = pytest.mark.usefixtures("isolated")

@@ -3,11 +3,11 @@ nothing then."""
 
 from __future__ import annotations
 
-import json
 import socket
 from pathlib import Path
 
 from review_runs import cli, seed_run
+from run_files import write_run_json
 
 
 def test_a_folder_that_is_not_a_run_output_is_said_so(tmp_path: Path) -> None:
@@ -24,7 +24,7 @@ def test_a_run_with_no_briefs_is_said_so(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     articles = [{"id": "a-12345678", "file": "a.txt", "status": "failed", "note": None}]
-    (out / "run.json").write_text(json.dumps({"articles": articles}))
+    write_run_json(out, articles)
     result = cli("review", out, "--no-browser", "--port", "0")
     assert result.exit_code == 2
     assert "has no briefs to review (1 failed)" in result.output

@@ -25,7 +25,7 @@ from summarize.cli.app import app
 from summarize.core.article import Article
 from summarize.core.brief import Brief
 from summarize.core.grounding import article_text
-from summarize.run.ledger import Ledger
+from summarize.outdir.ledger import Ledger
 
 pytestmark = pytest.mark.usefixtures("isolated")
 

@@ -22,10 +22,10 @@ from summarize.core.brief import SCHEMA_VERSION, Brief
 from summarize.core.results import ArticleResult, RunSummary
 from summarize.model.client import FatalModelError, ModelClient
 from summarize.model.prompts import PromptTemplate, load_prompt
+from summarize.outdir.store import OutputStore
 from summarize.run.manifest import build_manifest, manifest_articles
 from summarize.run.pipeline import run_articles
 from summarize.run.session import open_run
-from summarize.run.store import OutputStore
 from summarize.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("isolated")
@@ -174,7 +174,7 @@ def test_manifest_counts_usage_and_quality(
     assert manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["interrupted"] is None
     articles = manifest_articles(OutputStore(tmp_path / "out").ledger, summary.run_id or 0)
-    assert sorted((a["status"], a["attempts"]) for a in articles) == [
+    assert sorted((a.status, a.attempts) for a in articles) == [
         ("done", 1),
         ("done", 1),
         ("failed", 0),
@@ -220,7 +220,7 @@ def test_resume_follows_the_ledger_not_the_files_alone(
     assert remade.note == f"its brief was changed on disk since run {first.run_id}; made again"
     assert len(good_model.requests) == asked + 1
     ledger = OutputStore(out).ledger
-    assert [a["status"] for a in manifest_articles(ledger, first.run_id or 0)] == ["done"] * 3
+    assert [a.status for a in manifest_articles(ledger, first.run_id or 0)] == ["done"] * 3
 
     (out / "ledger.sqlite").unlink()
     for leftover in out.glob("ledger.sqlite-*"):
@@ -376,9 +376,9 @@ def test_reasks_and_dropped_items_reach_the_manifest(
     assert summary.results == [], "results are counted, and kept in the ledger, not in memory"
     assert (summary.events, summary.dropped, summary.reasks) == (1, 1, 1)
     (article,) = manifest_articles(OutputStore(tmp_path / "out").ledger, summary.run_id or 0)
-    assert (article["status"], article["attempts"]) == ("done", 2)
+    assert (article.status, article.attempts) == ("done", 2)
     brief = Brief.model_validate_json(
-        (tmp_path / "out" / "briefs" / f"{article['id']}.json").read_text()
+        (tmp_path / "out" / "briefs" / f"{article.id}.json").read_text()
     )
     assert brief.provenance.attempts == 2
     assert [w.path for w in brief.warnings] == ["events[0].participants[1]"]

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from run_files import a_manifest
 
 from summarize.core.brief import SCHEMA_VERSION, Brief, Provenance, Source
 from summarize.core.results import ErrorRecord
-from summarize.run.ledger import Ledger
-from summarize.run.store import OutputLockedError, OutputStore
+from summarize.outdir.ledger import Ledger
+from summarize.outdir.store import OutputLockedError, OutputStore
 
 SHA = "c" * 64
 ARTICLE_ID = "talks-in-vienna-cccccccc"
@@ -57,6 +58,18 @@ def made(
     )
 
 
+def existing(store: OutputStore, article_id: str) -> Brief | None:
+    """The stored brief, or None when absent or unreadable."""
+    try:
+        return Brief.model_validate_json(store.brief_path(article_id).read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def is_current(store: OutputStore, article_id: str, *made_with: str) -> bool:
+    return store.check_brief(article_id, *made_with).current
+
+
 def files_under(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
@@ -68,7 +81,7 @@ def test_brief_round_trips_through_its_file(tmp_path: Path) -> None:
 
     path = tmp_path / "out" / "briefs" / f"{ARTICLE_ID}.json"
     assert digest == hashlib.sha256(path.read_bytes()).hexdigest() == store.brief_sha256(ARTICLE_ID)
-    assert store.existing(ARTICLE_ID) == written
+    assert existing(store, ARTICLE_ID) == written
     assert json.loads(path.read_text(encoding="utf-8"))["provenance"]["model"] == "model-a"
 
 
@@ -76,7 +89,7 @@ def test_writes_leave_no_temp_files(tmp_path: Path) -> None:
     store = OutputStore(tmp_path / "out")
     store.write_brief(brief())
     store.write_brief(brief(model="model-b"))  # replacing an existing file too
-    store.write_manifest({"counts": {"done": 1}})
+    store.write_manifest(a_manifest())
     store.write_errors([ErrorRecord(None, "a.txt", "ingest", "is empty")])
 
     assert files_under(tmp_path / "out") == [
@@ -84,29 +97,29 @@ def test_writes_leave_no_temp_files(tmp_path: Path) -> None:
         "errors.jsonl",
         "run.json",
     ]
-    assert store.existing(ARTICLE_ID) == brief(model="model-b")
+    assert existing(store, ARTICLE_ID) == brief(model="model-b")
 
 
 def test_absent_brief_is_not_current(tmp_path: Path) -> None:
     store = OutputStore(tmp_path / "out")
-    assert store.existing(ARTICLE_ID) is None
-    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+    assert existing(store, ARTICLE_ID) is None
+    assert not is_current(store, ARTICLE_ID, SHA, "prompt-1", "model-a")
 
 
 def test_brief_made_the_same_way_is_current(tmp_path: Path) -> None:
     store = OutputStore(tmp_path / "out")
     made(store, brief())
-    assert store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+    assert is_current(store, ARTICLE_ID, SHA, "prompt-1", "model-a")
     # The ledger is on disk: a new store over the same folder (the next run) agrees.
     store.close()
-    assert OutputStore(tmp_path / "out").is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+    assert is_current(OutputStore(tmp_path / "out"), ARTICLE_ID, SHA, "prompt-1", "model-a")
 
 
 def test_a_brief_the_ledger_never_recorded_is_not_current(tmp_path: Path) -> None:
     # Copied in by hand, or left by a run whose ledger was lost: resume consults the ledger.
     store = OutputStore(tmp_path / "out")
     store.write_brief(brief())
-    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+    assert not is_current(store, ARTICLE_ID, SHA, "prompt-1", "model-a")
 
 
 @pytest.mark.parametrize("change", ["edited", "removed"])
@@ -120,7 +133,7 @@ def test_a_brief_changed_on_disk_since_the_ledger_recorded_it_is_not_current(
         path.write_text(path.read_text().replace("Background piece.", "Edited."))
     else:
         path.unlink()
-    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+    assert not is_current(store, ARTICLE_ID, SHA, "prompt-1", "model-a")
 
 
 def test_only_the_last_brief_written_counts(tmp_path: Path) -> None:
@@ -128,8 +141,8 @@ def test_only_the_last_brief_written_counts(tmp_path: Path) -> None:
     store = OutputStore(tmp_path / "out")
     made(store, brief())
     made(store, brief(prompt_version="prompt-2"), prompt_version="prompt-2")
-    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
-    assert store.is_current(ARTICLE_ID, SHA, "prompt-2", "model-a")
+    assert not is_current(store, ARTICLE_ID, SHA, "prompt-1", "model-a")
+    assert is_current(store, ARTICLE_ID, SHA, "prompt-2", "model-a")
 
 
 @pytest.mark.parametrize(
@@ -145,7 +158,7 @@ def test_any_changed_input_makes_a_brief_stale(
 ) -> None:
     store = OutputStore(tmp_path / "out")
     made(store, brief())
-    assert not store.is_current(ARTICLE_ID, sha256, prompt_version, model)
+    assert not is_current(store, ARTICLE_ID, sha256, prompt_version, model)
 
 
 def test_brief_of_another_schema_version_is_stale(tmp_path: Path) -> None:
@@ -153,7 +166,7 @@ def test_brief_of_another_schema_version_is_stale(tmp_path: Path) -> None:
     made(
         store, brief(schema_version=SCHEMA_VERSION + ".old"), schema_version=SCHEMA_VERSION + ".old"
     )
-    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+    assert not is_current(store, ARTICLE_ID, SHA, "prompt-1", "model-a")
 
 
 @pytest.mark.parametrize(
@@ -170,8 +183,8 @@ def test_corrupted_brief_counts_as_absent(content: bytes, tmp_path: Path) -> Non
     made(store, brief())
     store.brief_path(ARTICLE_ID).write_bytes(content)
 
-    assert store.existing(ARTICLE_ID) is None
-    assert not store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
+    assert existing(store, ARTICLE_ID) is None
+    assert not is_current(store, ARTICLE_ID, SHA, "prompt-1", "model-a")
 
 
 def test_errors_file_has_one_json_line_per_failure(tmp_path: Path) -> None:
@@ -216,7 +229,7 @@ def test_lock_creates_the_output_folder(tmp_path: Path) -> None:
 def test_briefs_under_a_ledger_from_before_outcomes_are_adopted_once(tmp_path: Path) -> None:
     # An output folder from the version whose ledger kept only runs and exchanges: upgrading
     # must not remake (and pay for) every brief.
-    from summarize.run.ledger import MIGRATIONS
+    from summarize.outdir.ledger import MIGRATIONS
 
     store = OutputStore(tmp_path / "out")
     store.write_brief(brief())
@@ -228,8 +241,8 @@ def test_briefs_under_a_ledger_from_before_outcomes_are_adopted_once(tmp_path: P
     # `summarize log` opened it first (which adds the new table) and adopted nothing.
     assert [r["id"] for r in Ledger(tmp_path / "out" / "ledger.sqlite").runs()] == [1]
 
-    assert store.is_current(ARTICLE_ID, SHA, "prompt-1", "model-a")
-    assert not store.is_current(ARTICLE_ID, SHA, "prompt-2", "model-a")
+    assert is_current(store, ARTICLE_ID, SHA, "prompt-1", "model-a")
+    assert not is_current(store, ARTICLE_ID, SHA, "prompt-2", "model-a")
     runs = store.ledger.runs()
     adopted = [r for r in runs if r["status"] == "adopted"]
     assert sorted((r["prompt_version"], r["counts"]["done"]) for r in adopted) == [
@@ -248,7 +261,7 @@ def test_deleting_the_lock_file_does_not_let_a_second_run_in(tmp_path: Path) -> 
             sys.executable,
             "-c",
             "import sys, time; from pathlib import Path; "
-            "from summarize.run.store import OutputStore\n"
+            "from summarize.outdir.store import OutputStore\n"
             "with OutputStore(Path(sys.argv[1])).lock():\n"
             "    print('held', flush=True); time.sleep(60)",
             str(out),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from memo_briefs import simple_event_brief
 from summarize.core.brief import EventType
 from summarize.core.corrections import Correction
 from summarize.core.review import (
+    REVIEW_FORMAT,
     Review,
     ReviewState,
     corrected,
@@ -19,7 +21,8 @@ from summarize.core.review import (
     review_state,
     start_review,
 )
-from summarize.run.reviews import ReviewError, ReviewStore, VersionConflict
+from summarize.outdir.reviews import ReviewError, ReviewStore, VersionConflict, standing
+from summarize.outdir.versions import NewerFormatError
 
 AT = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)
 TEXT = "Putin and Obama held a phone call about Syria, officials said.\n"
@@ -102,3 +105,38 @@ def test_ids_of_odd_file_names_are_still_ids(tmp_path: Path) -> None:
     store = ReviewStore(tmp_path)
     for aid in (".hidden-0123abcd", "a..b-0123abcd", "-dash-0123abcd"):
         assert store.path(aid).parent == tmp_path / "reviews"
+
+
+def test_a_review_from_a_newer_summarize_is_refused_and_an_older_one_read(
+    tmp_path: Path,
+) -> None:
+    store = ReviewStore(tmp_path)
+    saved = store.update(new_review().article_id, 0, lambda _: new_review())
+    path = store.path(saved.article_id)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["format"]  # older: written before reviews were numbered
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = store.load(saved.article_id)
+    assert loaded is not None and loaded.model_dump() == saved.model_dump()
+    data.update(format=REVIEW_FORMAT + 1, a_field_from_the_future=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(NewerFormatError, match=f"review version {REVIEW_FORMAT + 1}"):
+        store.load(saved.article_id)
+
+
+def test_the_review_stands_only_on_the_text_it_was_made_on_and_when_it_says_something() -> None:
+    review = new_review()
+    model = review.model_brief
+    # Nothing changed or checked: the model's brief stands.
+    assert standing(review, model) == (model, False)
+    assert standing(None, model) == (model, False)
+    edited = rename(review)
+    assert standing(edited, model) == (edited.brief, False)
+    checked = marked(review, True, "ana", AT)
+    assert standing(checked, model) == (checked.brief, True)
+    # The article's text changed since: the model's brief of the text now stands.
+    now = model.model_copy(
+        update={"provenance": model.provenance.model_copy(update={"article_sha256": "f" * 64})}
+    )
+    assert standing(checked, now) == (now, False)
+    assert standing(edited, now) == (now, False)

@@ -22,8 +22,7 @@ from typing import Any
 from summarize.core.article import printable
 from summarize.core.completion import completion_usage
 from summarize.core.errors import OutputError
-
-LEDGER_NAME = "ledger.sqlite"
+from summarize.outdir.versions import check_format
 
 # Numbered SQL files, applied in order; the ledger's PRAGMA user_version is the last applied.
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -86,11 +85,7 @@ def migrate(db: sqlite3.Connection, path: Path) -> int:
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     known = migrations()
     newest = known[-1][0] if known else 0
-    if version > newest:
-        raise LedgerError(
-            f"{path} was written by a newer summarize (ledger version {version}, this one knows "
-            f"{newest}): upgrade summarize, or choose another --out"
-        )
+    check_format(path, "ledger", version, newest, LedgerError)
     for number, sql in known:
         if number > version:
             db.executescript(sql.read_text(encoding="utf-8"))
@@ -144,8 +139,13 @@ class Ledger:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self._db:  # one transaction: committed on success, else rolled back
-            yield self._db
+        # SQLite's own errors (a full disk, damage deeper than opening reads) end here, as
+        # the one OutputError the command line reports: no caller catches sqlite3.
+        try:
+            with self._lock, self._db:  # one transaction: committed on success, else rolled back
+                yield self._db
+        except sqlite3.Error as exc:
+            raise LedgerError(unusable(self.path, exc)) from None
 
     def start_run(self, **fields: str | None) -> int:
         """A new run. Call it holding the output folder's lock: then any run still marked

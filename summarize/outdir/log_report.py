@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from summarize.core.results import ErrorRecord, Stage, Status
-from summarize.run.closing import ClosingSummary, Note, closing_summary, noted
-from summarize.run.ledger import Ledger
+from summarize.outdir.closing import ClosingSummary, Note, closing_summary, noted
+from summarize.outdir.ledger import Ledger
 
 SUPERSEDED_NOTE = "superseded: answered, then asked again (a re-ask, or a redo after a fault)"
 

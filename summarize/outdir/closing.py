@@ -15,6 +15,7 @@ from typing import Any
 
 from summarize.core.failures import Failures, group_failures
 from summarize.core.results import ErrorRecord, Status
+from summarize.outdir.paths import OutDir
 
 # Notes (duplicates, remade briefs) and files not read named at the end; run.json and the
 # ledger list them all.
@@ -50,13 +51,7 @@ class ClosingSummary:
 
     @property
     def outputs(self) -> dict[str, str]:
-        root = Path(self.out)
-        return {
-            "briefs": str(root / "briefs"),
-            "run": str(root / "run.json"),
-            "errors": str(root / "errors.jsonl"),
-            "ledger": str(root / "ledger.sqlite"),
-        }
+        return OutDir(Path(self.out)).outputs()
 
     @property
     def next_commands(self) -> list[str]:

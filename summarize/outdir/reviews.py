@@ -7,9 +7,10 @@ holds a lock on the folder while it reads, checks the version the reviewer saw, 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,9 +19,10 @@ from pydantic import ValidationError
 from summarize.atomic import write_text_atomic
 from summarize.core.brief import Brief
 from summarize.core.errors import SummarizeError
-from summarize.core.review import Review, ReviewState, review_state
+from summarize.core.review import REVIEW_FORMAT, Review
+from summarize.outdir.paths import LOCK, OutDir
+from summarize.outdir.versions import check_format
 
-REVIEWS_DIR = "reviews"
 # Article ids are slugs plus a content hash (core/article.py): one file-name component, never
 # a path; nothing else names a file here.
 _ID = re.compile(r"[a-z0-9._-]{1,200}")
@@ -54,7 +56,7 @@ def valid_id(article_id: str) -> bool:
 
 class ReviewStore:
     def __init__(self, root: Path) -> None:
-        self.dir = root / REVIEWS_DIR
+        self.dir = OutDir(root).reviews
 
     def path(self, article_id: str) -> Path:
         if not valid_id(article_id):
@@ -69,6 +71,7 @@ class ReviewStore:
             return None
         except OSError as exc:
             raise ReviewError(f"cannot read {path}: {exc}") from exc
+        _check_format(path, raw)
         try:
             return Review.model_validate_json(raw)
         except ValidationError as exc:
@@ -116,7 +119,7 @@ class ReviewStore:
     def _locked(self) -> Iterator[None]:
         # The kernel's lock, as the run's: it goes with the process, so nothing to clean up.
         self.dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             # Under the lock no write is under way: temp files here are from a killed one.
@@ -144,12 +147,41 @@ class ReviewStore:
             return changed
 
 
-def reviewed_briefs(root: Path) -> dict[str, tuple[Brief, bool]]:
-    """The corrected brief of every review in `root` made on the text its model brief was
-    made on, by article id, with whether it is marked reviewed."""
-    out: dict[str, tuple[Brief, bool]] = {}
-    for article_id, review in ReviewStore(root).all().items():
-        if review_state(review, review.brief.provenance.article_sha256) is ReviewState.STALE:
-            continue
-        out[article_id] = (review.brief, review.reviewed)
-    return out
+def _check_format(path: Path, raw: bytes) -> None:
+    """Refuse a review from a newer summarize before reading it as this one's (its fields may
+    mean more); one without a format number, or an older one, is read."""
+    try:
+        found = json.loads(raw).get("format", 0)
+    except (ValueError, AttributeError):
+        return  # not JSON, or not an object: validation says what is wrong
+    if isinstance(found, int):
+        check_format(path, "review", found, REVIEW_FORMAT)
+
+
+def standing(review: Review | None, brief: Brief) -> tuple[Brief, bool]:
+    """Which brief stands for an article: the reviewer's, when the review was made on the text
+    the model's `brief` was made from and it changed or checked something; else the model's.
+    With whether a reviewer marked it reviewed.
+
+    A review made on other text (the article changed since) is stale: the model's brief of
+    the text as it is now stands, and the review waits in reviews/ to be looked at again.
+    """
+    if review is None or review.article_sha256 != brief.provenance.article_sha256:
+        return brief, False
+    if review.corrections or review.reviewed:
+        return review.brief, review.reviewed
+    return brief, False
+
+
+def with_reviews(root: Path, briefs: Sequence[Brief]) -> tuple[list[Brief], frozenset[str]]:
+    """`briefs` with each replaced by the brief that stands (see `standing`) in the output
+    folder `root`, and the ids of those a reviewer marked reviewed."""
+    reviews = ReviewStore(root).all() if root.is_dir() else {}
+    out: list[Brief] = []
+    reviewed: set[str] = set()
+    for brief in briefs:
+        stands, checked = standing(reviews.get(brief.article_id), brief)
+        out.append(stands)
+        if checked:
+            reviewed.add(brief.article_id)
+    return out, frozenset(reviewed)

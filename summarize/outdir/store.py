@@ -5,24 +5,23 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
-from itertools import chain
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from summarize.atomic import write_text_atomic
-from summarize.core.article import printable
 from summarize.core.brief import SCHEMA_VERSION, Brief
 from summarize.core.errors import OutputError
 from summarize.core.results import ErrorRecord
-from summarize.run.ledger import LEDGER_NAME, Ledger
+from summarize.outdir import error_lines, manifest
+from summarize.outdir.ledger import Ledger
+from summarize.outdir.manifest import ManifestArticle, RunJson, RunManifest
+from summarize.outdir.paths import OutDir
 
 # What write_text_atomic names its temp files: ".<name>.<random>.tmp".
 _TEMP_FILE = re.compile(r"\..+\.jsonl?\.[a-z0-9_]+\.tmp")
@@ -46,18 +45,19 @@ class OutputStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.briefs_dir = root / "briefs"
-        self.manifest_path = root / "run.json"
-        self.errors_path = root / "errors.jsonl"
+        self.paths = OutDir(root)
+        self.briefs_dir = self.paths.briefs
+        self.manifest_path = self.paths.run_json
+        self.errors_path = self.paths.errors
         # Pages fetched by URL, kept so that reruns read them instead of fetching again.
-        self.pages_dir = root / "pages"
+        self.pages_dir = self.paths.pages
         self._ledger: Ledger | None = None
 
     @property
     def ledger(self) -> Ledger:
         """The folder's ledger, opened (and made) on first use."""
         if self._ledger is None:
-            self._ledger = Ledger(self.root / LEDGER_NAME)
+            self._ledger = Ledger(self.paths.ledger)
             if self._ledger.predates_outcomes:
                 self._adopt_briefs(self._ledger)
         return self._ledger
@@ -121,7 +121,7 @@ class OutputStore:
                     "wait for it to finish or choose another --out"
                 ) from None
             try:
-                (self.root / ".lock").write_text(f"{os.getpid()}", encoding="utf-8")
+                self.paths.lock.write_text(f"{os.getpid()}", encoding="utf-8")
                 yield
             finally:
                 fcntl.flock(folder, fcntl.LOCK_UN)
@@ -130,7 +130,7 @@ class OutputStore:
 
     def _holder(self) -> str:
         try:
-            return (self.root / ".lock").read_text(encoding="utf-8").strip() or "unknown"
+            return self.paths.lock.read_text(encoding="utf-8").strip() or "unknown"
         except OSError:
             return "unknown"
 
@@ -151,20 +151,7 @@ class OutputStore:
         return removed
 
     def brief_path(self, article_id: str) -> Path:
-        return self.briefs_dir / f"{article_id}.json"
-
-    def existing(self, article_id: str) -> Brief | None:
-        """The stored brief, or None when absent or unreadable (then it is redone)."""
-        try:
-            return Brief.model_validate_json(self.brief_path(article_id).read_bytes())
-        except (OSError, ValidationError):
-            return None
-
-    def is_current(self, article_id: str, sha256: str, prompt_version: str, model: str) -> bool:
-        """True when the ledger says the brief on disk was made from this text, prompt, schema
-        and model, and the file is still the one it recorded (not removed, replaced or edited).
-        """
-        return self.check_brief(article_id, sha256, prompt_version, model).current
+        return self.paths.brief(article_id)
 
     def check_brief(
         self, article_id: str, sha256: str, prompt_version: str, model: str
@@ -197,39 +184,15 @@ class OutputStore:
         write_text_atomic(self.brief_path(brief.article_id), text)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def write_manifest(
-        self, manifest: dict[str, Any], articles: Iterable[dict[str, Any]] = ()
-    ) -> None:
+    def write_manifest(self, head: RunManifest, articles: Iterable[ManifestArticle] = ()) -> None:
         """Write run.json; `articles` (its per-article list) is streamed, not held."""
-        head = json.dumps({**_printable(manifest), "articles": []}, indent=2)
-        before, _, after = head.rpartition('"articles": []')
-        chunks = (json.dumps(_printable(a), indent=2).replace("\n", "\n    ") for a in articles)
-        write_text_atomic(self.manifest_path, chain([before], _joined(chunks), [after, "\n"]))
+        manifest.write_manifest(self.manifest_path, head, articles)
+
+    def read_manifest(self) -> RunJson:
+        return manifest.read_manifest(self.manifest_path)
 
     def write_errors(self, errors: Sequence[ErrorRecord]) -> None:
-        lines = "".join(
-            json.dumps(_printable(asdict(e)), ensure_ascii=False) + "\n" for e in errors
-        )
-        write_text_atomic(self.errors_path, lines)
+        error_lines.write_errors(self.errors_path, errors)
 
-
-def _printable(value: Any) -> Any:
-    """`value` (JSON data) with every string valid Unicode: a file name that is not UTF-8
-    cannot be written, nor read back by most JSON readers."""
-    if isinstance(value, str):
-        return printable(value)
-    if isinstance(value, dict):
-        return {printable(k): _printable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_printable(v) for v in value]
-    return value
-
-
-def _joined(chunks: Iterable[str]) -> Iterator[str]:
-    """A JSON list of already-encoded items, as pieces of text."""
-    yield '"articles": ['
-    first = True
-    for chunk in chunks:
-        yield ("\n    " if first else ",\n    ") + chunk
-        first = False
-    yield "]" if first else "\n  ]"
+    def read_errors(self) -> error_lines.ErrorLines:
+        return error_lines.read_errors(self.errors_path)

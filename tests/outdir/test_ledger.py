@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.run.ledger import MIGRATIONS, Ledger, LedgerError, migrations
+from summarize.outdir.ledger import MIGRATIONS, Ledger, LedgerError, migrations
 
 ROOT = Path(__file__).resolve().parents[2]
 
