@@ -447,7 +447,15 @@ def test_markup_in_headlines_and_answers_is_never_live_in_the_html_memo(tmp_path
     assert result.exit_code == 0, result.output
     page = memo.read_text(encoding="utf-8")
     tree = lxml_html.fromstring(page)
-    assert tree.xpath("//script | //img | //b[@onmouseover]") == []
+    assert tree.xpath("//img | //b[@onmouseover]") == []
+    # The only scripts are the memo's own filter data and filter code; the data block parses
+    # as JSON, so no hostile text closed it early and ran as markup or code.
+    scripts = tree.xpath("//script")
+    assert [(s.get("type"), s.get("id")) for s in scripts] == [
+        ("application/json", "memo-filter-data"),
+        (None, None),
+    ]
+    json.loads(scripts[0].text)
     assert not [name for element in tree.iter() for name in element.attrib if name.startswith("on")]
     assert "javascript:" not in page
     # The text is all there, shown as text.
