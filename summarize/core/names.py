@@ -217,8 +217,11 @@ def names(texts: Iterable[str], name: str) -> bool:
     for text in texts:
         words = [m.group(0) for m in _WORD.finditer(unicodedata.normalize("NFC", text))]
         for i, word in enumerate(words):
-            # "Xi's", "Erdoğan'a": a possessive or a case suffix after an apostrophe.
-            forms = romanisations(word) | romanisations(_APOSTROPHE.split(word)[0])
+            forms = romanisations(word)
+            stem = _APOSTROPHE.split(word)[0]
+            if stem != word:
+                # "Xi's", "Erdoğan'a": a possessive or a case suffix after an apostrophe.
+                forms |= romanisations(stem)
             for part in parts:
                 if not (_spells(part, word, forms) or _sounds_like(part, word, forms)):
                     continue
