@@ -4,6 +4,7 @@ request has no recorded answer (pure; `recording` reads and writes them and repl
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import platform
@@ -181,8 +182,9 @@ class RecordedRequest:
     path: str
     payload: Payload
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
+        # Computed once: a replayed request is looked up by it more than once.
         return fingerprint(self.method, self.path, self.payload)
 
     @property
