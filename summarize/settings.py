@@ -116,6 +116,10 @@ class Settings(BaseSettings):
     max_reasks: int = Field(2, ge=0, le=10, description="Re-asks after invalid answers.")
     transport_retries: int = Field(4, ge=0, le=20)
     concurrency: int = Field(4, ge=1, le=256)
+    # 0: one per usable core. Fork-based, so Linux only; elsewhere a run uses one process.
+    workers: int = Field(
+        0, ge=0, le=64, description="Processes doing the articles' work (0: one per core)."
+    )
     # Refused, not chunked: briefs merged from chunks would invent events spanning chunks.
     max_chars: int = Field(
         50_000, ge=1, description="Longest article text (characters) sent to the model."

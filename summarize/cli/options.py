@@ -102,6 +102,14 @@ ModeOption = Annotated[
 ConcurrencyOption = Annotated[
     int | None, typer.Option(metavar="N", help="Articles in flight at once (default 4).")
 ]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        metavar="N",
+        help="Processes sharing the articles' work, to use every core (default 0: one per "
+        "core, Linux; 1: all in this process).",
+    ),
+]
 TimeoutOption = Annotated[
     float | None,
     typer.Option(

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from summarize.model.prompts import PromptTemplate
     from summarize.outdir.manifest import RunManifest
     from summarize.outdir.store import OutputStore
+    from summarize.run.pool import WorkerPool
+    from summarize.run.session import RunSession
     from summarize.settings import Settings
 
 RUN_HELP = """
@@ -94,6 +96,7 @@ def run(
     model: opt.ModelOption = None,
     mode: opt.ModeOption = None,
     concurrency: opt.ConcurrencyOption = None,
+    workers: opt.WorkersOption = None,
     timeout: opt.TimeoutOption = None,
     max_reasks: opt.MaxReasksOption = None,
     max_output_tokens: opt.MaxOutputTokensOption = None,
@@ -169,6 +172,7 @@ def run(
         model=model,
         mode=mode,
         concurrency=concurrency,
+        workers=workers,
         timeout=timeout,
         max_reasks=max_reasks,
         max_output_tokens=max_output_tokens,
@@ -263,7 +267,9 @@ def _run_with_local_server(
         say_local.starting(beat, model_file.name)
         with LocalServer(model_file) as server:
             say_local.warming_up(beat)
-            local = server.settings_for(settings)
+            # One process: the server answers one request at a time, and the heartbeat's
+            # thread is running (a fork copies only the calling thread, not its locks' state).
+            local = server.settings_for(settings).model_copy(update={"workers": 1})
             beat.say(f"server {server.model} at {server.base_url} ({RunFit.of(local).flags()})")
             say_local.preparing(beat)
             timeout_given = "timeout" in settings.model_fields_set  # before it was fitted
@@ -333,6 +339,9 @@ async def _run(
             session.refetch = refetch
             client = ModelClient(settings, tap=LedgerTap(session.ledger, session.run_id))
             stack.push_async_callback(client.aclose)  # closes the transport too
+            pool = await _start_workers(session, settings)
+            if pool is not None:
+                stack.push_async_callback(pool.aclose)
             session.count_inputs()
             if counted is not None:
                 counted(summary)
@@ -340,7 +349,7 @@ async def _run(
                 session.on_result = progress
                 stack.enter_context(progress)
                 progress.start()
-            await run_articles(session, client, force=force, budget=budget)
+            await run_articles(session, client, force=force, budget=budget, pool=pool)
     # A SummarizeError (a fatal model error, a locked or damaged folder) goes on to the
     # CLI's one handler, `handles_errors`.
     except OSError as exc:
@@ -351,6 +360,19 @@ async def _run(
         code = 128 + (received[0] if received else signal.SIGINT)
         return report_run(src, store, summary, session.manifest(), code, shown)
     return report_run(src, store, summary, session.manifest(), None, shown)
+
+
+async def _start_workers(session: RunSession, settings: Settings) -> WorkerPool | None:
+    """Worker processes for the run, forked now, before the progress display's thread
+    starts; none when the settings give one process (`--workers 1`, `--local`)."""
+    from summarize.run.pool import WorkerPool, workers_for
+    from summarize.run.worker import WorkerSetup
+
+    count = workers_for(settings.workers, settings.concurrency)
+    if count < 2:
+        return None
+    setup = WorkerSetup(settings, session.prompt, session.store, session.run_id, keep_briefs=False)
+    return await WorkerPool.start(count, setup, session.ledger)
 
 
 @dataclass(frozen=True)

@@ -76,3 +76,8 @@ class ArticleError(SummarizeError):
     def __init__(self, stage: Stage, message: str, *, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.stage = stage
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Whole, with what subclasses add (a model error's usage): it crosses from a worker
+        # process to the run's (summarize.run.worker).
+        return (type(self), (self.stage, self.args[0]), self.__dict__)

@@ -52,6 +52,7 @@ class OutputStore:
         # Pages fetched by URL, kept so that reruns read them instead of fetching again.
         self.pages_dir = self.paths.pages
         self._ledger: Ledger | None = None
+        self._lock_fd: int | None = None
 
     @property
     def ledger(self) -> Ledger:
@@ -120,13 +121,23 @@ class OutputStore:
                     f"another summarize run (pid {self._holder()}) is writing to {self.root}: "
                     "wait for it to finish or choose another --out"
                 ) from None
+            self._lock_fd = folder
             try:
                 self.paths.lock.write_text(f"{os.getpid()}", encoding="utf-8")
                 yield
             finally:
+                self._lock_fd = None
                 fcntl.flock(folder, fcntl.LOCK_UN)
         finally:
             os.close(folder)
+
+    def close_inherited_lock(self) -> None:
+        """In a process forked from the run that holds the lock (a worker): close this
+        process's copy of the lock's descriptor. The run's own copy keeps the folder locked,
+        and the lock ends with the run's process even if a worker outlives it a moment."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     def _holder(self) -> str:
         try:

@@ -16,9 +16,6 @@ import time
 from typing import Any
 
 from summarize.core.article import Article
-from summarize.core.brief import Provenance
-from summarize.core.errors import ArticleError
-from summarize.core.finish import finish_brief
 from summarize.core.results import (
     ArticleResult,
     Budget,
@@ -28,84 +25,10 @@ from summarize.core.results import (
     Status,
 )
 from summarize.model.client import FatalModelError, ModelClient, ModelError
-from summarize.model.prompts import PromptTemplate
-from summarize.outdir.store import OutputStore
+from summarize.run.pool import WorkerDied, WorkerPool
+from summarize.run.process import process_article
 from summarize.run.session import RunSession
 from summarize.sources.fetch import FetchInterrupted
-
-
-def _failed(article: Article, stage: Stage, cause: str, **fields: Any) -> ArticleResult:
-    return ArticleResult(
-        article_id=article.id,
-        file=article.file,
-        status=Status.FAILED,
-        error=ErrorRecord(article.id, article.file, stage, cause),
-        sha256=article.sha256,
-        **fields,
-    )
-
-
-async def _process(
-    article: Article,
-    client: ModelClient,
-    prompt: PromptTemplate,
-    store: OutputStore,
-    note: str | None = None,
-) -> ArticleResult:
-    started = time.perf_counter()
-    try:
-        result = await client.extract(article, prompt)
-    except FatalModelError:
-        raise
-    except ModelError as exc:
-        # Every answer the article got is paid for, the failed ones too.
-        return _failed(
-            article,
-            exc.stage,
-            str(exc),
-            seconds=time.perf_counter() - started,
-            usage=exc.usage,
-            attempts=exc.attempts,
-        )
-    provenance = Provenance(
-        prompt_version=prompt.version,
-        model=client.settings.model,
-        usage=result.usage,
-        attempts=result.attempts,
-        article_sha256=article.sha256,
-    )
-    try:
-        # An endpoint that echoes the key or Basic credentials into its answer: not kept.
-        brief = client.masked(
-            finish_brief(result.extraction, article, provenance, result.instructions)
-        )
-    except ArticleError as exc:
-        return _failed(
-            article,
-            exc.stage,
-            str(exc),
-            seconds=time.perf_counter() - started,
-            usage=result.usage,
-            attempts=result.attempts,
-            reasks=result.reasks,
-        )
-    written = store.write_brief(brief)
-    return ArticleResult(
-        article_id=article.id,
-        file=article.file,
-        status=Status.DONE,
-        seconds=time.perf_counter() - started,
-        brief=brief,
-        usage=result.usage,
-        attempts=result.attempts,
-        reasks=result.reasks,
-        events=len(brief.events),
-        dropped=brief.warned("dropped"),
-        weak=brief.warned("weak"),
-        sha256=article.sha256,
-        brief_sha256=written,
-        note=note,
-    )
 
 
 async def run_articles(
@@ -115,13 +38,15 @@ async def run_articles(
     force: bool = False,
     budget: Budget | None = None,
     concurrency: int | None = None,
+    pool: WorkerPool | None = None,
 ) -> RunSummary:
     """Extract a brief for every article under the session's source that needs one.
 
     Every outcome goes into the session (ledger row, totals, progress) as it happens, so a
     run cancelled part way has accounted for all it did. Briefs are on disk;
     `summary.results` keeps each result (with its brief) only when the session keeps results,
-    so that memory does not grow with the folder.
+    so that memory does not grow with the folder. With a `pool`, each article's model
+    call and the work around it are done by its worker processes (both cores, not one).
     """
     summary = session.summary
     clock = time.perf_counter()
@@ -148,10 +73,14 @@ async def run_articles(
                 article_sha256=article.sha256,
                 status=Status.RUNNING,
             )
-            work = _process(article, client, session.prompt, session.store, triaged.note)
+            work = (
+                pool.process(article, triaged.note)
+                if pool is not None
+                else process_article(article, client, session.prompt, session.store, triaged.note)
+            )
             pending[asyncio.create_task(work, name=article.id)] = (row, article.file)
         await _drain(session, pending, 0)
-    except FatalModelError as exc:
+    except (FatalModelError, WorkerDied) as exc:
         summary.interrupted = str(exc)
         raise
     except OSError as exc:
