@@ -37,11 +37,15 @@ def main() -> None:
             except SystemExit as exc:
                 code = exc.code
     peak_kib = _peak_rss_kib()
+    # Worker processes (forked by `run`, ended and waited for by now): the largest one's
+    # peak. A fork starts with the parent's pages mapped, so shared pages count in it too.
+    workers_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(
         json.dumps(
             {
                 "exit_code": code if isinstance(code, int) else 0,
                 "peak_rss_mib": round(peak_kib / 1024, 1),
+                "worker_peak_rss_mib": round(workers_kib / 1024, 1),
                 "seconds": round(time.perf_counter() - started, 3),
                 "cpu_seconds": round(time.process_time() - cpu, 3),
             }

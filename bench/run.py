@@ -21,6 +21,7 @@ import json
 import math
 import os
 import random
+import resource
 import shlex
 import statistics
 import subprocess
@@ -66,11 +67,12 @@ class Result:
 
 
 def cli(*args: str | Path) -> tuple[int, float, float]:
-    """`summarize ARGS` in this process: exit code, wall seconds, CPU seconds."""
+    """`summarize ARGS` in this process: exit code, wall seconds, CPU seconds (this process's
+    and its worker processes', which have ended and been waited for when the command returns)."""
     from summarize.cli.app import app
 
     code: object = 0
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu = time.perf_counter(), time.process_time() + _children_cpu()
     with contextlib.redirect_stderr(io.StringIO()):
         try:
             code = app([str(a) for a in args], standalone_mode=False)
@@ -79,8 +81,13 @@ def cli(*args: str | Path) -> tuple[int, float, float]:
     return (
         code if isinstance(code, int) else 0,
         time.perf_counter() - started,
-        time.process_time() - cpu,
+        time.process_time() + _children_cpu() - cpu,
     )
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def probe(*args: str | Path) -> dict[str, Any]:
@@ -277,64 +284,78 @@ def bench_concurrency(quick: bool) -> Result:
     articles, concurrency, latency = (64 if quick else 200), 16, 0.1
     repeats = 2 if quick else 3
     ideal = math.ceil(articles / concurrency) * latency
-    walls, cpus = [], []
+    walls, cpus, one_process = [], [], []
     floors: dict[str, list[float]] = {name: [] for name in FLOORS}
     with model_server_process(latency) as base_url, workdir() as tmp:
         src = write_articles(tmp / "src", articles)
+        command = ("run", src, "--out", tmp / "out", "--base-url", base_url, "--model", MODEL,
+                   "--concurrency", str(concurrency), "--force")  # fmt: skip
         for _ in range(repeats):
-            code, wall, cpu = cli(
-                "run",
-                src,
-                "--out",
-                tmp / "out",
-                "--base-url",
-                base_url,
-                "--model",
-                MODEL,
-                "--concurrency",
-                str(concurrency),
-                "--force",
-            )
-            assert code == 0
-            walls.append(wall)
-            cpus.append(cpu)
-            for name in random.sample(list(FLOORS), len(FLOORS)):
-                floors[name].append(sdk_floor(name, src, base_url, concurrency))
+            # In random order round by round, so that load hits each alike.
+            for name in random.sample([*FLOORS, "run", "run1"], len(FLOORS) + 2):
+                if name in FLOORS:
+                    floors[name].append(sdk_floor(name, src, base_url, concurrency))
+                    continue
+                code, wall, cpu = cli(*command, *(["--workers", "1"] if name == "run1" else []))
+                assert code == 0
+                if name == "run1":
+                    one_process.append(wall)
+                else:
+                    walls.append(wall)
+                    cpus.append(cpu)
     best, median = min(walls), statistics.median(walls)
     cpu_per = statistics.median(cpus) / articles
+    floor = statistics.median(floors["prepared"])
     bound = 1.2
-    ratio = median / ideal
+    ratio = median / floor
     floor_rows = [
         (FLOORS[name], f"{statistics.median(v):.2f} s", f"{statistics.median(v) / ideal:.2f}x", "")
         for name, v in floors.items()
     ]
+    one = statistics.median(one_process)
     return Result(
         name="concurrency",
         title=f"2. Concurrency: {articles} articles, {latency * 1000:.0f} ms latency, "
         f"--concurrency {concurrency}",
-        target=f"wall ≤ 1.2x ideal ⌈{articles}/{concurrency}⌉ x {latency} s = {ideal:.2f} s",
-        measured=f"{median:.2f} s median of {repeats} (best {best:.2f} s) = {ratio:.2f}x ideal",
+        target=f"wall ≤ 1.2x the bare instructor call (schema prepared once), {concurrency} in "
+        "flight, measured in the same run",
+        measured=f"{median:.2f} s median of {repeats} (best {best:.2f} s) against {floor:.2f} s "
+        f"= {ratio:.2f}x the floor ({median / ideal:.2f}x the ideal {ideal:.2f} s)",
         ratio=ratio / bound,
         met=ratio <= bound,
-        miss=f"{ratio:.2f}x the ideal, bound 1.2x",
+        miss=f"{ratio:.2f}x the floor, bound 1.2x",
         table=[
-            ("run", "wall", "x ideal", "client CPU"),
+            ("run", "wall", "x ideal", "CPU, all processes"),
             *[
                 (f"`summarize run` {i + 1}", f"{w:.2f} s", f"{w / ideal:.2f}x", f"{c:.2f} s")
                 for i, (w, c) in enumerate(zip(walls, cpus, strict=True))
             ],
+            (
+                "`summarize run --workers 1` (all in one process), median",
+                f"{one:.2f} s",
+                f"{one / ideal:.2f}x",
+                "",
+            ),
             *floor_rows,
         ],
         notes=[
-            f"Client CPU per article: {ms(cpu_per)} (openai SDK + instructor + pydantic + "
-            f"grounding + atomic write). At {concurrency} in flight the CPU floor is "
-            f"{cpu_per * articles:.2f} s for {articles} articles on one event loop (one core), "
-            f"against {ideal:.2f} s of ideal waiting.",
-            "The last rows are floors measured in the same run, same server, same rendered "
-            f"messages, {concurrency} in flight (median of {repeats}): what the libraries alone "
-            "cost before summarize does anything.",
+            f"CPU per article, the run's process and its workers together: {ms(cpu_per)} "
+            "(openai SDK + instructor + pydantic + grounding + the brief's checks and write, "
+            "and the ledger). The workers share it over the cores; a bare call does it all on "
+            "one event loop.",
+            "The floors are measured in the same run, same server, same rendered messages, "
+            f"{concurrency} in flight (median of {repeats}): what the libraries alone cost "
+            "before summarize does anything. The verdict compares the run with the bare "
+            "instructor call with the schema prepared once, as the issue asks; ideal is "
+            f"⌈{articles}/{concurrency}⌉ x {latency} s of waiting.",
         ],
-        data={"walls": walls, "cpus": cpus, "ideal": ideal, "floors": floors},
+        data={
+            "walls": walls,
+            "cpus": cpus,
+            "one_process": one_process,
+            "ideal": ideal,
+            "floors": floors,
+        },
     )
 
 
@@ -647,8 +668,11 @@ def write_batch_results(src: Path, results: Path) -> None:
 def bench_memory(quick: bool) -> Result:
     sizes = (200, 1000) if quick else (1000, 10000)
     floor = probe("idle")
-    rows: list[tuple[str, ...]] = [("command", "articles", "peak RSS", "above idle", "wall")]
+    rows: list[tuple[str, ...]] = [
+        ("command", "articles", "peak RSS", "above idle", "largest worker's peak", "wall")
+    ]
     peaks: dict[tuple[str, int], float] = {}
+    worker_peaks: dict[int, float] = {}
     with model_server_process(0.0) as base_url, workdir() as tmp:
         for size in sizes:
             src = write_articles(tmp / f"src{size}", size)
@@ -664,17 +688,22 @@ def bench_memory(quick: bool) -> Result:
                 got = probe("cli", *args)
                 assert got["exit_code"] == 0, got
                 peaks[name, size] = got["peak_rss_mib"]
+                workers = got["worker_peak_rss_mib"] if name == "run" else 0.0
+                if name == "run":
+                    worker_peaks[size] = workers
                 rows.append(
                     (
                         f"`summarize {name}`",
                         f"{size:,}",
                         f"{got['peak_rss_mib']:.1f} MiB",
                         f"{got['peak_rss_mib'] - floor['peak_rss_mib']:.1f} MiB",
+                        f"{workers:.1f} MiB" if workers else "",
                         f"{got['seconds']:.1f} s",
                     )
                 )
     small, large = sizes
     growth = {name: peaks[name, large] - peaks[name, small] for name in ("run", "batch ingest")}
+    growth["run workers"] = worker_peaks[large] - worker_peaks[small]
     per_article_kib = {k: v * 1024 / (large - small) for k, v in growth.items()}
     # "Does not grow" within noise: under 2 MiB across the whole size range.
     bound = 2.0
@@ -683,21 +712,24 @@ def bench_memory(quick: bool) -> Result:
         title=f"5. Memory: peak RSS over {small:,} vs {large:,} small articles",
         target="peak RSS flat in the folder size (only the briefs in flight)",
         measured=f"`run` +{growth['run']:.1f} MiB (≈ {per_article_kib['run']:.1f} KiB per "
-        f"extra article); `batch ingest` +{growth['batch ingest']:.1f} MiB "
-        f"(≈ {per_article_kib['batch ingest']:.1f} KiB)",
-        ratio=max(growth["run"], 0.0) / bound,
-        met=growth["run"] <= bound,
-        miss=f"`run` grows {per_article_kib['run']:.1f} KiB per article",
+        f"extra article), its largest worker +{growth['run workers']:.1f} MiB; `batch ingest` "
+        f"+{growth['batch ingest']:.1f} MiB (≈ {per_article_kib['batch ingest']:.1f} KiB)",
+        ratio=max(growth["run"], growth["run workers"], 0.0) / bound,
+        met=max(growth["run"], growth["run workers"]) <= bound,
+        miss=f"`run` grows {per_article_kib['run']:.1f} KiB per article, its largest worker "
+        f"{per_article_kib['run workers']:.1f} KiB",
         table=[
             rows[0],
-            ("idle (imports only)", "", f"{floor['peak_rss_mib']:.1f} MiB", "", ""),
+            ("idle (imports only)", "", f"{floor['peak_rss_mib']:.1f} MiB", "", "", ""),
             *rows[1:],
         ],
         notes=[
             "Each command runs in a fresh process (bench/probe.py; peak RSS is VmHWM); `run` "
             "against the loopback model at 0 ms latency with --concurrency 16, `batch ingest` "
             "on a results file answered by the same scripted model. `flat` means under 2 MiB "
-            "of growth across the range; the verdict is `run`'s."
+            "of growth across the range; the verdict is `run`'s, its process and its largest "
+            "worker process each (a worker's peak counts the pages it shares with the run's "
+            "process, from the fork)."
         ],
         data={"floor": floor, "peaks": {f"{k[0]} {k[1]}": v for k, v in peaks.items()}},
     )
