@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -18,6 +19,12 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + LEAK_WORDS]) for i in range(len(words) - LEAK_WORDS + 1)}
 
 
+@functools.lru_cache(maxsize=8)
+def _instruction_shingles(instructions: str) -> frozenset[tuple[str, ...]]:
+    # The same instructions go with every article of a run: split them once.
+    return frozenset(_shingles(instructions))
+
+
 def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value
@@ -32,7 +39,7 @@ def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
 def leaked_instructions(brief: Brief, instructions: str, article_text: str) -> str | None:
     """Where `brief` repeats `LEAK_WORDS` words in a row of `instructions` that the article
     does not contain (e.g. 'events[0].summary'), or None (pure)."""
-    secret = _shingles(instructions) - _shingles(article_text)
+    secret = _instruction_shingles(instructions) - _shingles(article_text)
     if not secret:
         return None
     for path, text in _strings(brief.model_dump(mode="json", exclude={"provenance"}), ""):
