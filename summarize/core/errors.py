@@ -29,6 +29,7 @@ The tree (a test holds it against the classes; each leaf lives beside the code r
     ├── CorrectionError               core.corrections
     ├── BriefLoadError                memo.load
     ├── ConfigError                   evaluation.config
+    ├── WorkerDied                    run.pool: a worker process ended mid-run; stops it
     ├── LocalServerError              model.local_server
     │   ├── ModelNotInstalledError
     │   └── ModelNotFoundError
