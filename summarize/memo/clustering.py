@@ -171,6 +171,10 @@ class _Clusters:
             i = self.parent[i]
         return i
 
+    def joined(self, i: int, j: int) -> bool:
+        """Already one cluster: a join would change nothing, so the pair need not be tested."""
+        return self.find(i) == self.find(j)
+
     def union(self, i: int, j: int, rule: str) -> None:
         ri, rj = self.find(i), self.find(j)
         if ri == rj or self.articles[ri] & self.articles[rj]:
@@ -222,6 +226,8 @@ def cluster_mentions_with_rules(
     for members in undated_by_people.values():
         for n, i in enumerate(members):
             for j in members[n + 1 :]:
+                if clusters.joined(i, j):
+                    continue
                 same_type = mentions[i].event.event_type == mentions[j].event.event_type
                 if _published_close(mentions[i], mentions[j]) and _undated_match(
                     profiles[i], profiles[j], same_type
@@ -245,7 +251,11 @@ def _join_dated(dated: _DatedBlocks, profiles: Sequence[_Profile], clusters: _Cl
             others = dated.get((family, day + offset), [])
             for i in members:
                 for j in others:
-                    if (offset or j > i) and _dated_match(profiles[i], profiles[j]):
+                    if (
+                        (offset or j > i)
+                        and not clusters.joined(i, j)
+                        and _dated_match(profiles[i], profiles[j])
+                    ):
                         clusters.union(i, j, RULE_DATED)
 
 
@@ -265,6 +275,8 @@ def _join_undated_to_dated(
         for back in range(0, REPORTING_LAG_DAYS + 1):
             day = published.toordinal() - back
             for j in dated.get((profiles[i].family, day), []):
+                if clusters.joined(i, j):
+                    continue
                 same_type = mentions[i].event.event_type == mentions[j].event.event_type
                 other_published = mentions[j].source.published_date
                 if (
