@@ -274,7 +274,8 @@ def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
         names = tuple(r.name.strip() for r in members)
         name = best_name(names)
         in_group = set(group)
-        others = [r.name for i, r in enumerate(rows) if i not in in_group]
+        # Each other name once: many reports of one contact name the same people.
+        others = list(dict.fromkeys(r.name for i, r in enumerate(rows) if i not in in_group))
         shorts = tuple(
             s
             for r in members
@@ -307,9 +308,11 @@ def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
 def _join_counterparts(rows: Sequence[_Row], groups: Groups) -> None:
     """Reports of one contact name its parties' leaders in their own spelling (特朗普, 川普):
     the only person of one side with one title, in each report, is one person."""
+    # How many people of each side each report names, counted once for all rows.
+    per_side = Counter((id(r.mention), canonical_affiliation(r.affiliation)) for r in rows)
     by_role: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
-        role = _role(r, rows)
+        role = _role(r, per_side)
         if role is not None:
             by_role[role].append(i)
     for members in by_role.values():
@@ -317,15 +320,12 @@ def _join_counterparts(rows: Sequence[_Row], groups: Groups) -> None:
             groups.union(members[0], i)
 
 
-def _role(row: _Row, rows: Sequence[_Row]) -> tuple[str, str] | None:
+def _role(row: _Row, per_side: Counter[tuple[int, str | None]]) -> tuple[str, str] | None:
     """(side, title) when the row is the only person of its side in its report."""
     side = canonical_affiliation(row.affiliation)
     if side is None or not row.title:
         return None
-    same_side = [
-        r for r in rows if r.mention is row.mention and canonical_affiliation(r.affiliation) == side
-    ]
-    return (side, fold(row.title)) if len(same_side) == 1 else None
+    return (side, fold(row.title)) if per_side[(id(row.mention), side)] == 1 else None
 
 
 def _party_side(party: str, event: Event) -> str:
@@ -369,12 +369,16 @@ def _merge_initiator(mentions: Sequence[Mention]) -> tuple[MergedInitiator | Non
 
 
 def _merge_outcomes(mentions: Sequence[Mention]) -> tuple[MergedOutcome, ...]:
-    people = [
-        (key, p.affiliation)
-        for m in mentions
-        for p in [*m.event.participants, *m.event.mentioned]
-        for key in person_keys(p.name, p.short_name)
-    ]
+    # Each (name, side) once, in order of first report: `side_of` takes the first that
+    # matches, and a contact many outlets report names the same people many times.
+    people = list(
+        dict.fromkeys(
+            (key, p.affiliation)
+            for m in mentions
+            for p in [*m.event.participants, *m.event.mentioned]
+            for key in person_keys(p.name, p.short_name)
+        )
+    )
     outlets = sorted({m.source.outlet for m in mentions if m.source.outlet})
     groups: list[list[tuple[Mention, int]]] = []
     sides: list[tuple[str, bool]] = []
