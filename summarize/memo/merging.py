@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -120,7 +121,7 @@ def merge_cluster(event_id: str, mentions: Sequence[Mention]) -> MergedEvent:
         _status_conflict(mentions),
     )
     outcomes = _merge_outcomes(mentions)
-    topics = merge_topics(t for m in mentions for t in m.event.topics)
+    topics = _merge_topics(tuple(t for m in mentions for t in m.event.topics))
     participants, mentioned = _merge_participants(mentions)
     # The summary of the fullest account (most grounded items) speaks for the event.
     richest = max(
@@ -147,6 +148,10 @@ def merge_cluster(event_id: str, mentions: Sequence[Mention]) -> MergedEvent:
             *outcome_conflicts(outcomes, mentions, topics),
         ),
     )
+
+
+# Reports repeat their topics contact after contact: each list is merged once.
+_merge_topics = lru_cache(maxsize=16384)(merge_topics)
 
 
 def _status_conflict(mentions: Sequence[Mention]) -> Conflict | None:
@@ -263,6 +268,8 @@ class _Row:
 
 def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
     """Merge the rows of one event's reports into distinct people."""
+    if not rows:
+        return ()  # most reports mention no one beyond the participants
     groups = Groups(len(rows))
     for group in cluster_rows([r.keys for r in rows]):
         for i in group[1:]:
@@ -271,31 +278,25 @@ def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
     people: list[MergedPerson] = []
     for group in groups.groups():
         members = [rows[i] for i in group]
-        names = tuple(r.name.strip() for r in members)
-        name = best_name(names)
         in_group = set(group)
         # Each other name once: many reports of one contact name the same people.
-        others = list(dict.fromkeys(r.name for i, r in enumerate(rows) if i not in in_group))
-        shorts = tuple(
-            s
-            for r in members
-            if (s := valid_short(r.short, r.name, [r.evidence.quote] if r.evidence else [], others))
-        )
-        affiliations = Counter(
-            a for a in (canonical_affiliation(r.affiliation) for r in members) if a is not None
-        )
-        affiliation = (
-            min(affiliations, key=lambda a: (-affiliations[a], a)) if affiliations else None
+        others = tuple(dict.fromkeys(r.name for i, r in enumerate(rows) if i not in in_group))
+        name, names, short, shorts, titles, affiliation = _naming(
+            tuple(
+                (r.name, r.short, (r.evidence.quote,) if r.evidence else (), r.title, r.affiliation)
+                for r in members
+            ),
+            others,
         )
         evidence = tuple(Sourced(r.mention, r.evidence) for r in members if r.evidence)
         people.append(
             MergedPerson(
                 name=name,
                 key=person_key(name),
-                titles=distinct(r.title for r in members if r.title),
+                titles=titles,
                 affiliation=affiliation,
                 evidence=dedupe_sourced(evidence),
-                short=best_short(name, shorts, names),
+                short=short,
                 keys=tuple(dict.fromkeys(k for r in members for k in r.keys)),
                 names=names,
                 shorts=shorts,
@@ -303,6 +304,30 @@ def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
             )
         )
     return tuple(people)
+
+
+# One person's reports as naming sees them: name, short name, quotes, title, affiliation.
+_Naming = tuple[str, str | None, tuple[str, ...], str | None, str | None]
+
+
+@lru_cache(maxsize=16384)
+def _naming(
+    members: tuple[_Naming, ...], others: tuple[str, ...]
+) -> tuple[str, tuple[str, ...], str, tuple[str, ...], tuple[str, ...], str | None]:
+    """A person's name, names, short name, checked short names, titles and side, from their
+    reports: a folder names the same people the same way report after report, so each
+    distinct set of reports is worked out once."""
+    names = tuple(n.strip() for n, _, _, _, _ in members)
+    name = best_name(names)
+    shorts = tuple(
+        s for n, short, quotes, _, _ in members if (s := valid_short(short, n, quotes, others))
+    )
+    affiliations = Counter(
+        a for a in (canonical_affiliation(m[4]) for m in members) if a is not None
+    )
+    affiliation = min(affiliations, key=lambda a: (-affiliations[a], a)) if affiliations else None
+    titles = distinct(t for _, _, _, t, _ in members if t)
+    return name, names, best_short(name, shorts, names), shorts, titles, affiliation
 
 
 def _join_counterparts(rows: Sequence[_Row], groups: Groups) -> None:
