@@ -7,8 +7,9 @@ undated events), so the work stays close to linear in the number of events.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from summarize.core.brief import EventType
@@ -224,24 +225,39 @@ def cluster_mentions_with_rules(
     # The order of the joins matters (a join can bar a later one): dated, undated, then both.
     _join_dated(dated, profiles, clusters)
     for members in undated_by_people.values():
-        for n, i in enumerate(members):
-            for j in members[n + 1 :]:
+        for i, later in _published_close_pairs(members, mentions):
+            for j in later:
                 if clusters.joined(i, j):
                     continue
                 same_type = mentions[i].event.event_type == mentions[j].event.event_type
-                if _published_close(mentions[i], mentions[j]) and _undated_match(
-                    profiles[i], profiles[j], same_type
-                ):
+                if _undated_match(profiles[i], profiles[j], same_type):
                     clusters.union(i, j, RULE_UNDATED)
     _join_undated_to_dated(undated, dated, mentions, profiles, clusters)
 
     return [([mentions[i] for i in sorted(group)], rules) for group, rules in clusters.groups()]
 
 
-def _published_close(a: Mention, b: Mention) -> bool:
-    """Published within the reporting lag of each other, or one publication date unknown."""
-    pa, pb = a.source.published_date, b.source.published_date
-    return pa is None or pb is None or abs((pa - pb).days) <= REPORTING_LAG_DAYS
+def _published_close_pairs(
+    members: Sequence[int], mentions: Sequence[Mention]
+) -> Iterator[tuple[int, list[int]]]:
+    """Each member, with the members after it published within the reporting lag of it (or
+    either publication date unknown), in their order: the pairs worth testing, found by
+    date instead of by trying every pair of a block that spans years."""
+    published = [mentions[i].source.published_date for i in members]
+    unknown = [k for k, d in enumerate(published) if d is None]
+    known = sorted((d.toordinal(), k) for k, d in enumerate(published) if d is not None)
+    days = [day for day, _ in known]
+    for n, i in enumerate(members):
+        d = published[n]
+        if d is None:
+            later = list(range(n + 1, len(members)))
+        else:
+            lo = bisect.bisect_left(days, d.toordinal() - REPORTING_LAG_DAYS)
+            hi = bisect.bisect_right(days, d.toordinal() + REPORTING_LAG_DAYS)
+            later = sorted(
+                [k for _, k in known[lo:hi] if k > n] + unknown[bisect.bisect_right(unknown, n) :]
+            )
+        yield i, [members[k] for k in later]
 
 
 def _join_dated(dated: _DatedBlocks, profiles: Sequence[_Profile], clusters: _Clusters) -> None:
