@@ -515,6 +515,10 @@ def _join_bare_surnames(
     groups: Groups,
 ) -> None:
     """A bare surname joins the one person who can claim it; unclaimed ones join each other."""
+    # The first bare key of each surname (the one unclaimed ones join), found once.
+    first_bare: dict[str, int] = {}
+    for i in bare:
+        first_bare.setdefault(keys[i].surname, i)
     for i in bare:
         surname = keys[i].surname
         roots = {
@@ -526,8 +530,8 @@ def _join_bare_surnames(
             groups.union(i, roots.pop())
         else:
             # Bare surnames with no unique owner still group with each other.
-            same = next((j for j in bare if j < i and keys[j].surname == surname), None)
-            if same is not None and not roots:
+            same = first_bare[surname]
+            if same < i and not roots:
                 groups.union(i, same)
 
 
