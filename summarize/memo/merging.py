@@ -7,7 +7,6 @@ disagreement is kept as a `Conflict` instead of picking one side.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -77,10 +76,7 @@ def merge_briefs(briefs: Iterable[Brief]) -> list[MergedEvent]:
     clusters = cluster_mentions_with_rules(mentions_of(ordered))
     clusters.sort(key=lambda c: _cluster_order(c[0]))
     return name_people(
-        [
-            dataclasses.replace(merge_cluster(f"E{n}", c), merge_rules=rules)
-            for n, (c, rules) in enumerate(clusters, start=1)
-        ]
+        [merge_cluster(f"E{n}", c, rules) for n, (c, rules) in enumerate(clusters, start=1)]
     )
 
 
@@ -105,8 +101,10 @@ def _most_reported_date(mentions: Sequence[Mention]) -> dt.date | None:
     return min(dates, key=lambda d: (-dates[d], d)) if dates else None
 
 
-def merge_cluster(event_id: str, mentions: Sequence[Mention]) -> MergedEvent:
-    """One canonical event from the mentions that report it."""
+def merge_cluster(
+    event_id: str, mentions: Sequence[Mention], merge_rules: tuple[str, ...] = ()
+) -> MergedEvent:
+    """One canonical event from the mentions that report it (joined by `merge_rules`)."""
     date, date_conflict = _merge_date(mentions)
     event_type, type_conflict = _merge_type(mentions)
     location, location_conflict = _value_conflict(
@@ -147,6 +145,7 @@ def merge_cluster(event_id: str, mentions: Sequence[Mention]) -> MergedEvent:
             *(c for c in conflicts if c is not None),
             *outcome_conflicts(outcomes, mentions, topics),
         ),
+        merge_rules=merge_rules,
     )
 
 
