@@ -130,7 +130,7 @@ def merge_cluster(
         id=event_id,
         event_type=event_type,
         date=date,
-        date_texts=distinct(m.event.date_text for m in mentions if m.event.date_text),
+        date_texts=_distinct(tuple(m.event.date_text for m in mentions if m.event.date_text)),
         location=location,
         participants=participants,
         mentioned=mentioned,
@@ -149,7 +149,9 @@ def merge_cluster(
     )
 
 
-# Reports repeat their topics contact after contact: each list is merged once.
+# Reports repeat their topics, dates as written, attributions contact after contact: each
+# list is merged once.
+_distinct = lru_cache(maxsize=65536)(distinct)
 _merge_topics = lru_cache(maxsize=16384)(merge_topics)
 
 
@@ -428,7 +430,7 @@ def _merge_outcomes(mentions: Sequence[Mention]) -> tuple[MergedOutcome, ...]:
             MergedOutcome(
                 kind=first.kind.value,
                 statement=first.statement,
-                stated_by=distinct(_outcome(r).stated_by for r in group),
+                stated_by=_distinct(tuple(_outcome(r).stated_by for r in group)),
                 side=side,
                 party=party,
                 evidence=dedupe_sourced(Sourced(m, _outcome((m, n)).evidence) for m, n in group),
@@ -440,9 +442,15 @@ def _merge_outcomes(mentions: Sequence[Mention]) -> tuple[MergedOutcome, ...]:
 
 def _same_claim(a: Outcome, b: Outcome) -> bool:
     """Same wording, or the same readout sentence quoted by two outlets."""
-    if fuzz.token_set_ratio(fold(a.statement), fold(b.statement)) >= STATEMENT_SIMILARITY:
+    return _same_claim_text(a.statement, b.statement, a.evidence.quote, b.evidence.quote)
+
+
+# Outlets repeat statements and quotes: each pair of them is compared once.
+@lru_cache(maxsize=65536)
+def _same_claim_text(statement_a: str, statement_b: str, quote_a: str, quote_b: str) -> bool:
+    if fuzz.token_set_ratio(fold(statement_a), fold(statement_b)) >= STATEMENT_SIMILARITY:
         return True
-    qa, qb = fold(a.evidence.quote), fold(b.evidence.quote)
+    qa, qb = fold(quote_a), fold(quote_b)
     return (
         min(len(qa), len(qb)) >= MIN_SHARED_QUOTE
         and fuzz.partial_ratio(qa, qb) >= STATEMENT_SIMILARITY
@@ -477,7 +485,9 @@ def _merge_follow_ups(mentions: Sequence[Mention]) -> tuple[MergedFollowUp, ...]
         merged.append(
             MergedFollowUp(
                 action=first.action,
-                responsible=distinct(r for row in group for r in _follow_up(row).responsible),
+                responsible=_distinct(
+                    tuple(r for row in group for r in _follow_up(row).responsible)
+                ),
                 due_text=first.due_text,
                 due_date=first.due_date,
                 evidence=dedupe_sourced(Sourced(m, _follow_up((m, n)).evidence) for m, n in group),
