@@ -271,24 +271,26 @@ def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
     """Merge the rows of one event's reports into distinct people."""
     if not rows:
         return ()  # most reports mention no one beyond the participants
-    groups = Groups(len(rows))
-    for group in cluster_rows([r.keys for r in rows]):
-        for i in group[1:]:
-            groups.union(group[0], i)
-    _join_counterparts(rows, groups)
-    people: list[MergedPerson] = []
-    for group in groups.groups():
-        members = [rows[i] for i in group]
-        in_group = set(group)
-        # Each other name once: many reports of one contact name the same people.
-        others = tuple(dict.fromkeys(r.name for i, r in enumerate(rows) if i not in in_group))
-        name, names, short, shorts, titles, affiliation = _naming(
-            tuple(
-                (r.name, r.short, (r.evidence.quote,) if r.evidence else (), r.title, r.affiliation)
-                for r in members
-            ),
-            others,
+    # What grouping and naming look at, each report by its place among the event's reports:
+    # a folder names the same people the same way contact after contact, so each distinct
+    # list is grouped and named once.
+    report_of: dict[int, int] = {}
+    people_of = _people_of(
+        tuple(
+            (
+                r.name,
+                r.short,
+                r.title,
+                r.affiliation,
+                (r.evidence.quote,) if r.evidence else (),
+                report_of.setdefault(id(r.mention), len(report_of)),
+            )
+            for r in rows
         )
+    )
+    people: list[MergedPerson] = []
+    for group, (name, names, short, shorts, titles, affiliation) in people_of:
+        members = [rows[i] for i in group]
         evidence = tuple(Sourced(r.mention, r.evidence) for r in members if r.evidence)
         people.append(
             MergedPerson(
@@ -307,35 +309,52 @@ def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
     return tuple(people)
 
 
-# One person's reports as naming sees them: name, short name, quotes, title, affiliation.
-_Naming = tuple[str, str | None, tuple[str, ...], str | None, str | None]
+# A row as grouping and naming see it: name, short name, title, affiliation, quotes, and
+# which of the event's reports it comes from.
+_PersonRow = tuple[str, str | None, str | None, str | None, tuple[str, ...], int]
+# A person's name, names, short name, checked short names, titles and side.
+_Naming = tuple[str, tuple[str, ...], str, tuple[str, ...], tuple[str, ...], str | None]
 
 
 @lru_cache(maxsize=16384)
-def _naming(
-    members: tuple[_Naming, ...], others: tuple[str, ...]
-) -> tuple[str, tuple[str, ...], str, tuple[str, ...], tuple[str, ...], str | None]:
+def _people_of(rows: tuple[_PersonRow, ...]) -> tuple[tuple[tuple[int, ...], _Naming], ...]:
+    """The rows grouped into people (by name, then as their side's one leader), each group
+    with how it is named."""
+    groups = Groups(len(rows))
+    for group in cluster_rows([person_keys(name, short) for name, short, *_ in rows]):
+        for i in group[1:]:
+            groups.union(group[0], i)
+    _join_counterparts(rows, groups)
+    out: list[tuple[tuple[int, ...], _Naming]] = []
+    for group in groups.groups():
+        in_group = set(group)
+        # Each other name once: many reports of one contact name the same people.
+        others = tuple(dict.fromkeys(r[0] for i, r in enumerate(rows) if i not in in_group))
+        out.append((tuple(group), _naming(tuple(rows[i] for i in group), others)))
+    return tuple(out)
+
+
+def _naming(members: tuple[_PersonRow, ...], others: tuple[str, ...]) -> _Naming:
     """A person's name, names, short name, checked short names, titles and side, from their
-    reports: a folder names the same people the same way report after report, so each
-    distinct set of reports is worked out once."""
-    names = tuple(n.strip() for n, _, _, _, _ in members)
+    reports."""
+    names = tuple(n.strip() for n, *_ in members)
     name = best_name(names)
     shorts = tuple(
-        s for n, short, quotes, _, _ in members if (s := valid_short(short, n, quotes, others))
+        s for n, short, _, _, quotes, _ in members if (s := valid_short(short, n, quotes, others))
     )
     affiliations = Counter(
-        a for a in (canonical_affiliation(m[4]) for m in members) if a is not None
+        a for a in (canonical_affiliation(m[3]) for m in members) if a is not None
     )
     affiliation = min(affiliations, key=lambda a: (-affiliations[a], a)) if affiliations else None
-    titles = distinct(t for _, _, _, t, _ in members if t)
+    titles = distinct(m[2] for m in members if m[2])
     return name, names, best_short(name, shorts, names), shorts, titles, affiliation
 
 
-def _join_counterparts(rows: Sequence[_Row], groups: Groups) -> None:
+def _join_counterparts(rows: Sequence[_PersonRow], groups: Groups) -> None:
     """Reports of one contact name its parties' leaders in their own spelling (特朗普, 川普):
     the only person of one side with one title, in each report, is one person."""
     # How many people of each side each report names, counted once for all rows.
-    per_side = Counter((id(r.mention), canonical_affiliation(r.affiliation)) for r in rows)
+    per_side = Counter((r[5], canonical_affiliation(r[3])) for r in rows)
     by_role: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
         role = _role(r, per_side)
@@ -346,12 +365,13 @@ def _join_counterparts(rows: Sequence[_Row], groups: Groups) -> None:
             groups.union(members[0], i)
 
 
-def _role(row: _Row, per_side: Counter[tuple[int, str | None]]) -> tuple[str, str] | None:
+def _role(row: _PersonRow, per_side: Counter[tuple[int, str | None]]) -> tuple[str, str] | None:
     """(side, title) when the row is the only person of its side in its report."""
-    side = canonical_affiliation(row.affiliation)
-    if side is None or not row.title:
+    side = canonical_affiliation(row[3])
+    title = row[2]
+    if side is None or not title:
         return None
-    return (side, fold(row.title)) if per_side[(id(row.mention), side)] == 1 else None
+    return (side, fold(title)) if per_side[(row[5], side)] == 1 else None
 
 
 def _party_side(party: str, event: Event) -> str:
