@@ -474,6 +474,8 @@ def _join_exonyms(first_of: dict[tuple[str, str], int], groups: Groups) -> None:
                     groups.union(i, j)
 
 
+# Lists of people up to this long (one event's) are grouped through a cache.
+_MAX_CACHED_ROWS = 256
 # A key as matching sees it: `PersonKey` compares without its sounds, and matching uses them.
 _KeyParts = tuple[str, tuple[str, ...], tuple[str, ...]]
 
@@ -484,6 +486,8 @@ def _parts(key: PersonKey) -> _KeyParts:
 
 def cluster_rows(rows: Sequence[Sequence[PersonKey]]) -> list[list[int]]:
     """Group rows (each a person's keys, see `person_keys`) that denote one person."""
+    if len(rows) > _MAX_CACHED_ROWS:
+        return _cluster_rows(rows)  # a whole folder's people: grouped once anyway
     # A folder names the same people in event after event: each distinct list of names is
     # grouped once.
     found = _cluster_parts(tuple(tuple(_parts(k) for k in keys) for keys in rows))
