@@ -152,6 +152,57 @@ def _published_match(a: _Profile, b: _Profile, same_type: bool) -> bool:
     return same_type and max(len(a.people), len(b.people)) >= 2 and _all_shared(a, b)
 
 
+# What `_profile` reads of a mention: type, participants (name, short name, side, title),
+# topics, and whether and whom it says called.
+_ProfileKey = tuple[
+    EventType,
+    tuple[tuple[str, str | None, str | None, str | None], ...],
+    tuple[str, ...],
+    bool,
+    str | None,
+]
+
+
+def _profile_key(m: Mention) -> _ProfileKey:
+    ini = m.event.initiator
+    return (
+        m.event.event_type,
+        tuple((p.name, p.short_name, p.affiliation, p.title) for p in m.event.participants),
+        tuple(m.event.topics),
+        ini.stated,
+        ini.party,
+    )
+
+
+class _PairTests:
+    """The same-event tests, each run once per pair of (shared) profiles."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, int, int, bool], bool] = {}
+
+    def _test(self, kind: str, a: _Profile, b: _Profile, same_type: bool) -> bool:
+        key = (kind, id(a), id(b), same_type)
+        found = self._seen.get(key)
+        if found is None:
+            if kind == "dated":
+                found = _dated_match(a, b)
+            elif kind == "undated":
+                found = _undated_match(a, b, same_type)
+            else:
+                found = _published_match(a, b, same_type)
+            self._seen[key] = found
+        return found
+
+    def dated(self, a: _Profile, b: _Profile) -> bool:
+        return self._test("dated", a, b, True)
+
+    def undated(self, a: _Profile, b: _Profile, same_type: bool) -> bool:
+        return self._test("undated", a, b, same_type)
+
+    def published(self, a: _Profile, b: _Profile, same_type: bool) -> bool:
+        return self._test("published", a, b, same_type)
+
+
 class _Clusters:
     """Union-find over mentions that never joins two events of one article, nor two
     contacts dated more than a day apart (an undated report close to both must not bridge
@@ -209,7 +260,17 @@ def cluster_mentions_with_rules(
     mentions: Sequence[Mention],
 ) -> list[tuple[list[Mention], tuple[str, ...]]]:
     """Group mentions that report the same event, each group with the rules that joined it."""
-    profiles = [_profile(m) for m in mentions]
+    # Reports that give the same type, people, topics and caller share one profile, and the
+    # tests below are run once per pair of profiles: a folder reports the same leaders'
+    # contacts over and over.
+    shared: dict[_ProfileKey, _Profile] = {}
+    profiles: list[_Profile] = []
+    for m in mentions:
+        key = _profile_key(m)
+        if key not in shared:
+            shared[key] = _profile(m)
+        profiles.append(shared[key])
+    tests = _PairTests()
     clusters = _Clusters(mentions)
 
     dated: _DatedBlocks = defaultdict(list)
@@ -223,16 +284,19 @@ def cluster_mentions_with_rules(
             undated_by_people[(profiles[i].family, profiles[i].primary)].append(i)
 
     # The order of the joins matters (a join can bar a later one): dated, undated, then both.
-    _join_dated(dated, profiles, clusters)
+    _join_dated(dated, profiles, clusters, tests)
     for members in undated_by_people.values():
         for i, later in _published_close_pairs(members, mentions):
+            # i's cluster, looked up again only when i joins another.
+            root = clusters.find(i)
             for j in later:
-                if clusters.joined(i, j):
+                if clusters.find(j) == root:
                     continue
                 same_type = mentions[i].event.event_type == mentions[j].event.event_type
-                if _undated_match(profiles[i], profiles[j], same_type):
+                if tests.undated(profiles[i], profiles[j], same_type):
                     clusters.union(i, j, RULE_UNDATED)
-    _join_undated_to_dated(undated, dated, mentions, profiles, clusters)
+                    root = clusters.find(i)
+    _join_undated_to_dated(undated, dated, mentions, profiles, clusters, tests)
 
     return [([mentions[i] for i in sorted(group)], rules) for group, rules in clusters.groups()]
 
@@ -260,7 +324,9 @@ def _published_close_pairs(
         yield i, [members[k] for k in later]
 
 
-def _join_dated(dated: _DatedBlocks, profiles: Sequence[_Profile], clusters: _Clusters) -> None:
+def _join_dated(
+    dated: _DatedBlocks, profiles: Sequence[_Profile], clusters: _Clusters, tests: _PairTests
+) -> None:
     """Dated mentions of the same family on the same day or within the tolerance."""
     for (family, day), members in sorted(dated.items()):
         for offset in range(0, DATE_TOLERANCE_DAYS + 1):
@@ -270,7 +336,7 @@ def _join_dated(dated: _DatedBlocks, profiles: Sequence[_Profile], clusters: _Cl
                     if (
                         (offset or j > i)
                         and not clusters.joined(i, j)
-                        and _dated_match(profiles[i], profiles[j])
+                        and tests.dated(profiles[i], profiles[j])
                     ):
                         clusters.union(i, j, RULE_DATED)
 
@@ -281,6 +347,7 @@ def _join_undated_to_dated(
     mentions: Sequence[Mention],
     profiles: Sequence[_Profile],
     clusters: _Clusters,
+    tests: _PairTests,
 ) -> None:
     """An undated event reported with, or shortly after, a dated one of the same contact:
     the nearest such contact before its publication (`_Clusters` keeps it from joining two)."""
@@ -298,8 +365,8 @@ def _join_undated_to_dated(
                 if (
                     other_published is not None
                     and abs((other_published - published).days) <= DATE_TOLERANCE_DAYS
-                    and _published_match(profiles[i], profiles[j], same_type)
+                    and tests.published(profiles[i], profiles[j], same_type)
                 ):
                     clusters.union(i, j, RULE_PUBLISHED)
-                elif _undated_match(profiles[i], profiles[j], same_type):
+                elif tests.undated(profiles[i], profiles[j], same_type):
                     clusters.union(i, j, RULE_LAG)
