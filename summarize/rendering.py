@@ -15,7 +15,13 @@ _MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&]")
 
 def md_escape(value: object) -> str:
     """Text safe inside a Markdown paragraph or table cell (one line, markup escaped)."""
-    text = " ".join(str(value).split())
+    # Names, outlets and labels recur thousands of times in a large memo.
+    return _md_escape_text(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _md_escape_text(value: str) -> str:
+    text = " ".join(value.split())
     # Most text has nothing to escape, and the search is cheaper than the translation.
     return text.translate(_MD_ESCAPES) if _MD_SPECIAL.search(text) else text
 

@@ -119,7 +119,44 @@ def romanisations(word: str) -> frozenset[str]:
 def _kakasi() -> Any:
     import pykakasi
 
+    _defer_kanji_dictionary()
     return pykakasi.kakasi()  # type: ignore[no-untyped-call]
+
+
+def _defer_kanji_dictionary() -> None:
+    """Have pykakasi read its kanji dictionary (10 MB, 0.4-0.7 s) when a kanji is first
+    read, not when the converter is made: names in kana (トランプ) never need it.
+
+    pykakasi keeps the table in one state shared by every `Kanwa` and loads it unless it is
+    set; it is set here to a table that loads the same file on its first lookup. Should
+    pykakasi's insides differ from 2.3's, nothing is changed and it loads as before.
+    """
+    try:
+        from pykakasi.kanji import Kanwa
+        from pykakasi.properties import Configurations
+    except ImportError:
+        return
+    state = getattr(Kanwa, "_shared_state", None)
+    if not isinstance(state, dict) or state.get("_jisyo_table", False) is not None:
+        return
+    config: Any = Configurations  # an instance bound to its class's name
+    state["_jisyo_table"] = _LazyTable(config.dictpath(config.jisyo_kanwa))
+
+
+class _LazyTable:
+    """A pickled dict read on its first lookup (see `_defer_kanji_dictionary`)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._table: dict[Any, Any] | None = None
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if self._table is None:
+            import pickle
+
+            with open(self._path, "rb") as f:
+                self._table = pickle.load(f)  # pykakasi's own data file, as it reads it
+        return self._table.get(key, default)
 
 
 @lru_cache(maxsize=16384)

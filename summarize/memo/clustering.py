@@ -7,8 +7,9 @@ undated events), so the work stays close to linear in the number of events.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from summarize.core.brief import EventType
@@ -151,6 +152,57 @@ def _published_match(a: _Profile, b: _Profile, same_type: bool) -> bool:
     return same_type and max(len(a.people), len(b.people)) >= 2 and _all_shared(a, b)
 
 
+# What `_profile` reads of a mention: type, participants (name, short name, side, title),
+# topics, and whether and whom it says called.
+_ProfileKey = tuple[
+    EventType,
+    tuple[tuple[str, str | None, str | None, str | None], ...],
+    tuple[str, ...],
+    bool,
+    str | None,
+]
+
+
+def _profile_key(m: Mention) -> _ProfileKey:
+    ini = m.event.initiator
+    return (
+        m.event.event_type,
+        tuple((p.name, p.short_name, p.affiliation, p.title) for p in m.event.participants),
+        tuple(m.event.topics),
+        ini.stated,
+        ini.party,
+    )
+
+
+class _PairTests:
+    """The same-event tests, each run once per pair of (shared) profiles."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, int, int, bool], bool] = {}
+
+    def _test(self, kind: str, a: _Profile, b: _Profile, same_type: bool) -> bool:
+        key = (kind, id(a), id(b), same_type)
+        found = self._seen.get(key)
+        if found is None:
+            if kind == "dated":
+                found = _dated_match(a, b)
+            elif kind == "undated":
+                found = _undated_match(a, b, same_type)
+            else:
+                found = _published_match(a, b, same_type)
+            self._seen[key] = found
+        return found
+
+    def dated(self, a: _Profile, b: _Profile) -> bool:
+        return self._test("dated", a, b, True)
+
+    def undated(self, a: _Profile, b: _Profile, same_type: bool) -> bool:
+        return self._test("undated", a, b, same_type)
+
+    def published(self, a: _Profile, b: _Profile, same_type: bool) -> bool:
+        return self._test("published", a, b, same_type)
+
+
 class _Clusters:
     """Union-find over mentions that never joins two events of one article, nor two
     contacts dated more than a day apart (an undated report close to both must not bridge
@@ -170,6 +222,10 @@ class _Clusters:
             self.parent[i] = self.parent[self.parent[i]]
             i = self.parent[i]
         return i
+
+    def joined(self, i: int, j: int) -> bool:
+        """Already one cluster: a join would change nothing, so the pair need not be tested."""
+        return self.find(i) == self.find(j)
 
     def union(self, i: int, j: int, rule: str) -> None:
         ri, rj = self.find(i), self.find(j)
@@ -204,7 +260,17 @@ def cluster_mentions_with_rules(
     mentions: Sequence[Mention],
 ) -> list[tuple[list[Mention], tuple[str, ...]]]:
     """Group mentions that report the same event, each group with the rules that joined it."""
-    profiles = [_profile(m) for m in mentions]
+    # Reports that give the same type, people, topics and caller share one profile, and the
+    # tests below are run once per pair of profiles: a folder reports the same leaders'
+    # contacts over and over.
+    shared: dict[_ProfileKey, _Profile] = {}
+    profiles: list[_Profile] = []
+    for m in mentions:
+        key = _profile_key(m)
+        if key not in shared:
+            shared[key] = _profile(m)
+        profiles.append(shared[key])
+    tests = _PairTests()
     clusters = _Clusters(mentions)
 
     dated: _DatedBlocks = defaultdict(list)
@@ -218,34 +284,60 @@ def cluster_mentions_with_rules(
             undated_by_people[(profiles[i].family, profiles[i].primary)].append(i)
 
     # The order of the joins matters (a join can bar a later one): dated, undated, then both.
-    _join_dated(dated, profiles, clusters)
+    _join_dated(dated, profiles, clusters, tests)
     for members in undated_by_people.values():
-        for n, i in enumerate(members):
-            for j in members[n + 1 :]:
+        for i, later in _published_close_pairs(members, mentions):
+            # i's cluster, looked up again only when i joins another.
+            root = clusters.find(i)
+            for j in later:
+                if clusters.find(j) == root:
+                    continue
                 same_type = mentions[i].event.event_type == mentions[j].event.event_type
-                if _published_close(mentions[i], mentions[j]) and _undated_match(
-                    profiles[i], profiles[j], same_type
-                ):
+                if tests.undated(profiles[i], profiles[j], same_type):
                     clusters.union(i, j, RULE_UNDATED)
-    _join_undated_to_dated(undated, dated, mentions, profiles, clusters)
+                    root = clusters.find(i)
+    _join_undated_to_dated(undated, dated, mentions, profiles, clusters, tests)
 
     return [([mentions[i] for i in sorted(group)], rules) for group, rules in clusters.groups()]
 
 
-def _published_close(a: Mention, b: Mention) -> bool:
-    """Published within the reporting lag of each other, or one publication date unknown."""
-    pa, pb = a.source.published_date, b.source.published_date
-    return pa is None or pb is None or abs((pa - pb).days) <= REPORTING_LAG_DAYS
+def _published_close_pairs(
+    members: Sequence[int], mentions: Sequence[Mention]
+) -> Iterator[tuple[int, list[int]]]:
+    """Each member, with the members after it published within the reporting lag of it (or
+    either publication date unknown), in their order: the pairs worth testing, found by
+    date instead of by trying every pair of a block that spans years."""
+    published = [mentions[i].source.published_date for i in members]
+    unknown = [k for k, d in enumerate(published) if d is None]
+    known = sorted((d.toordinal(), k) for k, d in enumerate(published) if d is not None)
+    days = [day for day, _ in known]
+    for n, i in enumerate(members):
+        d = published[n]
+        if d is None:
+            later = list(range(n + 1, len(members)))
+        else:
+            lo = bisect.bisect_left(days, d.toordinal() - REPORTING_LAG_DAYS)
+            hi = bisect.bisect_right(days, d.toordinal() + REPORTING_LAG_DAYS)
+            later = sorted(
+                [k for _, k in known[lo:hi] if k > n] + unknown[bisect.bisect_right(unknown, n) :]
+            )
+        yield i, [members[k] for k in later]
 
 
-def _join_dated(dated: _DatedBlocks, profiles: Sequence[_Profile], clusters: _Clusters) -> None:
+def _join_dated(
+    dated: _DatedBlocks, profiles: Sequence[_Profile], clusters: _Clusters, tests: _PairTests
+) -> None:
     """Dated mentions of the same family on the same day or within the tolerance."""
     for (family, day), members in sorted(dated.items()):
         for offset in range(0, DATE_TOLERANCE_DAYS + 1):
             others = dated.get((family, day + offset), [])
             for i in members:
                 for j in others:
-                    if (offset or j > i) and _dated_match(profiles[i], profiles[j]):
+                    if (
+                        (offset or j > i)
+                        and not clusters.joined(i, j)
+                        and tests.dated(profiles[i], profiles[j])
+                    ):
                         clusters.union(i, j, RULE_DATED)
 
 
@@ -255,6 +347,7 @@ def _join_undated_to_dated(
     mentions: Sequence[Mention],
     profiles: Sequence[_Profile],
     clusters: _Clusters,
+    tests: _PairTests,
 ) -> None:
     """An undated event reported with, or shortly after, a dated one of the same contact:
     the nearest such contact before its publication (`_Clusters` keeps it from joining two)."""
@@ -265,13 +358,15 @@ def _join_undated_to_dated(
         for back in range(0, REPORTING_LAG_DAYS + 1):
             day = published.toordinal() - back
             for j in dated.get((profiles[i].family, day), []):
+                if clusters.joined(i, j):
+                    continue
                 same_type = mentions[i].event.event_type == mentions[j].event.event_type
                 other_published = mentions[j].source.published_date
                 if (
                     other_published is not None
                     and abs((other_published - published).days) <= DATE_TOLERANCE_DAYS
-                    and _published_match(profiles[i], profiles[j], same_type)
+                    and tests.published(profiles[i], profiles[j], same_type)
                 ):
                     clusters.union(i, j, RULE_PUBLISHED)
-                elif _undated_match(profiles[i], profiles[j], same_type):
+                elif tests.undated(profiles[i], profiles[j], same_type):
                     clusters.union(i, j, RULE_LAG)

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from summarize.core.brief import EventStatus
-from summarize.core.support import subject_stems
+from summarize.core.support import subject_stems as _subject_stems
 from summarize.memo.events import Conflict, Mention, MergedOutcome, Variant
 from summarize.memo.folding import fold
 
@@ -51,6 +52,11 @@ _CONTACT_DENIAL = re.compile(
 )
 
 
+# Statements recur across the outcomes of a folder: their stems are worked out once.
+subject_stems = lru_cache(maxsize=65536)(_subject_stems)
+
+
+@lru_cache(maxsize=65536)
 def denies(statement: str) -> bool:
     """Whether the statement denies something ("the Kremlin denied ...", "中方否認")."""
     if any(w in statement for w in _HAN_DENIAL):
@@ -58,6 +64,7 @@ def denies(statement: str) -> bool:
     return bool(_DENIAL.search(fold(statement)))
 
 
+@lru_cache(maxsize=65536)
 def denies_contact(statement: str) -> bool:
     """Whether the statement denies that the contact took place."""
     return bool(_CONTACT_DENIAL.search(fold(statement)))

@@ -61,8 +61,10 @@ def track_follow_ups(events: Sequence[MergedEvent], as_of: dt.date) -> list[Trac
         if day is not None:
             by_day[day.toordinal()].append(e)
 
-    # Each event's last report date, once: overdue checks compare every event with it.
+    # Each event's last report date, once; and the events by who took part in them, so that
+    # overdue checks compare the parties with each distinct set of participants once.
     last_of = {e.id: last_reported(e) for e in events}
+    by_parties = _by_parties(events, last_of)
     tracked: list[TrackedFollowUp] = []
     for event in events:
         for fu in event.follow_ups:
@@ -71,7 +73,7 @@ def track_follow_ups(events: Sequence[MergedEvent], as_of: dt.date) -> list[Trac
                 status = FollowUpStatus.MET
             elif fu.due_date is None or fu.due_date >= as_of:
                 status = FollowUpStatus.OPEN
-            elif _later_report(event, fu, fu.due_date, events, last_of):
+            elif _later_report(event, fu, fu.due_date, by_parties):
                 status = FollowUpStatus.OVERDUE
             else:
                 status = FollowUpStatus.NO_LATER_REPORT
@@ -91,18 +93,42 @@ def _shares(who: Sequence[tuple[PersonKey, ...]], e: MergedEvent) -> bool:
     return bool(who) and shared >= min(2, len(who))
 
 
+# Events with one set of participants: one of them (its participants stand for all), and
+# the two latest (last report date, id) among them, latest first.
+_PartyGroup = tuple[MergedEvent, list[tuple[dt.date, str]]]
+
+
+def _by_parties(
+    events: Sequence[MergedEvent], last_of: dict[str, dt.date | None]
+) -> list[_PartyGroup]:
+    """The dated events grouped by their participants' keys (`_shares` looks at no more)."""
+    groups: dict[tuple[tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...], ...], _PartyGroup]
+    groups = {}
+    for e in events:
+        last = last_of[e.id]
+        if last is None:
+            continue
+        # Keys compare without their sounds; matching uses them, so the group's key has them.
+        signature = tuple(
+            tuple((k.surname, k.given, k.sounds) for k in (p.keys or (p.key,)))
+            for p in e.participants
+        )
+        _, latest = groups.setdefault(signature, (e, []))
+        # Two are enough: the event itself may be the latest.
+        latest.append((last, e.id))
+        latest.sort(reverse=True)
+        del latest[2:]
+    return list(groups.values())
+
+
 def _later_report(
-    event: MergedEvent,
-    fu: MergedFollowUp,
-    due: dt.date,
-    events: Sequence[MergedEvent],
-    last_of: dict[str, dt.date | None],
+    event: MergedEvent, fu: MergedFollowUp, due: dt.date, by_parties: Sequence[_PartyGroup]
 ) -> bool:
     """Whether another event about the contact's parties is reported after the due date."""
     who = _parties(event, fu)
     return any(
-        e.id != event.id and (last := last_of[e.id]) is not None and last > due and _shares(who, e)
-        for e in events
+        any(last > due and e_id != event.id for last, e_id in latest) and _shares(who, first)
+        for first, latest in by_parties
     )
 
 

@@ -7,11 +7,11 @@ disagreement is kept as a `Conflict` instead of picking one side.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -76,10 +76,7 @@ def merge_briefs(briefs: Iterable[Brief]) -> list[MergedEvent]:
     clusters = cluster_mentions_with_rules(mentions_of(ordered))
     clusters.sort(key=lambda c: _cluster_order(c[0]))
     return name_people(
-        [
-            dataclasses.replace(merge_cluster(f"E{n}", c), merge_rules=rules)
-            for n, (c, rules) in enumerate(clusters, start=1)
-        ]
+        [merge_cluster(f"E{n}", c, rules) for n, (c, rules) in enumerate(clusters, start=1)]
     )
 
 
@@ -104,8 +101,10 @@ def _most_reported_date(mentions: Sequence[Mention]) -> dt.date | None:
     return min(dates, key=lambda d: (-dates[d], d)) if dates else None
 
 
-def merge_cluster(event_id: str, mentions: Sequence[Mention]) -> MergedEvent:
-    """One canonical event from the mentions that report it."""
+def merge_cluster(
+    event_id: str, mentions: Sequence[Mention], merge_rules: tuple[str, ...] = ()
+) -> MergedEvent:
+    """One canonical event from the mentions that report it (joined by `merge_rules`)."""
     date, date_conflict = _merge_date(mentions)
     event_type, type_conflict = _merge_type(mentions)
     location, location_conflict = _value_conflict(
@@ -120,7 +119,7 @@ def merge_cluster(event_id: str, mentions: Sequence[Mention]) -> MergedEvent:
         _status_conflict(mentions),
     )
     outcomes = _merge_outcomes(mentions)
-    topics = merge_topics(t for m in mentions for t in m.event.topics)
+    topics = _merge_topics(tuple(t for m in mentions for t in m.event.topics))
     participants, mentioned = _merge_participants(mentions)
     # The summary of the fullest account (most grounded items) speaks for the event.
     richest = max(
@@ -131,7 +130,7 @@ def merge_cluster(event_id: str, mentions: Sequence[Mention]) -> MergedEvent:
         id=event_id,
         event_type=event_type,
         date=date,
-        date_texts=distinct(m.event.date_text for m in mentions if m.event.date_text),
+        date_texts=_distinct(tuple(m.event.date_text for m in mentions if m.event.date_text)),
         location=location,
         participants=participants,
         mentioned=mentioned,
@@ -146,7 +145,14 @@ def merge_cluster(event_id: str, mentions: Sequence[Mention]) -> MergedEvent:
             *(c for c in conflicts if c is not None),
             *outcome_conflicts(outcomes, mentions, topics),
         ),
+        merge_rules=merge_rules,
     )
+
+
+# Reports repeat their topics, dates as written, attributions contact after contact: each
+# list is merged once.
+_distinct = lru_cache(maxsize=65536)(distinct)
+_merge_topics = lru_cache(maxsize=16384)(merge_topics)
 
 
 def _status_conflict(mentions: Sequence[Mention]) -> Conflict | None:
@@ -263,38 +269,37 @@ class _Row:
 
 def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
     """Merge the rows of one event's reports into distinct people."""
-    groups = Groups(len(rows))
-    for group in cluster_rows([r.keys for r in rows]):
-        for i in group[1:]:
-            groups.union(group[0], i)
-    _join_counterparts(rows, groups)
+    if not rows:
+        return ()  # most reports mention no one beyond the participants
+    # What grouping and naming look at, each report by its place among the event's reports:
+    # a folder names the same people the same way contact after contact, so each distinct
+    # list is grouped and named once.
+    report_of: dict[int, int] = {}
+    people_of = _people_of(
+        tuple(
+            (
+                r.name,
+                r.short,
+                r.title,
+                r.affiliation,
+                (r.evidence.quote,) if r.evidence else (),
+                report_of.setdefault(id(r.mention), len(report_of)),
+            )
+            for r in rows
+        )
+    )
     people: list[MergedPerson] = []
-    for group in groups.groups():
+    for group, (name, names, short, shorts, titles, affiliation) in people_of:
         members = [rows[i] for i in group]
-        names = tuple(r.name.strip() for r in members)
-        name = best_name(names)
-        in_group = set(group)
-        others = [r.name for i, r in enumerate(rows) if i not in in_group]
-        shorts = tuple(
-            s
-            for r in members
-            if (s := valid_short(r.short, r.name, [r.evidence.quote] if r.evidence else [], others))
-        )
-        affiliations = Counter(
-            a for a in (canonical_affiliation(r.affiliation) for r in members) if a is not None
-        )
-        affiliation = (
-            min(affiliations, key=lambda a: (-affiliations[a], a)) if affiliations else None
-        )
         evidence = tuple(Sourced(r.mention, r.evidence) for r in members if r.evidence)
         people.append(
             MergedPerson(
                 name=name,
                 key=person_key(name),
-                titles=distinct(r.title for r in members if r.title),
+                titles=titles,
                 affiliation=affiliation,
                 evidence=dedupe_sourced(evidence),
-                short=best_short(name, shorts, names),
+                short=short,
                 keys=tuple(dict.fromkeys(k for r in members for k in r.keys)),
                 names=names,
                 shorts=shorts,
@@ -304,12 +309,55 @@ def _merge_people(rows: Sequence[_Row]) -> tuple[MergedPerson, ...]:
     return tuple(people)
 
 
-def _join_counterparts(rows: Sequence[_Row], groups: Groups) -> None:
+# A row as grouping and naming see it: name, short name, title, affiliation, quotes, and
+# which of the event's reports it comes from.
+_PersonRow = tuple[str, str | None, str | None, str | None, tuple[str, ...], int]
+# A person's name, names, short name, checked short names, titles and side.
+_Naming = tuple[str, tuple[str, ...], str, tuple[str, ...], tuple[str, ...], str | None]
+
+
+@lru_cache(maxsize=16384)
+def _people_of(rows: tuple[_PersonRow, ...]) -> tuple[tuple[tuple[int, ...], _Naming], ...]:
+    """The rows grouped into people (by name, then as their side's one leader), each group
+    with how it is named."""
+    groups = Groups(len(rows))
+    for group in cluster_rows([person_keys(name, short) for name, short, *_ in rows]):
+        for i in group[1:]:
+            groups.union(group[0], i)
+    _join_counterparts(rows, groups)
+    out: list[tuple[tuple[int, ...], _Naming]] = []
+    for group in groups.groups():
+        in_group = set(group)
+        # Each other name once: many reports of one contact name the same people.
+        others = tuple(dict.fromkeys(r[0] for i, r in enumerate(rows) if i not in in_group))
+        out.append((tuple(group), _naming(tuple(rows[i] for i in group), others)))
+    return tuple(out)
+
+
+def _naming(members: tuple[_PersonRow, ...], others: tuple[str, ...]) -> _Naming:
+    """A person's name, names, short name, checked short names, titles and side, from their
+    reports."""
+    names = tuple(n.strip() for n, *_ in members)
+    name = best_name(names)
+    shorts = tuple(
+        s for n, short, _, _, quotes, _ in members if (s := valid_short(short, n, quotes, others))
+    )
+    affiliations = Counter(
+        a for a in (canonical_affiliation(m[3]) for m in members) if a is not None
+    )
+    affiliation = min(affiliations, key=lambda a: (-affiliations[a], a)) if affiliations else None
+    titles = distinct(m[2] for m in members if m[2])
+    return name, names, best_short(name, shorts, names), shorts, titles, affiliation
+
+
+def _join_counterparts(rows: Sequence[_PersonRow], groups: Groups) -> None:
     """Reports of one contact name its parties' leaders in their own spelling (特朗普, 川普):
     the only person of one side with one title, in each report, is one person."""
+    # How many people of each side each report names, counted once for all rows.
+    per_side = Counter((r[5], canonical_affiliation(r[3])) for r in rows)
     by_role: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
-        role = _role(r, rows)
+        role = _role(r, per_side)
         if role is not None:
             by_role[role].append(i)
     for members in by_role.values():
@@ -317,15 +365,13 @@ def _join_counterparts(rows: Sequence[_Row], groups: Groups) -> None:
             groups.union(members[0], i)
 
 
-def _role(row: _Row, rows: Sequence[_Row]) -> tuple[str, str] | None:
+def _role(row: _PersonRow, per_side: Counter[tuple[int, str | None]]) -> tuple[str, str] | None:
     """(side, title) when the row is the only person of its side in its report."""
-    side = canonical_affiliation(row.affiliation)
-    if side is None or not row.title:
+    side = canonical_affiliation(row[3])
+    title = row[2]
+    if side is None or not title:
         return None
-    same_side = [
-        r for r in rows if r.mention is row.mention and canonical_affiliation(r.affiliation) == side
-    ]
-    return (side, fold(row.title)) if len(same_side) == 1 else None
+    return (side, fold(title)) if per_side[(row[5], side)] == 1 else None
 
 
 def _party_side(party: str, event: Event) -> str:
@@ -369,12 +415,16 @@ def _merge_initiator(mentions: Sequence[Mention]) -> tuple[MergedInitiator | Non
 
 
 def _merge_outcomes(mentions: Sequence[Mention]) -> tuple[MergedOutcome, ...]:
-    people = [
-        (key, p.affiliation)
-        for m in mentions
-        for p in [*m.event.participants, *m.event.mentioned]
-        for key in person_keys(p.name, p.short_name)
-    ]
+    # Each (name, side) once, in order of first report: `side_of` takes the first that
+    # matches, and a contact many outlets report names the same people many times.
+    people = list(
+        dict.fromkeys(
+            (key, p.affiliation)
+            for m in mentions
+            for p in [*m.event.participants, *m.event.mentioned]
+            for key in person_keys(p.name, p.short_name)
+        )
+    )
     outlets = sorted({m.source.outlet for m in mentions if m.source.outlet})
     groups: list[list[tuple[Mention, int]]] = []
     sides: list[tuple[str, bool]] = []
@@ -400,7 +450,7 @@ def _merge_outcomes(mentions: Sequence[Mention]) -> tuple[MergedOutcome, ...]:
             MergedOutcome(
                 kind=first.kind.value,
                 statement=first.statement,
-                stated_by=distinct(_outcome(r).stated_by for r in group),
+                stated_by=_distinct(tuple(_outcome(r).stated_by for r in group)),
                 side=side,
                 party=party,
                 evidence=dedupe_sourced(Sourced(m, _outcome((m, n)).evidence) for m, n in group),
@@ -412,9 +462,15 @@ def _merge_outcomes(mentions: Sequence[Mention]) -> tuple[MergedOutcome, ...]:
 
 def _same_claim(a: Outcome, b: Outcome) -> bool:
     """Same wording, or the same readout sentence quoted by two outlets."""
-    if fuzz.token_set_ratio(fold(a.statement), fold(b.statement)) >= STATEMENT_SIMILARITY:
+    return _same_claim_text(a.statement, b.statement, a.evidence.quote, b.evidence.quote)
+
+
+# Outlets repeat statements and quotes: each pair of them is compared once.
+@lru_cache(maxsize=65536)
+def _same_claim_text(statement_a: str, statement_b: str, quote_a: str, quote_b: str) -> bool:
+    if fuzz.token_set_ratio(fold(statement_a), fold(statement_b)) >= STATEMENT_SIMILARITY:
         return True
-    qa, qb = fold(a.evidence.quote), fold(b.evidence.quote)
+    qa, qb = fold(quote_a), fold(quote_b)
     return (
         min(len(qa), len(qb)) >= MIN_SHARED_QUOTE
         and fuzz.partial_ratio(qa, qb) >= STATEMENT_SIMILARITY
@@ -449,7 +505,9 @@ def _merge_follow_ups(mentions: Sequence[Mention]) -> tuple[MergedFollowUp, ...]
         merged.append(
             MergedFollowUp(
                 action=first.action,
-                responsible=distinct(r for row in group for r in _follow_up(row).responsible),
+                responsible=_distinct(
+                    tuple(r for row in group for r in _follow_up(row).responsible)
+                ),
                 due_text=first.due_text,
                 due_date=first.due_date,
                 evidence=dedupe_sourced(Sourced(m, _follow_up((m, n)).evidence) for m, n in group),

@@ -109,15 +109,27 @@ def name_people(events: Sequence[MergedEvent]) -> list[MergedEvent]:
         name = best_name(names)
         short = best_short(name, [s for p in members for s in p.shorts], names)
         keys: tuple[PersonKey, ...] = tuple(dict.fromkeys(k for p in members for k in p.keys))
+        key = person_key(name)
         for i in group:
-            renamed[id(people[i])] = dataclasses.replace(
-                people[i], name=name, short=short, key=person_key(name), keys=keys
+            p = people[i]
+            # Most people are named as they were already: those are kept as they are.
+            same = (
+                p.name == name
+                and p.short == short
+                and p.key is key
+                and len(p.keys) == len(keys)
+                and all(a is b for a, b in zip(p.keys, keys, strict=True))
             )
-    return [
-        dataclasses.replace(
-            e,
-            participants=tuple(renamed[id(p)] for p in e.participants),
-            mentioned=tuple(renamed[id(p)] for p in e.mentioned),
-        )
-        for e in events
-    ]
+            renamed[id(p)] = (
+                p if same else dataclasses.replace(p, name=name, short=short, key=key, keys=keys)
+            )
+    return [_renamed(e, renamed) for e in events]
+
+
+def _renamed(e: MergedEvent, renamed: dict[int, MergedPerson]) -> MergedEvent:
+    participants = tuple(renamed[id(p)] for p in e.participants)
+    mentioned = tuple(renamed[id(p)] for p in e.mentioned)
+    new, old = (*participants, *mentioned), (*e.participants, *e.mentioned)
+    if all(a is b for a, b in zip(new, old, strict=True)):
+        return e
+    return dataclasses.replace(e, participants=participants, mentioned=mentioned)

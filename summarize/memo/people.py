@@ -324,11 +324,16 @@ def _sound_alike(a: PersonKey, b: PersonKey) -> bool:
     return bool(set(sounded.sounds) & _latin_sounds(spelled))
 
 
-def _latin_sounds(key: PersonKey) -> set[str]:
+def _latin_sounds(key: PersonKey) -> frozenset[str]:
     """Skeletons of a Latin-spelled name's surname, and of the whole name written as one
     word (Korean writes 문재인 for Moon Jae-in)."""
-    found = {skeleton(key.surname), skeleton("".join((*key.given, key.surname)))}
-    return {s for s in found if len(s) >= MIN_SKELETON}
+    return _name_sounds(key.surname, key.given)
+
+
+@lru_cache(maxsize=65536)
+def _name_sounds(surname: str, given: tuple[str, ...]) -> frozenset[str]:
+    found = {skeleton(surname), skeleton("".join((*given, surname)))}
+    return frozenset(s for s in found if len(s) >= MIN_SKELETON)
 
 
 def same_any(a: Sequence[PersonKey], b: Sequence[PersonKey]) -> bool:
@@ -438,16 +443,20 @@ def cluster_people(keys: Sequence[PersonKey]) -> list[list[int]]:
 def _join_across_scripts(keys: Sequence[PersonKey], groups: Groups) -> None:
     """A name written in Arabic, Korean, kana or Devanagari joins the one person spelled in
     Latin letters whose skeleton it shares; with two candidates it stays apart."""
+    sounded = [i for i, key in enumerate(keys) if key.sounds]
+    if not sounded:
+        return
+    # Each sound's Latin spellings by their group as it stands now: a key's group later is
+    # the later group of its group now, so the few groups stand for the many keys.
     by_sound: dict[str, set[int]] = defaultdict(set)
     for i, key in enumerate(keys):
         if not key.sounds:
             for sound in _latin_sounds(key):
-                by_sound[sound].add(i)
-    for i, key in enumerate(keys):
-        if key.sounds:
-            roots = {groups.find(j) for sound in key.sounds for j in by_sound.get(sound, ())}
-            if len(roots) == 1:
-                groups.union(i, roots.pop())
+                by_sound[sound].add(groups.find(i))
+    for i in sounded:
+        roots = {groups.find(j) for sound in keys[i].sounds for j in by_sound.get(sound, ())}
+        if len(roots) == 1:
+            groups.union(i, roots.pop())
 
 
 def _join_exonyms(first_of: dict[tuple[str, str], int], groups: Groups) -> None:
@@ -465,8 +474,33 @@ def _join_exonyms(first_of: dict[tuple[str, str], int], groups: Groups) -> None:
                     groups.union(i, j)
 
 
+# Lists of people up to this long (one event's) are grouped through a cache.
+_MAX_CACHED_ROWS = 256
+# A key as matching sees it: `PersonKey` compares without its sounds, and matching uses them.
+_KeyParts = tuple[str, tuple[str, ...], tuple[str, ...]]
+
+
+def _parts(key: PersonKey) -> _KeyParts:
+    return (key.surname, key.given, key.sounds)
+
+
 def cluster_rows(rows: Sequence[Sequence[PersonKey]]) -> list[list[int]]:
     """Group rows (each a person's keys, see `person_keys`) that denote one person."""
+    if len(rows) > _MAX_CACHED_ROWS:
+        return _cluster_rows(rows)  # a whole folder's people: grouped once anyway
+    # A folder names the same people in event after event: each distinct list of names is
+    # grouped once.
+    found = _cluster_parts(tuple(tuple(_parts(k) for k in keys) for keys in rows))
+    return [list(group) for group in found]
+
+
+@lru_cache(maxsize=4096)
+def _cluster_parts(rows: tuple[tuple[_KeyParts, ...], ...]) -> tuple[tuple[int, ...], ...]:
+    keys = [[PersonKey(*parts) for parts in row] for row in rows]
+    return tuple(tuple(group) for group in _cluster_rows(keys))
+
+
+def _cluster_rows(rows: Sequence[Sequence[PersonKey]]) -> list[list[int]]:
     flat = [key for keys in rows for key in keys]
     owner = [r for r, keys in enumerate(rows) for _ in keys]
     groups = Groups(len(rows))
@@ -485,6 +519,10 @@ def _join_bare_surnames(
     groups: Groups,
 ) -> None:
     """A bare surname joins the one person who can claim it; unclaimed ones join each other."""
+    # The first bare key of each surname (the one unclaimed ones join), found once.
+    first_bare: dict[str, int] = {}
+    for i in bare:
+        first_bare.setdefault(keys[i].surname, i)
     for i in bare:
         surname = keys[i].surname
         roots = {
@@ -496,14 +534,15 @@ def _join_bare_surnames(
             groups.union(i, roots.pop())
         else:
             # Bare surnames with no unique owner still group with each other.
-            same = next((j for j in bare if j < i and keys[j].surname == surname), None)
-            if same is not None and not roots:
+            same = first_bare[surname]
+            if same < i and not roots:
                 groups.union(i, same)
 
 
 # --- sides -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def canonical_affiliation(affiliation: str | None) -> str | None:
     """Map the common spellings of a side to one name ("US", "U.S." -> "United States")."""
     if affiliation is None or not affiliation.strip():
@@ -522,6 +561,17 @@ def side_of(
     institution for its country ("Kremlin press office" -> Russia); the outlet's own
     unattributed reporting is no party's account.
     """
+    # Reports of a folder repeat attributions among the same people: each is worked out once.
+    return _side_of(stated_by, tuple((_parts(k), a) for k, a in people), tuple(outlets))
+
+
+@lru_cache(maxsize=16384)
+def _side_of(
+    stated_by: str,
+    named: tuple[tuple[_KeyParts, str | None], ...],
+    outlets: tuple[str, ...],
+) -> tuple[str, bool]:
+    people = [(PersonKey(*parts), affiliation) for parts, affiliation in named]
     folded = fold(stated_by.replace(".", ""))
     if not folded or any(w in folded for w in _UNATTRIBUTED_WORDS):
         return OUTLET_SIDE, False
