@@ -339,10 +339,10 @@ async def _run(
             session.refetch = refetch
             client = ModelClient(settings, tap=LedgerTap(session.ledger, session.run_id))
             stack.push_async_callback(client.aclose)  # closes the transport too
-            pool = await _start_workers(session, settings)
+            expected = session.count_inputs()
+            pool = await _start_workers(session, settings, expected)
             if pool is not None:
                 stack.push_async_callback(pool.aclose)
-            session.count_inputs()
             if counted is not None:
                 counted(summary)
             if not shown.quiet:
@@ -362,17 +362,30 @@ async def _run(
     return report_run(src, store, summary, session.manifest(), None, shown)
 
 
-async def _start_workers(session: RunSession, settings: Settings) -> WorkerPool | None:
+async def _start_workers(
+    session: RunSession, settings: Settings, expected: int
+) -> WorkerPool | None:
     """Worker processes for the run, forked now, before the progress display's thread
-    starts; none when the settings give one process (`--workers 1`, `--local`)."""
+    starts; none when the settings give one process (`--workers 1`, `--local`) or there is
+    one article (a worker's start would cost more than it saves)."""
     from summarize.run.pool import WorkerPool, workers_for
     from summarize.run.worker import WorkerSetup
 
     count = workers_for(settings.workers, settings.concurrency)
+    if expected <= 1 and not _may_hold_records(session.source):
+        count = 1
     if count < 2:
         return None
     setup = WorkerSetup(settings, session.prompt, session.store, session.run_id, keep_briefs=False)
     return await WorkerPool.start(count, setup, session.ledger)
+
+
+def _may_hold_records(source: Path | str) -> bool:
+    """Whether one counted input may still be many articles: a folder, or a JSON or JSONL
+    file (counted once, however many records it holds)."""
+    if isinstance(source, str):
+        return False  # one URL is one page
+    return source.is_dir() or source.suffix.lower() in (".json", ".jsonl")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from test_interruptions import PATIENCE, Gate, briefs_in, finish, start
 from typer.testing import CliRunner
 
 from summarize.cli.app import app
-from summarize.run.pool import usable_cores, workers_for
+from summarize.run.pool import WorkerPool, usable_cores, workers_for
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -165,3 +165,35 @@ def test_the_workers_end_with_the_run(tmp_path: Path) -> None:
     with ModelServer(responder=grounded_answer_for) as server:
         code, stderr = run(server, src, tmp_path / "out", "--workers", "2", "--force")
     assert code == 0, stderr
+
+
+def test_one_article_is_done_in_the_run_s_process_and_a_jsonl_file_gets_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    start = WorkerPool.start.__func__  # type: ignore[attr-defined]
+
+    async def counted(cls: type[WorkerPool], count: int, *args: object) -> WorkerPool:
+        started.append(count)
+        pool: WorkerPool = await start(cls, count, *args)
+        return pool
+
+    monkeypatch.setattr(WorkerPool, "start", classmethod(counted))
+    src = corpus_folder(tmp_path, 3)
+    one = sorted(src.iterdir())[0]
+    records = tmp_path / "records.jsonl"
+    records.write_text(
+        "".join(
+            json.dumps({"text": p.read_text(encoding="utf-8"), "url": f"https://example.org/{n}"})
+            + "\n"
+            for n, p in enumerate(sorted(src.iterdir()))
+        ),
+        encoding="utf-8",
+    )
+    with ModelServer(responder=grounded_answer_for) as server:
+        code, stderr = run(server, one, tmp_path / "one", "--workers", "2")
+        assert (code, started) == (0, []), stderr  # a worker's start would cost more than it saves
+        code, stderr = run(server, records, tmp_path / "records", "--workers", "2")
+    assert code == 0, stderr
+    assert started == [2]  # one file counted, three records in it
+    assert len(briefs_in(tmp_path / "records")) == 3
