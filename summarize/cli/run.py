@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from summarize.cli import options as opt
+from summarize.cli.collector import frozen_start
 from summarize.cli.output import cannot_write, fail, note, say
 from summarize.core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 
@@ -204,9 +205,10 @@ def run(
             source, store, settings, template, model_path, force, shown, refetch=refetch
         )
     else:
-        code = asyncio.run(
-            _run(source, store, endpoint(settings), template, force, shown, refetch=refetch)
-        )
+        with frozen_start():
+            code = asyncio.run(
+                _run(source, store, endpoint(settings), template, force, shown, refetch=refetch)
+            )
     raise typer.Exit(_write_run_memo(store, memo, code, quiet=quiet))
 
 
