@@ -43,6 +43,7 @@ from summarize.model.redaction import Secrets, keep_out_of_logs
 from summarize.model.refusals import explain_refusal, is_not_this_api
 from summarize.model.transports import (
     Contact,
+    Finished,
     LedgerTap,
     NotAnOpenAIEndpoint,
     build_transport,
@@ -282,8 +283,12 @@ class ModelClient:
         # what the SDK and httpx log and put in exceptions.
         credentials = url_credentials(settings.base_url)
         self._contact = Contact()
+        self._finished = Finished()
+        stack = build_transport(
+            settings, network=transport, tap=tap, contact=self._contact, finished=self._finished
+        )
         self._http = httpx2.AsyncClient(
-            transport=build_transport(settings, network=transport, tap=tap, contact=self._contact),
+            transport=stack,
             timeout=settings.timeout,
             auth=httpx2.BasicAuth(*credentials) if credentials else None,
         )
@@ -326,6 +331,8 @@ class ModelClient:
                 "%s: kept an earlier usable answer; the last attempt failed: %s", article.id, exc
             )
             return spent.result(usable)
+        finally:
+            self._finished.article(article.id)
 
     async def structured(
         self,

@@ -230,6 +230,12 @@ class _Recorder:
             },
         )
 
+    def forget(self, article_id: str) -> None:
+        """Let go of an article's cassette once the client is done with it: held for the
+        whole run, a replayed folder would keep every cassette it read in memory."""
+        with self._lock:
+            self._articles.pop(article_id, None)
+
     def _state(self, article_id: str) -> _ArticleState:
         state = self._articles.get(article_id)
         if state is None:
@@ -334,6 +340,9 @@ class AsyncRecordingTransport(httpx2.AsyncBaseTransport):
     @property
     def store(self) -> CassetteStore:
         return self._recorder.store
+
+    def forget(self, article_id: str) -> None:
+        self._recorder.forget(article_id)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         await request.aread()

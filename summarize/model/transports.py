@@ -30,7 +30,8 @@ import asyncio
 import datetime as dt
 import json
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx2
@@ -67,26 +68,42 @@ class LedgerTap:
     run_id: int
 
 
+@dataclass
+class Finished:
+    """Told when the client is done with an article, so that a layer keeping state per
+    article (the recorder's cassette) lets it go: memory follows the articles in flight."""
+
+    listeners: list[Callable[[str], None]] = field(default_factory=list)
+
+    def article(self, article_id: str) -> None:
+        for listener in self.listeners:
+            listener(article_id)
+
+
 def build_transport(
     settings: Settings,
     *,
     network: httpx2.AsyncBaseTransport | None = None,
     tap: LedgerTap | None = None,
     contact: Contact | None = None,
+    finished: Finished | None = None,
 ) -> httpx2.AsyncBaseTransport:
     """The stack described in this module's docstring, for `settings`.
 
     `network` replaces the HTTP layer (a batch capture, a test's transport); recording and
     replay follow `settings.recording` and `settings.recordings_dir`. `contact` is marked
-    when the network first answers.
+    when the network first answers; `finished` is how the client says an article is done.
     """
     transport = network if network is not None else _WithoutTags(httpx2.AsyncHTTPTransport())
     contact = contact or Contact()
     transport = _ChatCompletionsOnly(_Deadline(transport, settings.timeout, contact), contact)
     if settings.recording is not RecordingMode.LIVE:
-        transport = AsyncRecordingTransport(
+        recorder = AsyncRecordingTransport(
             settings.recording, settings.recordings_dir, inner=transport
         )
+        if finished is not None:
+            finished.listeners.append(recorder.forget)
+        transport = recorder
     if tap is not None:
         transport = LedgerTransport(transport, tap.log, tap.run_id)
     return transport

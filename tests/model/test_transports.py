@@ -174,3 +174,31 @@ def test_a_recorded_article_is_tapped_and_recorded_once_per_exchange(
     (exchange,) = json.loads((tmp_path / "rec" / f"{seed001.id}.json").read_text())["exchanges"]
     assert json.loads(row["response"]) == exchange["response"]["body"]
     assert json.loads(row["request"]) == exchange["request"]["body"]
+
+
+def test_a_client_lets_go_of_an_articles_cassette_once_the_article_is_done(
+    seed001: Article,
+) -> None:
+    # Held for the whole run, a replayed folder kept every cassette it read in memory
+    # (46 KiB an article). Let go, the same article replays again from its file, whole:
+    # before, the second extraction found every recorded answer used and missed.
+    settings = with_replay_endpoint(
+        Settings(
+            recording=RecordingMode.REPLAY,
+            recordings_dir=ROOT / "fixtures" / "recordings",
+            OPENAI_API_KEY=KEY,
+        )
+    )
+
+    async def twice() -> tuple[Any, Any]:
+        client = ModelClient(settings, backoff=(0.001, 0.002))
+        try:
+            first = await client.extract(seed001, PROMPT)
+            second = await client.extract(seed001, PROMPT)
+        finally:
+            await client.aclose()
+        return first, second
+
+    first, second = asyncio.run(twice())
+    assert second.extraction == first.extraction
+    assert second.attempts == first.attempts
