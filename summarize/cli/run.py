@@ -383,11 +383,13 @@ async def _start_workers(
 
 
 def _may_hold_records(source: Path | str) -> bool:
-    """Whether one counted input may still be many articles: a folder, or a JSON or JSONL
-    file (counted once, however many records it holds)."""
+    """Whether one counted input may still be many articles: a folder, or a file of records
+    (counted once, however many it holds)."""
+    from summarize.sources.read import RECORD_SUFFIXES
+
     if isinstance(source, str):
         return False  # one URL is one page
-    return source.is_dir() or source.suffix.lower() in (".json", ".jsonl")
+    return source.is_dir() or source.suffix.lower() in RECORD_SUFFIXES
 
 
 @dataclass(frozen=True)

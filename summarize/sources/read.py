@@ -30,14 +30,23 @@ from summarize.sources.pdf import parse_pdf
 from summarize.sources.urls import UrlList, is_url, url_list, without_credentials
 from summarize.sources.word import parse_docx
 
-__all__ = ["SUPPORTED_SUFFIXES", "FetchOptions", "count_inputs", "decode_text", "iter_articles"]
+__all__ = [
+    "RECORD_SUFFIXES",
+    "SUPPORTED_SUFFIXES",
+    "FetchOptions",
+    "count_inputs",
+    "decode_text",
+    "iter_articles",
+]
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 # Files with a format of their own: read whole, whatever their size (a PDF's images or a
 # mail's attachments say nothing of its text); the text read is held to --max-chars.
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".eml"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES | {".json", ".jsonl"}
+# Files of records: one file, any number of articles (`count_inputs` counts the file once).
+RECORD_SUFFIXES = frozenset({".json", ".jsonl"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES | RECORD_SUFFIXES
 # What to do with files that are often mistaken for articles, by suffix.
 _CONVERT_HINTS = {
     ".doc": "an old Word file: save it as .docx",
