@@ -378,7 +378,9 @@ async def _start_workers(
         count = 1
     if count < 2:
         return None
-    setup = WorkerSetup(settings, session.prompt, session.store, session.run_id, keep_briefs=False)
+    setup = WorkerSetup(
+        settings, session.prompt, session.store, session.run_id, session.keep_results
+    )
     return await WorkerPool.start(count, setup, session.ledger)
 
 

@@ -164,12 +164,11 @@ class WorkerPool:
         for worker in self._workers:
             if not worker.writer.is_closing():
                 worker.writer.write(frame(Stop()))
-        loop = asyncio.get_running_loop()
         for worker in self._workers:
-            await loop.run_in_executor(None, worker.process.join, _STOP_SECONDS)
+            await asyncio.to_thread(worker.process.join, _STOP_SECONDS)
             if worker.process.is_alive():
                 worker.process.kill()
-                await loop.run_in_executor(None, worker.process.join)
+                await asyncio.to_thread(worker.process.join)
             worker.writer.close()
             if worker.listener is not None:
                 await asyncio.gather(worker.listener, return_exceptions=True)
