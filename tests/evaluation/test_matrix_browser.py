@@ -9,39 +9,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from eval_workspace import MODEL, NO_EVIDENCE_PROMPT, TERSE_MODEL, matrix_model, options
 from model_server import ModelServer
+from offline_page import NEEDS_CHROMIUM, opened
 
 from summarize.evaluation.matrix_reports import matrix_report, render_matrix
 from summarize.evaluation.run import evaluate_all
 from summarize.model.prompts import load_prompt
 from summarize.settings import RecordingMode
 
-CHROMIUM = Path("/usr/bin/chromium")
 # Read before the workspace fixture clears SUMMARIZE_* from the environment.
 DOCS = os.environ.get("SUMMARIZE_DOCS_SCREENSHOTS")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 def test_matrix_report_renders_side_by_side_in_chromium(work: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     with ModelServer(responder=matrix_model) as server:
         evaluated = evaluate_all(
             options(
@@ -57,44 +40,34 @@ def test_matrix_report_renders_side_by_side_in_chromium(work: Path) -> None:
     page_file.write_text(render_matrix(matrix_report(evaluated), "html"), encoding="utf-8")
     url = page_file.resolve().as_uri()
 
-    errors: list[str] = []
-    requests: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(url, wait_until="load")
-            headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
-            cells = page.locator("table.cells tr").count() - 1
-            sides = page.locator("table.side").count()
-            first = page.locator("section.article").first
-            missed = first.locator("li.missed").first
-            missed_colour = missed.evaluate("e => getComputedStyle(e).color")
-            missed_label = missed.evaluate("e => getComputedStyle(e, '::before').content")
-            dropped_visible = first.locator("li.dropped").first.is_visible()
-            below = page.locator("table.fields td.below").count()
-            columns = first.locator("table.side tr").first.locator("th").count()
-            # The side-by-side columns share the width: none is squeezed off the screen.
-            widths = (
-                first.locator("table.side tr")
-                .first.locator("th")
-                .evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
-            )
-            shot = work / "matrix.png"
-            page.set_viewport_size({"width": 1400, "height": 1000})
-            page.screenshot(path=str(shot), full_page=False)
-            if DOCS:  # the README's pictures: the top of the report, and one article
-                page.screenshot(path=str(Path(DOCS) / "eval-matrix.png"))
-                last = page.locator("section.article").last
-                last.screenshot(path=str(Path(DOCS) / "eval-matrix-outputs.png"))
-        finally:
-            browser.close()
+    with opened(url, width=1400, height=1000) as seen:
+        page = seen.page
+        headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
+        cells = page.locator("table.cells tr").count() - 1
+        sides = page.locator("table.side").count()
+        first = page.locator("section.article").first
+        missed = first.locator("li.missed").first
+        missed_colour = missed.evaluate("e => getComputedStyle(e).color")
+        missed_label = missed.evaluate("e => getComputedStyle(e, '::before').content")
+        dropped_visible = first.locator("li.dropped").first.is_visible()
+        below = page.locator("table.fields td.below").count()
+        columns = first.locator("table.side tr").first.locator("th").count()
+        # The side-by-side columns share the width: none is squeezed off the screen.
+        widths = (
+            first.locator("table.side tr")
+            .first.locator("th")
+            .evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+        )
+        shot = work / "matrix.png"
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.screenshot(path=str(shot), full_page=False)
+        if DOCS:  # the README's pictures: the top of the report, and one article
+            page.screenshot(path=str(Path(DOCS) / "eval-matrix.png"))
+            last = page.locator("section.article").last
+            last.screenshot(path=str(Path(DOCS) / "eval-matrix-outputs.png"))
 
-    assert errors == []
-    assert requests == [url], "the report must not fetch anything but itself"
+    assert seen.errors == []
+    assert seen.requests == [url], "the report must not fetch anything but itself"
     assert headings == ["Cells", "Scores per field", "Scores per article", "Outputs side by side"]
     assert cells == 4 and sides == 5
     assert columns == 5  # the golden and four cells

@@ -5,22 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from memo_briefs import Article, golden_briefs, moscow_2013_call, wire_2013_call
+from offline_page import NEEDS_CHROMIUM, opened
 
 from summarize.core.brief import Brief, EventType
 from summarize.memo.load import write_memo
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SECTION_IDS = [
     "bluf",
     "timeline",
@@ -32,13 +22,7 @@ SECTION_IDS = [
     "evidence",
 ]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 def hostile_brief() -> Brief:
@@ -62,40 +46,28 @@ def hostile_brief() -> Brief:
 
 
 def test_html_memo_renders_in_chromium_without_errors_or_requests(tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     memo = tmp_path / "memo.html"
     briefs = [*golden_briefs(), wire_2013_call(), moscow_2013_call(), hostile_brief()]
     write_memo(briefs, memo, fmt=None, title="US-Russia contacts", as_of=None)
     url = memo.resolve().as_uri()
 
-    errors: list[str] = []
-    requests: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
-            page.goto(url, wait_until="load")
+    with opened(url, width=1100, height=900) as seen:
+        page = seen.page
 
-            headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
-            present = page.eval_on_selector_all("section[id]", "els => els.map(e => e.id)")
-            events = page.locator("article.event").count()
-            side_tables = page.locator("table.sides").count()
-            overdue = page.locator("#open-follow-ups .badge-overdue").count()
-            headline_text = page.locator("#sources table").inner_text()
-            height = page.evaluate("document.documentElement.scrollHeight")
-            shot = tmp_path / "memo.png"
-            page.screenshot(path=str(shot), full_page=True)
-            page.emulate_media(media="print")
-            toc_in_print = page.locator("nav.toc").is_visible()
-        finally:
-            browser.close()
+        headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
+        present = page.eval_on_selector_all("section[id]", "els => els.map(e => e.id)")
+        events = page.locator("article.event").count()
+        side_tables = page.locator("table.sides").count()
+        overdue = page.locator("#open-follow-ups .badge-overdue").count()
+        headline_text = page.locator("#sources table").inner_text()
+        height = page.evaluate("document.documentElement.scrollHeight")
+        shot = tmp_path / "memo.png"
+        page.screenshot(path=str(shot), full_page=True)
+        page.emulate_media(media="print")
+        toc_in_print = page.locator("nav.toc").is_visible()
 
-    assert errors == []
-    assert requests == [url], "the memo must not fetch anything but itself"
+    assert seen.errors == []
+    assert seen.requests == [url], "the memo must not fetch anything but itself"
     for section in SECTION_IDS:
         assert section in present
     assert "Bottom line up front" in headings and "Divergent accounts" in headings

@@ -7,20 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from large_folder import corpus_copies
-from test_memo_browser import CHROMIUM, CHROMIUM_ARGS
+from offline_page import NEEDS_CHROMIUM, opened
 
 from summarize.memo.load import write_memo
 from summarize.memo.merging import merge_briefs
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 VISIBLE_ROWS = "#timeline tbody tr:not([hidden])"
 VISIBLE_EVENTS = "article.event:not([hidden])"
@@ -35,7 +28,6 @@ def visible(page: Any, selector: str) -> int:
 
 
 def test_filter_by_one_leader_shows_only_their_events(tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     briefs = corpus_copies(26 * 4)
     events = merge_briefs(briefs)
     with_putin = [e for e in events if any(p.name == "Vladimir Putin" for p in e.participants)]
@@ -50,50 +42,40 @@ def test_filter_by_one_leader_shows_only_their_events(tmp_path: Path) -> None:
     write_memo(briefs, memo, fmt=None, title="Corpus, four rounds", as_of=None)
     url = memo.resolve().as_uri()
 
-    errors: list[str] = []
-    requests: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(url, wait_until="load")
-            assert page.locator("#event-filter").is_visible(), "the script did not run"
-            total_rows = visible(page, VISIBLE_ROWS)
+    with opened(url, width=1100, height=900) as seen:
+        page = seen.page
+        assert page.locator("#event-filter").is_visible(), "the script did not run"
+        total_rows = visible(page, VISIBLE_ROWS)
 
-            page.fill("#event-filter input[name=actor]", "putin")
-            putin_rows = visible(page, VISIBLE_ROWS)
-            putin_events = visible(page, VISIBLE_EVENTS)
-            status = page.locator("#filter-status").inner_text()
-            # Typed as the Russian articles write him: the same events.
-            page.fill("#event-filter input[name=actor]", "Путин")
-            cyrillic_rows = visible(page, VISIBLE_ROWS)
+        page.fill("#event-filter input[name=actor]", "putin")
+        putin_rows = visible(page, VISIBLE_ROWS)
+        putin_events = visible(page, VISIBLE_EVENTS)
+        status = page.locator("#filter-status").inner_text()
+        # Typed as the Russian articles write him: the same events.
+        page.fill("#event-filter input[name=actor]", "Путин")
+        cyrillic_rows = visible(page, VISIBLE_ROWS)
 
-            page.fill("#event-filter input[name=actor]", "")
-            page.select_option("#event-filter select[name=country]", "Russia")
-            page.select_option("#event-filter select[name=type]", "phone_call")
-            calls = visible(page, VISIBLE_EVENTS)
-            page.fill("#event-filter input[name=from]", "2016-01-01")
-            page.fill("#event-filter input[name=to]", "2016-12-31")
-            calls_2016 = visible(page, VISIBLE_EVENTS)
+        page.fill("#event-filter input[name=actor]", "")
+        page.select_option("#event-filter select[name=country]", "Russia")
+        page.select_option("#event-filter select[name=type]", "phone_call")
+        calls = visible(page, VISIBLE_EVENTS)
+        page.fill("#event-filter input[name=from]", "2016-01-01")
+        page.fill("#event-filter input[name=to]", "2016-12-31")
+        calls_2016 = visible(page, VISIBLE_EVENTS)
 
-            page.click("#event-filter button[type=reset]")
-            page.wait_for_function(
-                "document.getElementById('filter-status').textContent.startsWith('Showing all')"
-            )
-            after_reset = visible(page, VISIBLE_ROWS)
-            charts = page.locator("#overview svg[role=img]").count()
-            bars = page.locator("#overview svg.chart-time rect.bar").count()
-            page.emulate_media(media="print")
-            form_in_print = page.locator("#event-filter").is_visible()
-            charts_in_print = page.locator("#overview svg.chart-time").is_visible()
-        finally:
-            browser.close()
+        page.click("#event-filter button[type=reset]")
+        page.wait_for_function(
+            "document.getElementById('filter-status').textContent.startsWith('Showing all')"
+        )
+        after_reset = visible(page, VISIBLE_ROWS)
+        charts = page.locator("#overview svg[role=img]").count()
+        bars = page.locator("#overview svg.chart-time rect.bar").count()
+        page.emulate_media(media="print")
+        form_in_print = page.locator("#event-filter").is_visible()
+        charts_in_print = page.locator("#overview svg.chart-time").is_visible()
 
-    assert errors == []
-    assert requests == [url]
+    assert seen.errors == []
+    assert seen.requests == [url]
     assert total_rows == len(events)
     assert putin_rows == putin_events == len(with_putin)
     assert status == f"Showing {len(with_putin)} of {len(events)} events."
